@@ -1,0 +1,17 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sla",
+    products: [
+        .library(name: "SLAKit", targets: ["SLAKit"]),
+        .executable(name: "sla", targets: ["sla"]),
+    ],
+    targets: [
+        // All logic: syntax, semantics, evaluation, formatting, reporting and the driver.
+        .target(name: "SLAKit"),
+        // A thin front end: argument vector in, exit code out.
+        .executableTarget(name: "sla", dependencies: ["SLAKit"]),
+        .testTarget(name: "SLAKitTests", dependencies: ["SLAKit"]),
+    ]
+)

@@ -1,0 +1,205 @@
+/// A catalog entry instantiated with its arguments: what a stage reports.
+public struct Message: Sendable, Hashable {
+    /// Stable kebab-case identifier (shown by `sla check --format json`).
+    public var code: String
+    public var severity: Severity
+    /// Lowercase text, names in backticks, no trailing period.
+    public var text: String
+}
+
+extension Diagnostic {
+    public init(_ message: Message, at range: SourceRange, help: String? = nil, in file: SourceFile) {
+        self.init(code: message.code, severity: message.severity, message: message.text,
+                  range: range, help: help, file: file)
+    }
+}
+
+/// Every diagnostic message the tool can produce, in one place (as in cel-go), grouped by
+/// the stage that reports it. Stages never build message text themselves.
+public enum Catalog {
+    private static func error(_ code: String, _ text: String) -> Message {
+        Message(code: code, severity: .error, text: text)
+    }
+    private static func warning(_ code: String, _ text: String) -> Message {
+        Message(code: code, severity: .warning, text: text)
+    }
+
+    // MARK: Source and lexical
+
+    public static func invalidUTF8() -> Message { error("invalid-utf8", "source is not valid UTF-8") }
+    public static func nulByte() -> Message { error("nul-byte", "source contains a NUL byte") }
+    public static func unexpectedCharacter(_ character: String) -> Message {
+        error("unexpected-character", "unexpected character `\(character)`")
+    }
+    public static func unterminatedString() -> Message {
+        error("unterminated-string", "string is not closed before the end of the line")
+    }
+    public static func invalidEscape(_ escape: String) -> Message {
+        error("invalid-escape", "invalid escape `\(escape)` in string")
+    }
+    public static func invalidNumber(_ text: String) -> Message {
+        error("invalid-number", "invalid number `\(text)`")
+    }
+    public static func invalidDuration(_ text: String) -> Message {
+        error("invalid-duration", "invalid duration `\(text)`")
+    }
+    public static func tokenTooLong(_ limit: Int) -> Message {
+        error("token-too-long", "token is longer than \(limit) bytes")
+    }
+
+    // MARK: Parser
+
+    public static func expected(_ what: String, found: String) -> Message {
+        error("syntax", "expected \(what), found \(found)")
+    }
+    public static func nestingTooDeep(_ limit: Int) -> Message {
+        error("nesting-too-deep", "expression is nested more than \(limit) levels deep")
+    }
+    public static func missingSLABlock() -> Message {
+        error("missing-sla", "file has no `sla \"NAME\" { ... }` block")
+    }
+    public static func duplicateSLABlock() -> Message {
+        error("duplicate-sla", "a file holds exactly one `sla` block")
+    }
+    public static func reservedWord(_ word: String) -> Message {
+        error("reserved-word", "`\(word)` is a reserved word and cannot be used as a name")
+    }
+    public static func nonAssociative(_ op: String) -> Message {
+        error("non-associative", "comparison `\(op)` cannot be chained; use parentheses and `and`")
+    }
+    public static func tooManyDeclarations(_ limit: Int) -> Message {
+        error("too-many-declarations", "file has more than \(limit) declarations")
+    }
+
+    // MARK: Names
+
+    public static func unknownName(_ name: String, kind: String) -> Message {
+        error("unknown-name", "unknown \(kind) `\(name)`")
+    }
+    public static func duplicateName(_ name: String) -> Message {
+        error("duplicate-name", "`\(name)` is declared more than once")
+    }
+    public static func wrongKind(_ name: String, is actual: String, expected: String) -> Message {
+        error("wrong-kind", "`\(name)` is a \(actual), not a \(expected)")
+    }
+    public static func forbiddenName(_ name: String) -> Message {
+        error("forbidden-name", "`\(name)` cannot be declared as a name")
+    }
+    public static func laterStage(_ name: String) -> Message {
+        error("later-stage", "stage `\(name)` is declared later; a stage may only refer to stages declared before it")
+    }
+    public static func scoreReadsScoreOrStage(_ name: String, kind: String) -> Message {
+        error("score-reads-derived", "score rules cannot refer to the \(kind) `\(name)`")
+    }
+    public static func unknownFunction(_ name: String) -> Message {
+        error("unknown-function", "unknown function `\(name)`")
+    }
+    public static func wrongArgumentCount(_ name: String, expected: Int, found: Int) -> Message {
+        error("argument-count", "`\(name)` takes \(expected) argument\(expected == 1 ? "" : "s"), found \(found)")
+    }
+    public static func duplicateDeclaration(_ what: String) -> Message {
+        error("duplicate-declaration", "`\(what)` may be declared at most once")
+    }
+
+    // MARK: Time and calendars
+
+    public static func unknownTimeZone(_ name: String) -> Message {
+        error("unknown-time-zone", "unknown time zone `\(name)`")
+    }
+    public static func invalidDate(_ text: String) -> Message {
+        error("invalid-date", "invalid date `\(text)`")
+    }
+    public static func invalidClockTime(_ text: String) -> Message {
+        error("invalid-time", "invalid clock time `\(text)`")
+    }
+    public static func backwardDayRange(_ text: String) -> Message {
+        error("backward-day-range", "day range `\(text)` runs backwards; ranges run forward from monday to sunday")
+    }
+    public static func emptyTimeRange(_ text: String) -> Message {
+        error("empty-time-range", "time range `\(text)` does not end after it starts")
+    }
+    public static func overlappingTimeRanges(_ day: String, _ first: String, _ second: String) -> Message {
+        error("overlapping-time-ranges", "time ranges `\(first)` and `\(second)` overlap on `\(day)`")
+    }
+    public static func calendarWithoutWorkingTime(_ name: String) -> Message {
+        error("no-working-time", "calendar `\(name)` has no working time")
+    }
+    public static func unknownWeekday(_ text: String) -> Message {
+        error("unknown-weekday", "unknown weekday `\(text)`")
+    }
+
+    // MARK: Deadlines
+
+    public static func missingClause(_ clause: String, in kind: String, _ name: String) -> Message {
+        error("missing-clause", "\(kind) `\(name)` has no `\(clause)` clause")
+    }
+    public static func duplicateClause(_ clause: String, in kind: String, _ name: String) -> Message {
+        error("duplicate-clause", "\(kind) `\(name)` has more than one `\(clause)` clause")
+    }
+    public static func dayDurationWithCalendar(_ text: String) -> Message {
+        error("day-duration-with-calendar", "`\(text)` counts whole days, which a working calendar cannot; write hours or business days (`bd`)")
+    }
+    public static func businessDaysWithoutCalendar(_ text: String) -> Message {
+        error("business-days-without-calendar", "business days `\(text)` need a working calendar: `within \(text) of CALENDAR`")
+    }
+    public static func invalidBusinessDays(_ text: String) -> Message {
+        error("invalid-business-days", "business days `\(text)` must be a whole number of at least 1")
+    }
+    public static func warnOutOfRange(_ text: String) -> Message {
+        error("warn-out-of-range", "`warn at \(text)` must be between 1% and 100%")
+    }
+    public static func unreachableWithin() -> Message {
+        warning("unreachable-within", "this `within` can never be chosen: an earlier `within` has no `when`")
+    }
+    public static func lastWithinConditional(_ deadline: String) -> Message {
+        warning("conditional-last-within", "the last `within` of `\(deadline)` has a `when`: leads matching none get no cycle")
+    }
+
+    // MARK: Goals
+
+    public static func targetDoesNotFitMeasure(_ measure: String, expected: String, found: String) -> Message {
+        error("target-mismatch", "`\(measure)` is measured as \(expected), but the target is \(found)")
+    }
+    public static func unknownStatus(_ name: String) -> Message {
+        error("unknown-status", "unknown deadline status `\(name)`")
+    }
+    public static func rateAboveHundred(_ text: String) -> Message {
+        warning("rate-above-100", "rate target `\(text)` is above 100% and can never be met")
+    }
+
+    // MARK: Types and expressions
+
+    public static func typeClash(_ op: String, _ left: String, _ right: String) -> Message {
+        error("type-clash", "`\(op)` cannot compare \(left) with \(right)")
+    }
+    public static func arithmeticOnString(_ op: String) -> Message {
+        error("type-clash", "`\(op)` cannot do arithmetic on a string")
+    }
+    public static func notACondition(_ found: String) -> Message {
+        error("not-a-condition", "condition is \(found), never `true`")
+    }
+
+    // MARK: Warnings about meaning
+
+    public static func stateRuleReadsEvent(_ construct: String) -> Message {
+        warning("state-reads-event", "\(construct) reads `event.`: its truth changes at every event; use an event rule (`on`) instead")
+    }
+    public static func stageNamedLikeEventType(_ name: String) -> Message {
+        warning("stage-named-like-event", "stage `\(name)` has the name of an event type used in this file")
+    }
+    public static func unused(_ kind: String, _ name: String) -> Message {
+        warning("unused", "\(kind) `\(name)` is never used")
+    }
+
+    // MARK: Tests
+
+    public static func testFileWithoutSLA() -> Message {
+        error("test-without-sla", "tests need an SLA: put them after the `sla` block or start the file with `use \"FILE.sla\"`")
+    }
+    public static func noTests() -> Message {
+        error("no-tests", "file has no `test` blocks")
+    }
+    public static func invalidTimestamp(_ text: String) -> Message {
+        error("invalid-timestamp", "invalid timestamp `\(text)`")
+    }
+}

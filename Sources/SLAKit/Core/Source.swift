@@ -1,0 +1,95 @@
+/// A half-open range of UTF-8 byte offsets into one source file (`start..<end`, 0-based).
+public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
+    /// Offset of the first byte, 0-based.
+    public var start: Int
+    /// Offset one past the last byte.
+    public var end: Int
+
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = max(start, end)
+    }
+
+    /// An empty range at `offset`.
+    public static func at(_ offset: Int) -> SourceRange { SourceRange(start: offset, end: offset) }
+
+    /// The smallest range covering both.
+    public func joined(_ other: SourceRange) -> SourceRange {
+        SourceRange(start: min(start, other.start), end: max(end, other.end))
+    }
+
+    public var length: Int { end - start }
+    public var description: String { "\(start)..<\(end)" }
+}
+
+/// A 1-based line and column. The column counts Unicode scalars from the start of the line,
+/// so a caret lines up under non-ASCII text in a terminal.
+public struct SourceLocation: Hashable, Sendable {
+    public var line: Int
+    public var column: Int
+}
+
+/// One source file: its display path and its raw bytes (which may be invalid UTF-8).
+public final class SourceFile: Sendable {
+    /// The path as the user gave it; used in diagnostics.
+    public let path: String
+    /// The raw bytes of the file.
+    public let bytes: [UInt8]
+    /// Offsets at which each line starts (line 1 starts at offset 0).
+    public let lineStarts: [Int]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            starts.append(offset + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    public convenience init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+
+    /// The 1-based line containing `offset`.
+    public func line(of offset: Int) -> Int {
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        return low + 1
+    }
+
+    /// The 1-based line and scalar column of a byte offset.
+    public func location(of offset: Int) -> SourceLocation {
+        let clamped = min(max(offset, 0), bytes.count)
+        let line = line(of: clamped)
+        let start = lineStarts[line - 1]
+        var column = 1
+        var index = start
+        while index < clamped {
+            // Count scalars: every byte that is not a UTF-8 continuation byte starts one.
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        return SourceLocation(line: line, column: column)
+    }
+
+    /// The text of 1-based line `line`, without its line break; invalid UTF-8 is repaired.
+    public func lineText(_ line: Int) -> String {
+        guard line >= 1, line <= lineStarts.count else { return "" }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// The source text covered by `range`; invalid UTF-8 is repaired.
+    public func text(_ range: SourceRange) -> String {
+        let start = min(max(range.start, 0), bytes.count)
+        let end = min(max(range.end, start), bytes.count)
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}

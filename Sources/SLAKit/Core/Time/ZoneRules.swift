@@ -1,0 +1,135 @@
+import Foundation
+
+/// The UTC-offset rules of one IANA time zone, precomputed into a table of transitions so
+/// that the hot path (offset-less timestamps, calendars, periods) is a binary search, not
+/// a Foundation call. Instants are milliseconds since the epoch; offsets are seconds east
+/// of UTC; "local" values are wall-clock milliseconds since 1970-01-01T00:00 local.
+public final class ZoneRules: Sendable {
+    public let identifier: String
+    /// Instants at which the offset changes, ascending.
+    private let transitions: [Int64]
+    /// `offsets[i]` is in force from `transitions[i - 1]` (or the beginning) up to
+    /// `transitions[i]`; so there is one more offset than transitions.
+    private let offsets: [Int32]
+    /// Table range; outside it Foundation is asked directly (rare: years before 1900 or after 2200).
+    private let tableStart: Int64
+    private let tableEnd: Int64
+    private let foundationZone: TimeZone?
+
+    /// UTC.
+    public static let utc = ZoneRules(identifier: "UTC", transitions: [], offsets: [0], zone: nil)
+
+    private init(identifier: String, transitions: [Int64], offsets: [Int32], zone: TimeZone?) {
+        self.identifier = identifier
+        self.transitions = transitions
+        self.offsets = offsets
+        self.foundationZone = zone
+        self.tableStart = CivilTime.days(year: 1900, month: 1, day: 1) * CivilTime.millisecondsPerDay
+        self.tableEnd = CivilTime.days(year: 2200, month: 1, day: 1) * CivilTime.millisecondsPerDay
+    }
+
+    private static let cache = ZoneCache()
+
+    /// The rules of an IANA zone name (case-sensitive), or nil when the name is unknown.
+    public static func named(_ identifier: String) -> ZoneRules? {
+        if identifier == "UTC" { return utc }
+        return cache.rules(for: identifier)
+    }
+
+    fileprivate static func build(_ identifier: String) -> ZoneRules? {
+        // Foundation accepts some names case-insensitively and abbreviations like "CET"
+        // (which are also tz names); insist on an exact, known identifier.
+        guard TimeZone.knownTimeZoneIdentifiers.contains(identifier) || identifier == "UTC" || identifier == "GMT",
+              let zone = TimeZone(identifier: identifier) else { return nil }
+        let start = Date(timeIntervalSince1970: -2_208_988_800) // 1900-01-01
+        let end = Date(timeIntervalSince1970: 7_258_118_400) // 2200-01-01
+        var transitions: [Int64] = []
+        var offsets: [Int32] = [Int32(zone.secondsFromGMT(for: start))]
+        var cursor = start
+        var guardCount = 0
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next < end, guardCount < 5000 {
+            guardCount += 1
+            let instant = Int64((next.timeIntervalSince1970 * 1000).rounded())
+            let offset = Int32(zone.secondsFromGMT(for: next))
+            if offset != offsets.last! {
+                transitions.append(instant)
+                offsets.append(offset)
+            }
+            if next <= cursor { break }
+            cursor = next
+        }
+        return ZoneRules(identifier: identifier, transitions: transitions, offsets: offsets, zone: zone)
+    }
+
+    /// Seconds east of UTC in force at `instant`.
+    public func offsetSeconds(at instant: Int64) -> Int {
+        if instant < tableStart || instant >= tableEnd, let zone = foundationZone {
+            return zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant) / 1000))
+        }
+        // Binary search for the number of transitions at or before `instant`.
+        var low = 0, high = transitions.count
+        while low < high {
+            let middle = (low + high) >> 1
+            if transitions[middle] <= instant { low = middle + 1 } else { high = middle }
+        }
+        return Int(offsets[low])
+    }
+
+    /// Local wall-clock milliseconds of an instant.
+    @inline(__always)
+    public func local(_ instant: Int64) -> Int64 {
+        instant + Int64(offsetSeconds(at: instant)) * 1000
+    }
+
+    /// The instant of a local wall-clock time. In a gap (spring forward) the offset in force
+    /// before the gap is used; an ambiguous time (fall back) is its first occurrence.
+    public func instant(fromLocal local: Int64) -> Int64 {
+        let before = Int64(offsetSeconds(at: local - CivilTime.millisecondsPerDay)) * 1000
+        let after = Int64(offsetSeconds(at: local + CivilTime.millisecondsPerDay)) * 1000
+        if before == after {
+            // No transition nearby (the common case); or a transition and back within two
+            // days, handled by the check below.
+            let candidate = local - before
+            if Int64(offsetSeconds(at: candidate)) * 1000 == before { return candidate }
+        }
+        let first = local - max(before, after) // the earlier instant of the two readings
+        let second = local - min(before, after)
+        let firstValid = Int64(offsetSeconds(at: first)) * 1000 == max(before, after)
+        let secondValid = Int64(offsetSeconds(at: second)) * 1000 == min(before, after)
+        if firstValid { return first }
+        if secondValid { return second }
+        // A gap: read with the offset in force before it.
+        return local - before
+    }
+
+    /// All transitions inside `[from, to)`, for calendar arithmetic that must split at them.
+    public func transitions(from: Int64, to: Int64) -> [Int64] {
+        var result: [Int64] = []
+        var low = 0, high = transitions.count
+        while low < high {
+            let middle = (low + high) >> 1
+            if transitions[middle] < from { low = middle + 1 } else { high = middle }
+        }
+        var index = low
+        while index < transitions.count, transitions[index] < to {
+            result.append(transitions[index])
+            index += 1
+        }
+        return result
+    }
+}
+
+/// A lock-protected cache of zone tables; building one costs a few milliseconds.
+private final class ZoneCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var zones: [String: ZoneRules?] = [:]
+
+    func rules(for identifier: String) -> ZoneRules? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = zones[identifier] { return cached }
+        let built = ZoneRules.build(identifier)
+        zones[identifier] = built
+        return built
+    }
+}

@@ -1,0 +1,4 @@
+import SLAKit
+import Foundation
+
+exit(Driver.main(arguments: Array(CommandLine.arguments.dropFirst())))

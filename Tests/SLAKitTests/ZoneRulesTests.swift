@@ -1,0 +1,34 @@
+import Testing
+@testable import SLAKit
+
+@Suite struct ZoneRulesTests {
+    @Test func stockholmOffsets() throws {
+        let zone = try #require(ZoneRules.named("Europe/Stockholm"))
+        // 2026-03-29 01:00Z is the spring-forward instant in the EU.
+        let springForward = CivilTime.days(year: 2026, month: 3, day: 29) * CivilTime.millisecondsPerDay + CivilTime.millisecondsPerHour
+        #expect(zone.offsetSeconds(at: springForward - 1) == 3600)
+        #expect(zone.offsetSeconds(at: springForward) == 7200)
+        // 02:30 local does not exist that day: read with the offset before the gap (+01:00).
+        let gapLocal = CivilTime.days(year: 2026, month: 3, day: 29) * CivilTime.millisecondsPerDay + 150 * CivilTime.millisecondsPerMinute
+        #expect(zone.instant(fromLocal: gapLocal) == gapLocal - CivilTime.millisecondsPerHour)
+        // 2026-10-25 02:30 local happens twice: the first occurrence is at +02:00.
+        let ambiguous = CivilTime.days(year: 2026, month: 10, day: 25) * CivilTime.millisecondsPerDay + 150 * CivilTime.millisecondsPerMinute
+        #expect(zone.instant(fromLocal: ambiguous) == ambiguous - 2 * CivilTime.millisecondsPerHour)
+    }
+
+    @Test func unknownNamesAreRejected() {
+        #expect(ZoneRules.named("Europe/Stockholmm") == nil)
+        #expect(ZoneRules.named("europe/stockholm") == nil)
+        #expect(ZoneRules.named("UTC") != nil)
+    }
+
+    @Test func civilRoundTrip() {
+        for days in stride(from: Int64(-719_162), through: 2_932_896, by: 997) {
+            let (y, m, d) = CivilTime.date(fromDays: days)
+            #expect(CivilTime.days(year: y, month: m, day: d) == days)
+        }
+        #expect(CivilTime.formatUTC(0) == "1970-01-01T00:00:00Z")
+        #expect(CivilTime.formatUTC(1_500) == "1970-01-01T00:00:01.500Z")
+        #expect(CivilTime.weekdayIndex(fromDays: 0) == 3)
+    }
+}
