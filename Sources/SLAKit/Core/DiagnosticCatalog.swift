@@ -175,6 +175,12 @@ public enum Catalog {
     public static func arithmeticOnString(_ op: String) -> Message {
         error("type-clash", "`\(op)` cannot do arithmetic on a string")
     }
+    public static func functionArgumentType(_ name: String, expected: String, found: String) -> Message {
+        error("type-clash", "`\(name)` expects \(expected), found \(found)")
+    }
+    public static func cannotNegate(_ found: String) -> Message {
+        error("type-clash", "unary `-` needs a number or a duration, found \(found)")
+    }
     public static func notACondition(_ found: String) -> Message {
         error("not-a-condition", "condition is \(found), never `true`")
     }

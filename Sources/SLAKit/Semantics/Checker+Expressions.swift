@@ -1,0 +1,211 @@
+/// Where an expression stands, for the rules about what it may read.
+struct ExpressionScope {
+    /// How messages name the construct ("score rule", "stage `mql`").
+    var owner: String
+    /// Whether scores and stages may be read (not in score rules).
+    var allowsDerived: Bool
+    /// For a stage's condition: its own index; only stages before it may be read.
+    var stageBound: Int?
+}
+
+/// The type of an expression as far as it is known before any data is seen.
+enum StaticType: Equatable {
+    case number, string, bool, duration, time, list, null
+    /// An attribute or anything whose type depends on the data.
+    case unknown
+
+    var description: String {
+        switch self {
+        case .number: "a number"
+        case .string: "a string"
+        case .bool: "a bool"
+        case .duration: "a duration"
+        case .time: "a time"
+        case .list: "a list"
+        case .null: "null"
+        case .unknown: "a value"
+        }
+    }
+
+    var isKnown: Bool { self != .unknown }
+}
+
+/// The functions of the expression language and their arity.
+let builtinFunctions: [String: Int] = ["lower": 1, "upper": 1, "len": 1]
+
+extension Checker {
+    /// Checks an expression used as a condition. Returns true when it reads `event.`.
+    @discardableResult
+    mutating func checkCondition(_ expression: Expression, scope: ExpressionScope) -> Bool {
+        var readsEvent = false
+        let type = infer(expression, scope: scope, readsEvent: &readsEvent)
+        if type.isKnown, type != .bool {
+            report(Catalog.notACondition(type.description), at: expression.range)
+        }
+        return readsEvent
+    }
+
+    /// Infers the static type of `expression`, reporting names that do not resolve and
+    /// operands whose types are known to clash.
+    mutating func infer(_ expression: Expression, scope: ExpressionScope, readsEvent: inout Bool) -> StaticType {
+        switch expression.kind {
+        case .number: return .number
+        case .percent: return .number
+        case .duration: return .duration
+        case .string: return .string
+        case .bool: return .bool
+        case .null: return .null
+        case .list(let elements):
+            for element in elements { _ = infer(element, scope: scope, readsEvent: &readsEvent) }
+            return .list
+        case .parenthesized(let inner):
+            return infer(inner, scope: scope, readsEvent: &readsEvent)
+        case .leadAttribute(let attribute):
+            switch attribute.name {
+            case "id": return .string
+            case "type", "at", "lead": return .null
+            default: return .unknown
+            }
+        case .eventAttribute(let attribute):
+            readsEvent = true
+            switch attribute.name {
+            case "type": return .string
+            case "at": return .time
+            case "lead": return .null
+            default: return .unknown
+            }
+        case .name(let name):
+            return inferName(name, scope: scope)
+        case .call(let function, let arguments):
+            let types = arguments.map { infer($0, scope: scope, readsEvent: &readsEvent) }
+            guard let arity = builtinFunctions[function.name] else {
+                report(Catalog.unknownFunction(function.name), at: function.range,
+                       help: didYouMean(function.name, among: builtinFunctions.keys))
+                return .unknown
+            }
+            guard arity == arguments.count else {
+                report(Catalog.wrongArgumentCount(function.name, expected: arity, found: arguments.count), at: expression.range)
+                return .unknown
+            }
+            let argument = types[0]
+            if function.name == "len" {
+                if argument.isKnown, argument != .string, argument != .list {
+                    report(Catalog.functionArgumentType(function.name, expected: "a string or a list", found: argument.description),
+                           at: arguments[0].range)
+                }
+                return .number
+            }
+            if argument.isKnown, argument != .string {
+                report(Catalog.functionArgumentType(function.name, expected: "a string", found: argument.description),
+                       at: arguments[0].range)
+            }
+            return .string
+        case .unary(let op, let operand):
+            let type = infer(operand, scope: scope, readsEvent: &readsEvent)
+            switch op {
+            case .not:
+                if type.isKnown, type != .bool { report(Catalog.notACondition(type.description), at: operand.range) }
+                return .bool
+            case .negate:
+                if type.isKnown, type != .number, type != .duration {
+                    report(Catalog.cannotNegate(type.description), at: expression.range)
+                    return .unknown
+                }
+                return type
+            }
+        case .binary(let op, let left, let right):
+            let leftType = infer(left, scope: scope, readsEvent: &readsEvent)
+            let rightType = infer(right, scope: scope, readsEvent: &readsEvent)
+            return inferBinary(op, leftType, rightType, expression: expression, left: left, right: right)
+        }
+    }
+
+    mutating func inferName(_ name: Identifier, scope: ExpressionScope) -> StaticType {
+        usedNames.insert(name.name)
+        guard let symbol = symbols[name.name] else {
+            let candidates = symbols.filter {
+                if case .score = $0.value { return true }
+                if case .stage = $0.value { return true }
+                return false
+            }.map(\.key)
+            // Without a close name, the likeliest mistake is an attribute written bare.
+            let help = didYouMean(name.name, among: candidates)
+                ?? "attributes are read as `lead.\(name.name)` or `event.\(name.name)`"
+            report(Catalog.unknownName(name.name, kind: "score or stage"), at: name.range, help: help)
+            return .unknown
+        }
+        switch symbol {
+        case .score:
+            if !scope.allowsDerived {
+                report(Catalog.scoreReadsScoreOrStage(name.name, kind: "score"), at: name.range)
+                return .unknown
+            }
+            return .number
+        case .stage(let index):
+            if !scope.allowsDerived {
+                report(Catalog.scoreReadsScoreOrStage(name.name, kind: "stage"), at: name.range)
+                return .unknown
+            }
+            if let bound = scope.stageBound, index >= bound {
+                report(Catalog.laterStage(name.name), at: name.range)
+                return .unknown
+            }
+            return .bool
+        default:
+            report(Catalog.wrongKind(name.name, is: symbol.kindName, expected: "score or stage"), at: name.range)
+            return .unknown
+        }
+    }
+
+    mutating func inferBinary(_ op: BinaryOperator, _ left: StaticType, _ right: StaticType,
+                              expression: Expression, left leftExpression: Expression, right rightExpression: Expression) -> StaticType {
+        let bothKnown = left.isKnown && right.isKnown
+        func clash() -> StaticType {
+            report(Catalog.typeClash(op.rawValue, left.description, right.description), at: expression.range)
+            return .unknown
+        }
+        switch op {
+        case .or, .and:
+            for (type, operand) in [(left, leftExpression), (right, rightExpression)] where type.isKnown && type != .bool {
+                report(Catalog.notACondition(type.description), at: operand.range)
+            }
+            return .bool
+        case .equal, .notEqual:
+            // Comparing with null is meaningful; otherwise known different types never equal.
+            if bothKnown, left != .null, right != .null, left != right { return clash() }
+            return .bool
+        case .less, .lessEqual, .greater, .greaterEqual:
+            let ordered: Set<String> = ["number", "string", "duration", "time"]
+            if left.isKnown, !ordered.contains("\(left)") { return clash() }
+            if right.isKnown, !ordered.contains("\(right)") { return clash() }
+            if bothKnown, left != right { return clash() }
+            return .bool
+        case .in, .notIn:
+            if right.isKnown, right != .list { return clash() }
+            return .bool
+        case .contains:
+            if left.isKnown, left != .string, left != .list { return clash() }
+            if left == .string, right.isKnown, right != .string { return clash() }
+            return .bool
+        case .startsWith, .endsWith, .matches:
+            if left.isKnown, left != .string { return clash() }
+            if right.isKnown, right != .string { return clash() }
+            return .bool
+        case .add, .subtract, .multiply, .divide:
+            if left == .string || right == .string {
+                report(Catalog.arithmeticOnString(op.rawValue), at: expression.range)
+                return .unknown
+            }
+            guard bothKnown else { return .unknown }
+            switch (op, left, right) {
+            case (_, .number, .number): return .number
+            case (.add, .duration, .duration), (.subtract, .duration, .duration): return .duration
+            case (.add, .time, .duration), (.subtract, .time, .duration), (.add, .duration, .time): return .time
+            case (.subtract, .time, .time): return .duration
+            case (.multiply, .number, .duration), (.multiply, .duration, .number), (.divide, .duration, .number): return .duration
+            case (.divide, .duration, .duration): return .number
+            default: return clash()
+            }
+        }
+    }
+}

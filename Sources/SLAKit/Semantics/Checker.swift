@@ -1,0 +1,218 @@
+import Foundation
+
+/// The result of checking a parsed file: the resolved SLA (nil when there are errors) and
+/// every diagnostic found.
+public struct CheckResult: Sendable {
+    public var sla: CheckedSLA?
+    public var diagnostics: DiagnosticList
+}
+
+/// Resolves names and checks an SLA against the rules of SPEC.md sections 2-4, reporting
+/// every problem at once. The checker never stops at the first error: each declaration is
+/// checked independently, so one mistake produces one diagnostic.
+public struct Checker {
+    let source: SourceFile
+    var diagnostics = DiagnosticList()
+    /// Every declared name and what it is.
+    var symbols: [String: Symbol] = [:]
+    /// Names referenced somewhere (for the unused warnings).
+    var usedNames: Set<String> = []
+    /// Event type names mentioned anywhere in the file (for the stage-name warning).
+    var eventTypesUsed: Set<String> = []
+
+    /// Names that cannot be declared (SPEC.md section 2).
+    static let forbiddenNames: Set<String> = ["lead", "event", "lower", "upper", "len"]
+
+    init(source: SourceFile) { self.source = source }
+
+    /// Checks `file` (whose text is `source`) and builds the resolved model.
+    public static func check(_ file: SLAFile, source: SourceFile) -> CheckResult {
+        var checker = Checker(source: source)
+        guard let sla = file.sla else {
+            checker.report(Catalog.missingSLABlock(), at: SourceRange.at(0))
+            return CheckResult(sla: nil, diagnostics: checker.diagnostics)
+        }
+        let model = checker.checkSLA(sla)
+        return CheckResult(sla: checker.diagnostics.hasErrors ? nil : model, diagnostics: checker.diagnostics)
+    }
+
+    mutating func report(_ message: Message, at range: SourceRange, help: String? = nil) {
+        diagnostics.append(Diagnostic(message, at: range, help: help, in: source))
+    }
+
+    /// A `help:` line suggesting the closest of `candidates`, or nil.
+    func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String? {
+        closestName(to: name, among: candidates).map { "did you mean `\($0)`?" }
+    }
+
+    // MARK: - The sla block
+
+    mutating func checkSLA(_ sla: SLABlock) -> CheckedSLA {
+        declareNames(sla.declarations)
+
+        var zone = ZoneRules.utc
+        var review = PeriodKind.month
+        var sawTimezone = false, sawReview = false
+        for declaration in sla.declarations {
+            switch declaration {
+            case .timezone(let timezone):
+                if sawTimezone { report(Catalog.duplicateDeclaration("timezone"), at: timezone.range) }
+                sawTimezone = true
+                if let rules = resolveZone(timezone.name) { zone = rules }
+            case .review(let declaration):
+                if sawReview { report(Catalog.duplicateDeclaration("review"), at: declaration.range) }
+                sawReview = true
+                review = declaration.period
+            default:
+                break
+            }
+        }
+
+        var calendars: [CalendarModel] = []
+        var teams: [String] = []
+        var scores: [ScoreModel] = []
+        var stages: [StageModel] = []
+        var deadlines: [DeadlineModel] = []
+        var goals: [GoalModel] = []
+        for declaration in sla.declarations {
+            switch declaration {
+            case .timezone, .review: break
+            case .calendar(let calendar): calendars.append(checkCalendar(calendar, defaultZone: zone))
+            case .team(let team): teams.append(team.name.name)
+            case .score(let score): scores.append(checkScore(score))
+            case .stage(let stage): stages.append(checkStage(stage, index: stages.count))
+            case .deadline(let deadline):
+                if let model = checkDeadline(deadline) { deadlines.append(model) }
+            case .goal(let goal):
+                if let model = checkGoal(goal, review: review) { goals.append(model) }
+            }
+        }
+        warnAboutMeaning(sla.declarations)
+        return CheckedSLA(name: sla.name.value, zone: zone, review: review, calendars: calendars, teams: teams,
+                          scores: scores, stages: stages, deadlines: deadlines, goals: goals, symbols: symbols)
+    }
+
+    /// Enters every declared name into `symbols`, reporting duplicates and forbidden names.
+    /// Indices count declarations of each kind in order.
+    mutating func declareNames(_ declarations: [Declaration]) {
+        var counts: [String: Int] = [:]
+        for declaration in declarations {
+            guard let name = declaration.name else { continue }
+            let symbol: Symbol
+            func next(_ kind: String) -> Int {
+                defer { counts[kind, default: 0] += 1 }
+                return counts[kind, default: 0]
+            }
+            switch declaration {
+            case .calendar: symbol = .calendar(next("calendar"))
+            case .team: symbol = .team(next("team"))
+            case .score: symbol = .score(next("score"))
+            case .stage: symbol = .stage(next("stage"))
+            case .deadline: symbol = .deadline(next("deadline"))
+            case .goal: symbol = .goal(next("goal"))
+            case .timezone, .review: continue
+            }
+            if Checker.forbiddenNames.contains(name.name) {
+                report(Catalog.forbiddenName(name.name), at: name.range)
+            }
+            if symbols[name.name] != nil {
+                report(Catalog.duplicateName(name.name), at: name.range)
+            } else {
+                symbols[name.name] = symbol
+            }
+        }
+    }
+
+    /// Resolves an IANA zone name, reporting unknown ones with a did-you-mean.
+    mutating func resolveZone(_ name: StringLiteral) -> ZoneRules? {
+        if let rules = ZoneRules.named(name.value) { return rules }
+        report(Catalog.unknownTimeZone(name.value), at: name.range,
+               help: didYouMean(name.value, among: TimeZone.knownTimeZoneIdentifiers))
+        return nil
+    }
+
+    /// Resolves a reference to a declared name of kind `expected`, reporting unknown names
+    /// (with a did-you-mean among names of that kind) and names of another kind.
+    mutating func resolve(_ name: Identifier, expecting expected: String) -> Symbol? {
+        usedNames.insert(name.name)
+        guard let symbol = symbols[name.name] else {
+            let candidates = symbols.filter { $0.value.kindName == expected }.map(\.key)
+            report(Catalog.unknownName(name.name, kind: expected), at: name.range,
+                   help: didYouMean(name.name, among: candidates))
+            return nil
+        }
+        guard symbol.kindName == expected else {
+            report(Catalog.wrongKind(name.name, is: symbol.kindName, expected: expected), at: name.range)
+            return nil
+        }
+        return symbol
+    }
+
+    mutating func resolveTeam(_ name: Identifier) -> String {
+        _ = resolve(name, expecting: "team")
+        return name.name
+    }
+
+    mutating func noteEventTypes(_ types: [EventTypeName]) {
+        for type in types { eventTypesUsed.insert(type.value) }
+    }
+
+    // MARK: - Scores and stages
+
+    mutating func checkScore(_ score: ScoreDeclaration) -> ScoreModel {
+        var model = ScoreModel(name: score.name.name, eventRules: [], stateRules: [], limit: nil)
+        let scope = ExpressionScope(owner: "score rule", allowsDerived: false, stageBound: nil)
+        for item in score.items {
+            switch item {
+            case .limit(let value, let range):
+                if model.limit != nil { report(Catalog.duplicateClause("limit", in: "score", score.name.name), at: range) }
+                model.limit = value.value
+            case .rule(let rule):
+                switch rule.trigger {
+                case .event(let types, let condition, let maximum):
+                    noteEventTypes(types)
+                    if let condition { checkCondition(condition, scope: scope) }
+                    model.eventRules.append(ScoreEventRule(points: rule.points.value, types: types.map(\.value),
+                                                           condition: condition, maximum: maximum?.value))
+                case .state(let condition):
+                    let readsEvent = checkCondition(condition, scope: scope)
+                    if readsEvent { report(Catalog.stateRuleReadsEvent("state rule"), at: condition.range) }
+                    model.stateRules.append(ScoreStateRule(points: rule.points.value, condition: condition))
+                }
+            }
+        }
+        return model
+    }
+
+    mutating func checkStage(_ stage: StageDeclaration, index: Int) -> StageModel {
+        let scope = ExpressionScope(owner: "stage `\(stage.name.name)`", allowsDerived: true, stageBound: index)
+        switch stage.trigger {
+        case .condition(let condition):
+            checkCondition(condition, scope: scope)
+            return StageModel(name: stage.name.name, trigger: .condition(condition))
+        case .event(let types, let condition):
+            noteEventTypes(types)
+            if let condition { checkCondition(condition, scope: scope) }
+            return StageModel(name: stage.name.name, trigger: .event(types: types.map(\.value), condition: condition))
+        }
+    }
+
+    // MARK: - Warnings about meaning
+
+    mutating func warnAboutMeaning(_ declarations: [Declaration]) {
+        for declaration in declarations {
+            switch declaration {
+            case .stage(let stage) where eventTypesUsed.contains(stage.name.name):
+                report(Catalog.stageNamedLikeEventType(stage.name.name), at: stage.name.range)
+            case .calendar(let calendar) where !usedNames.contains(calendar.name.name):
+                report(Catalog.unused("calendar", calendar.name.name), at: calendar.name.range)
+            case .score(let score) where !usedNames.contains(score.name.name):
+                report(Catalog.unused("score", score.name.name), at: score.name.range)
+            case .team(let team) where !usedNames.contains(team.name.name):
+                report(Catalog.unused("team", team.name.name), at: team.name.range)
+            default:
+                break
+            }
+        }
+    }
+}
