@@ -1,7 +1,110 @@
 /// The entry point the `sla` executable calls: parses the argument vector and runs a
 /// command. Returns the process exit code (SPEC.md section 7).
 public enum Driver {
+    public static let version = "0.1.0"
+
+    static let usage = """
+    usage: sla <command> [options]
+
+    commands:
+      check FILE...                      parse and check SLA files
+            [--format human|json|github] [--strict]
+      fmt FILE...|-                      format files canonically
+            [--check] [-w] [--diff]
+      test FILE...                       run the test blocks in SLA and test files
+            [--run PATTERN] [--junit FILE] [-v]
+      eval FILE --events PATH...         evaluate an SLA over lead events
+            [--format table|json|csv|html] [--as-of TIMESTAMP] [--fail-on STATUS,...]
+            [--max-bad N] [--rejects FILE] [--output FILE] [--goals-csv FILE]
+            [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]
+      explain FILE --events PATH... --lead ID
+                                         a lead's timeline, event by event
+
+    exit codes: 0 success, 1 warnings (--strict), unformatted files, failed tests or
+    --fail-on verdicts, 2 invalid SLA or events, 3 usage errors and unreadable files
+    """
+
     public static func main(arguments: [String]) -> Int32 {
-        3
+        run(arguments, console: .standard())
+    }
+
+    /// Runs one command with its output going to `console`.
+    public static func run(_ arguments: [String], console: Console) -> Int32 {
+        guard let command = arguments.first else {
+            console.error(usage + "\n")
+            return ExitCode.usage
+        }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch command {
+            case "check": return try CheckCommand.run(rest, console: console)
+            case "eval": return try EvalCommand.run(rest, console: console, explain: false)
+            case "explain": return try EvalCommand.run(rest, console: console, explain: true)
+            case "fmt": return try FormatCommand.run(rest, console: console)
+            case "test": return try TestCommand.run(rest, console: console)
+            case "help", "--help", "-h":
+                console.out(usage + "\n")
+                return ExitCode.success
+            case "--version", "version":
+                console.out("sla \(version)\n")
+                return ExitCode.success
+            default:
+                let commands = ["check", "fmt", "test", "eval", "explain", "help"]
+                let hint = closestName(to: command, among: commands).map { " (did you mean `\($0)`?)" } ?? ""
+                throw UsageError(message: "unknown command `\(command)`\(hint)")
+            }
+        } catch let error as UsageError {
+            console.error("sla: \(error.message)\n")
+            return ExitCode.usage
+        } catch {
+            console.error("sla: \(error)\n")
+            return ExitCode.usage
+        }
+    }
+
+    /// Prints a command's help when `--help` is among its arguments.
+    static func wantsHelp(_ arguments: [String]) -> Bool {
+        arguments.contains("--help") || arguments.contains("-h")
+    }
+}
+
+/// A source file read, parsed and (when it holds an `sla` block) checked.
+struct LoadedFile {
+    var source: SourceFile
+    var parse: ParseResult
+    var check: CheckResult?
+
+    /// Parse diagnostics, then (when parsing was clean) checker diagnostics.
+    var diagnostics: [Diagnostic] {
+        var list = parse.diagnostics
+        if let check { list.append(contentsOf: check.diagnostics) }
+        return list.sorted
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Reads and analyses `path`. The checker runs only on a cleanly parsed `sla` block,
+    /// so one syntax error does not cascade into unknown-name errors.
+    static func load(_ path: String) throws -> LoadedFile {
+        let source = SourceFile(path: path, bytes: try Files.read(path))
+        return analyse(source)
+    }
+
+    static func analyse(_ source: SourceFile) -> LoadedFile {
+        let parse = Parser.parse(source)
+        var check: CheckResult?
+        if !parse.diagnostics.hasErrors, parse.file.sla != nil || parse.file.use == nil {
+            check = Checker.check(parse.file, source: source)
+        }
+        return LoadedFile(source: source, parse: parse, check: check)
+    }
+}
+
+extension Console {
+    /// Writes diagnostics in human form to standard error.
+    func report(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            error(DiagnosticRenderer.human(diagnostic, color: colorsErrors) + "\n")
+        }
     }
 }

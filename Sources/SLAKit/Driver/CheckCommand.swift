@@ -1,0 +1,34 @@
+/// `sla check FILE... [--format human|json|github] [--strict]`.
+enum CheckCommand {
+    static func run(_ arguments: [String], console: Console) throws -> Int32 {
+        if Driver.wantsHelp(arguments) {
+            console.out("usage: sla check FILE... [--format human|json|github] [--strict]\n")
+            return ExitCode.success
+        }
+        let options = try Arguments(arguments, options: [
+            .init(names: ["--format"], arity: .single),
+            .init(names: ["--strict"], arity: .flag),
+        ])
+        let format = try options.choice("--format", as: DiagnosticFormat.self) ?? .human
+        guard !options.positionals.isEmpty else { throw UsageError(message: "check needs at least one file") }
+        var all: [Diagnostic] = []
+        for path in options.positionals {
+            all += try LoadedFile.load(path).diagnostics
+        }
+        let errors = all.filter { $0.severity == .error }.count
+        let warnings = all.count - errors
+        switch format {
+        case .human:
+            console.report(all)
+            let files = options.positionals.count == 1 ? options.positionals[0] : "\(options.positionals.count) files"
+            console.error("\(files): \(DiagnosticRenderer.summary(errors: errors, warnings: warnings))\n")
+        case .json:
+            console.out(DiagnosticRenderer.json(all))
+        case .github:
+            for diagnostic in all { console.out(DiagnosticRenderer.github(diagnostic) + "\n") }
+        }
+        if errors > 0 { return ExitCode.invalid }
+        if warnings > 0, options.flag("--strict") { return ExitCode.failure }
+        return ExitCode.success
+    }
+}

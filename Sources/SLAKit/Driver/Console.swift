@@ -1,0 +1,86 @@
+import Foundation
+
+/// Where a command writes and reads: the real process streams, or buffers in tests.
+public final class Console: @unchecked Sendable {
+    private let writeOut: (String) -> Void
+    private let writeError: (String) -> Void
+    private let readInput: () -> [UInt8]
+    /// Whether standard output / error are terminals (table output, colors).
+    public let outputIsTerminal: Bool
+    public let errorIsTerminal: Bool
+
+    public init(out: @escaping (String) -> Void, error: @escaping (String) -> Void,
+                input: @escaping () -> [UInt8] = { [] }, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false) {
+        writeOut = out
+        writeError = error
+        readInput = input
+        self.outputIsTerminal = outputIsTerminal
+        self.errorIsTerminal = errorIsTerminal
+    }
+
+    /// The process's own streams.
+    public static func standard() -> Console {
+        Console(out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+                error: { text in FileHandle.standardError.write(Data(text.utf8)) },
+                input: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
+                outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
+    }
+
+    public func out(_ text: String) { writeOut(text) }
+    public func error(_ text: String) { writeError(text) }
+    /// All of standard input (for `sla fmt -`).
+    public func input() -> [UInt8] { readInput() }
+
+    /// Whether to color diagnostics: a terminal, and `NO_COLOR` unset.
+    var colorsErrors: Bool { errorIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+}
+
+/// Exit codes of SPEC.md section 7.
+public enum ExitCode {
+    public static let success: Int32 = 0
+    /// Warnings with `--strict`, unformatted files, failed tests, `--fail-on` verdicts.
+    public static let failure: Int32 = 1
+    /// Invalid SLA, invalid events, parse errors.
+    public static let invalid: Int32 = 2
+    /// Usage errors and unreadable files.
+    public static let usage: Int32 = 3
+}
+
+/// A usage error or unreadable file: one line on stderr, exit 3.
+struct UsageError: Error {
+    var message: String
+}
+
+/// File-system helpers of the driver.
+enum Files {
+    /// Reads a whole file, or throws a `UsageError` naming it.
+    static func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw UsageError(message: "cannot read `\(path)`: it is a directory")
+            }
+            throw UsageError(message: "cannot read `\(path)`: no such file or not readable")
+        }
+        return Array(data)
+    }
+
+    /// Writes a file atomically: a temporary file beside it, then a rename, so a killed run
+    /// leaves the old file or the new one, never half of one.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        do {
+            try Data(bytes).write(to: temporary)
+            if rename(temporary.path, url.path) != 0 {
+                try? FileManager.default.removeItem(at: temporary)
+                throw UsageError(message: "cannot write `\(path)`")
+            }
+        } catch let error as UsageError {
+            throw error
+        } catch {
+            throw UsageError(message: "cannot write `\(path)`: \(error.localizedDescription)")
+        }
+    }
+}

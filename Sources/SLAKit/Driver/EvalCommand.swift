@@ -1,0 +1,183 @@
+/// `sla eval FILE --events PATH...` and `sla explain FILE --events PATH... --lead ID`.
+enum EvalCommand {
+    enum OutputFormat: String { case table, json, csv }
+
+    /// Status names `--fail-on` accepts: deadline and goal statuses, and `breached`.
+    static let failOnStatuses: Set<String> = ["met", "late", "overdue", "breached", "pending", "at_risk",
+                                              "missed", "in_progress", "no_data"]
+    /// How many rejected records are listed on stderr before the total.
+    static let rejectionsShown = 10
+
+    static func run(_ arguments: [String], console: Console, explain: Bool) throws -> Int32 {
+        if Driver.wantsHelp(arguments) {
+            console.out(explain
+                ? "usage: sla explain FILE --events PATH... --lead ID [--as-of TIMESTAMP] [--input-format jsonl|csv]\n"
+                : "usage: sla eval FILE --events PATH... [--format table|json|csv] [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--output FILE] [--goals-csv FILE] [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n")
+            return ExitCode.success
+        }
+        var specification: [Arguments.Option] = [
+            .init(names: ["--events", "-e"], arity: .multiple),
+            .init(names: ["--as-of"], arity: .single),
+            .init(names: ["--max-bad"], arity: .single),
+            .init(names: ["--rejects"], arity: .single),
+            .init(names: ["--input-format"], arity: .single),
+            .init(names: ["--lead-field"], arity: .single),
+            .init(names: ["--type-field"], arity: .single),
+            .init(names: ["--time-field"], arity: .single),
+        ]
+        if explain {
+            specification.append(.init(names: ["--lead"], arity: .single))
+        } else {
+            specification += [
+                .init(names: ["--format"], arity: .single),
+                .init(names: ["--fail-on"], arity: .single),
+                .init(names: ["--output", "-o"], arity: .single),
+                .init(names: ["--goals-csv"], arity: .single),
+            ]
+        }
+        let options = try Arguments(arguments, options: specification)
+        guard options.positionals.count == 1 else {
+            throw UsageError(message: options.positionals.isEmpty ? "missing the SLA file" : "expected one SLA file, found \(options.positionals.count) arguments")
+        }
+        let eventPaths = options.values("--events")
+        guard !eventPaths.isEmpty else { throw UsageError(message: "missing `--events PATH`") }
+        let inputFormat = try options.choice("--input-format", as: InputFormat.self)
+        let format = try options.choice("--format", as: OutputFormat.self) ?? (console.outputIsTerminal ? .table : .json)
+        var failOn: Set<String> = []
+        if let list = options.value("--fail-on") {
+            for name in list.split(separator: ",").map({ String($0).trimmingSpaces() }) where !name.isEmpty {
+                guard failOnStatuses.contains(name) else {
+                    let hint = closestName(to: name, among: failOnStatuses).map { " (did you mean `\($0)`?)" } ?? ""
+                    throw UsageError(message: "unknown status `\(name)` in `--fail-on`\(hint)")
+                }
+                failOn.insert(name)
+            }
+        }
+        let lead = options.value("--lead")
+        if explain, lead == nil { throw UsageError(message: "missing `--lead ID`") }
+
+        // The SLA.
+        let loaded = try LoadedFile.load(options.positionals[0])
+        guard let check = loaded.check, let sla = check.sla, !loaded.hasErrors else {
+            let diagnostics = loaded.diagnostics.filter { $0.severity == .error }
+            if loaded.parse.file.sla == nil, diagnostics.isEmpty {
+                console.error("sla: `\(loaded.source.path)` holds no `sla` block\n")
+            }
+            console.report(diagnostics)
+            return ExitCode.invalid
+        }
+        let program = Compiler.compile(sla)
+
+        var evaluation = EvaluationOptions()
+        for path in eventPaths {
+            evaluation.sources.append(try source(for: path, format: inputFormat))
+        }
+        if let text = options.value("--as-of") {
+            guard let instant = Timestamp.parse(text, zone: sla.zone) else {
+                throw UsageError(message: "invalid `--as-of` timestamp `\(text)`")
+            }
+            evaluation.asOf = instant
+        }
+        evaluation.maxBad = try options.count("--max-bad") ?? 0
+        evaluation.leadField = options.value("--lead-field") ?? "lead"
+        evaluation.typeField = options.value("--type-field") ?? "type"
+        evaluation.timeField = options.value("--time-field") ?? "at"
+        evaluation.traceLead = lead
+
+        var rejectedBytes: [UInt8] = []
+        let rejectsPath = options.value("--rejects")
+        var trace: [TraceEntry] = []
+        let result: EvaluationResult
+        do {
+            result = try Evaluator(program: program).evaluate(evaluation, onReject: { record, _ in
+                if rejectsPath != nil {
+                    rejectedBytes += record.raw
+                    rejectedBytes.append(10)
+                }
+            }, trace: { trace.append($0) })
+        } catch EvaluationError.input(let error, let file) {
+            if let rejectsPath { try Files.writeAtomically(rejectedBytes, to: rejectsPath) }
+            if error.kind == .unreadable { throw UsageError(message: "\(file): \(error.message)") }
+            console.error("sla: \(file): \(error.message)\n")
+            return ExitCode.invalid
+        } catch EvaluationError.tooManyRejected(let rejected, let maxBad, let rejections) {
+            if let rejectsPath { try Files.writeAtomically(rejectedBytes, to: rejectsPath) }
+            reportRejections(rejections, total: rejected, console: console)
+            console.error("sla: \(rejected) record\(rejected == 1 ? "" : "s") rejected, more than `--max-bad \(maxBad)` allows: no verdicts written\n")
+            return ExitCode.invalid
+        }
+        if let rejectsPath { try Files.writeAtomically(rejectedBytes, to: rejectsPath) }
+        reportRejections(result.rejections, total: result.rejected, console: console)
+
+        if explain, let lead {
+            guard result.leads.contains(where: { $0.lead.utf8.elementsEqual(lead.utf8) }) else {
+                throw UsageError(message: "lead `\(lead)` has no events at or before the as-of time")
+            }
+            console.out(ExplainReport.render(lead: lead, trace: trace, result: result, program: program, source: loaded.source))
+            return ExitCode.success
+        }
+
+        let rendered: String
+        switch format {
+        case .json: rendered = JSONReport.render(result)
+        case .table: rendered = TableReport.render(result)
+        case .csv: rendered = CSVReport.cycles(result)
+        }
+        if let output = options.value("--output") {
+            try Files.writeAtomically(Array(rendered.utf8), to: output)
+        } else {
+            console.out(rendered)
+        }
+        if let goalsPath = options.value("--goals-csv") {
+            try Files.writeAtomically(Array(CSVReport.goals(result).utf8), to: goalsPath)
+        }
+        return failed(result, on: failOn) ? ExitCode.failure : ExitCode.success
+    }
+
+    /// An input's format: `--input-format` wins; otherwise the extension (any case);
+    /// standard input is JSONL.
+    static func source(for path: String, format: InputFormat?) throws -> EventSource {
+        if path == "-" {
+            return EventSource(input: .standardInput, format: format ?? .jsonl, displayName: "-")
+        }
+        var resolved = format
+        if resolved == nil {
+            let lowered = path.lowercased()
+            if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { resolved = .jsonl }
+            else if lowered.hasSuffix(".csv") { resolved = .csv }
+        }
+        guard let resolved else {
+            throw UsageError(message: "cannot tell the format of `\(path)` from its extension: use `.jsonl`, `.ndjson`, `.csv` or `--input-format`")
+        }
+        return EventSource(input: .file(path: path), format: resolved, displayName: path)
+    }
+
+    static func reportRejections(_ rejections: [Rejection], total: Int, console: Console) {
+        guard total > 0 else { return }
+        for rejection in rejections.prefix(rejectionsShown) {
+            console.error("sla: rejected \(rejection.file):\(rejection.line): \(rejection.reason)\n")
+        }
+        let shown = min(rejections.count, rejectionsShown)
+        console.error("sla: \(total) record\(total == 1 ? "" : "s") rejected" + (shown < total ? " (first \(shown) shown)" : "") + "\n")
+    }
+
+    /// Whether any verdict has a status named in `--fail-on`.
+    static func failed(_ result: EvaluationResult, on statuses: Set<String>) -> Bool {
+        guard !statuses.isEmpty else { return false }
+        for cycle in result.cycles {
+            if statuses.contains(cycle.status.rawValue) { return true }
+            if statuses.contains("breached"), cycle.status == .late || cycle.status == .overdue { return true }
+        }
+        return result.goals.contains { statuses.contains($0.status.rawValue) }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,218 @@
+/// Compiles a checked SLA into a `Program`: expressions become closures built once, so
+/// evaluating an event never walks the syntax tree.
+public struct Compiler {
+    private var attributeSlots: [String: Int] = [:]
+    private var attributeNames: [String] = []
+    private var typeIds: [String: Int] = [:]
+    private let sla: CheckedSLA
+
+    private init(sla: CheckedSLA) { self.sla = sla }
+
+    public static func compile(_ sla: CheckedSLA) -> Program {
+        var compiler = Compiler(sla: sla)
+        return compiler.build()
+    }
+
+    private mutating func build() -> Program {
+        let scores = sla.scores.map { score in
+            CompiledScore(
+                eventRules: score.eventRules.map { rule in
+                    CompiledScoreRule(points: rule.points, types: typeSet(rule.types),
+                                      condition: rule.condition.map { condition($0) }, maximum: rule.maximum)
+                },
+                stateRules: score.stateRules.map { CompiledStateRule(points: $0.points, condition: condition($0.condition)) },
+                limit: score.limit)
+        }
+        let stages = sla.stages.map { stage -> CompiledStage in
+            switch stage.trigger {
+            case .condition(let expression):
+                return CompiledStage(types: nil, condition: condition(expression))
+            case .event(let types, let expression):
+                return CompiledStage(types: typeSet(types), condition: expression.map { condition($0) })
+            }
+        }
+        let deadlines = sla.deadlines.map { deadline -> CompiledDeadline in
+            var compiled = CompiledDeadline(
+                startStage: nil, startTypes: nil, startCondition: nil, every: false,
+                metTypes: typeSet(deadline.metTypes), metCondition: deadline.metCondition.map { condition($0) },
+                budgets: deadline.budgets.map { CompiledBudget(amount: $0.amount, calendar: $0.calendar, condition: $0.condition.map { condition($0) }) },
+                warnPercent: deadline.warnPercent, pause: deadline.pause.map { condition($0) })
+            switch deadline.start {
+            case .stage(let index):
+                compiled.startStage = index
+            case .events(let types, let expression, let every):
+                compiled.startTypes = typeSet(types)
+                compiled.startCondition = expression.map { condition($0) }
+                compiled.every = every
+            }
+            return compiled
+        }
+        let goals = sla.goals.map { goal -> CompiledGoal in
+            var compiled = CompiledGoal(condition: goal.condition.map { condition($0) },
+                                        groupSlot: goal.groupBy.map { slot($0) }, sumType: nil, sumSlot: nil)
+            if case .sum(let type, let attribute) = goal.measure {
+                compiled.sumType = typeId(type)
+                compiled.sumSlot = slot(attribute)
+            }
+            return compiled
+        }
+        let calendars = sla.calendars.map { model in
+            WorkCalendar(zone: model.zone,
+                         weekly: model.weekly.map { $0.map { WorkingRange(start: $0.start, end: $0.end) } },
+                         holidays: model.holidays)
+        }
+        return Program(sla: sla, attributeNames: attributeNames, typeIds: typeIds, scores: scores, stages: stages,
+                       deadlines: deadlines, goals: goals, calendars: calendars)
+    }
+
+    private mutating func typeId(_ type: String) -> Int {
+        if let id = typeIds[type] { return id }
+        let id = typeIds.count
+        typeIds[type] = id
+        return id
+    }
+
+    private mutating func typeSet(_ types: [String]) -> TypeSet {
+        let ids = types.map { typeId($0) }
+        var members = Array(repeating: false, count: (ids.max() ?? -1) + 1)
+        for id in ids { members[id] = true }
+        return TypeSet(members: members)
+    }
+
+    private mutating func slot(_ attribute: String) -> Int {
+        if let slot = attributeSlots[attribute] { return slot }
+        let slot = attributeNames.count
+        attributeSlots[attribute] = slot
+        attributeNames.append(attribute)
+        return slot
+    }
+
+    // MARK: - Expressions
+
+    /// Compiles a condition; boolean connectives short-circuit on Bool closures.
+    private mutating func condition(_ expression: Expression) -> CompiledCondition {
+        switch expression.kind {
+        case .parenthesized(let inner):
+            return condition(inner)
+        case .binary(.and, let left, let right):
+            let a = condition(left), b = condition(right)
+            return { a($0) && b($0) }
+        case .binary(.or, let left, let right):
+            let a = condition(left), b = condition(right)
+            return { a($0) || b($0) }
+        case .unary(.not, let operand):
+            let a = condition(operand)
+            return { !a($0) }
+        case .bool(let value):
+            return { _ in value }
+        case .name(let name):
+            if case .stage(let index)? = sla.symbols[name.name] { return { $0.stageEntered[index] } }
+            let value = self.expression(expression)
+            return { Operations.holds(value($0)) }
+        case .binary(let op, let left, let right) where op.isComparison:
+            return comparison(op, left, right)
+        default:
+            let value = self.expression(expression)
+            return { Operations.holds(value($0)) }
+        }
+    }
+
+    private mutating func comparison(_ op: BinaryOperator, _ left: Expression, _ right: Expression) -> CompiledCondition {
+        let a = expression(left), b = expression(right)
+        switch op {
+        case .equal: return { Operations.equals(a($0), b($0)) }
+        case .notEqual: return { !Operations.equals(a($0), b($0)) }
+        case .less: return { Operations.order(a($0), b($0)).map { $0 < 0 } ?? false }
+        case .lessEqual: return { Operations.order(a($0), b($0)).map { $0 <= 0 } ?? false }
+        case .greater: return { Operations.order(a($0), b($0)).map { $0 > 0 } ?? false }
+        case .greaterEqual: return { Operations.order(a($0), b($0)).map { $0 >= 0 } ?? false }
+        case .in: return { Operations.isMember(a($0), of: b($0)) }
+        case .notIn: return { !Operations.isMember(a($0), of: b($0)) }
+        case .contains: return { Operations.contains(a($0), b($0)) }
+        case .startsWith: return { Operations.startsWith(a($0), b($0)) }
+        case .endsWith: return { Operations.endsWith(a($0), b($0)) }
+        case .matches: return { Operations.matches(a($0), b($0)) }
+        default: return { _ in false }
+        }
+    }
+
+    private mutating func expression(_ expression: Expression) -> CompiledExpression {
+        switch expression.kind {
+        case .number(let value), .percent(let value):
+            return { _ in .number(value) }
+        case .duration(let milliseconds):
+            return { _ in .duration(milliseconds) }
+        case .string(let value):
+            return { _ in .string(value) }
+        case .bool(let value):
+            return { _ in .bool(value) }
+        case .null:
+            return { _ in .null }
+        case .list(let elements):
+            let compiled = elements.map { self.expression($0) }
+            // A list of literals is built once.
+            if elements.allSatisfy(Compiler.isLiteral) {
+                let frame = EvaluationFrame(attributeCount: 0, scoreCount: 0, stageCount: 0)
+                let constant = Value.list(compiled.map { $0(frame) })
+                return { _ in constant }
+            }
+            return { frame in .list(compiled.map { $0(frame) }) }
+        case .parenthesized(let inner):
+            return self.expression(inner)
+        case .leadAttribute(let attribute):
+            switch attribute.name {
+            case "id": return { .string($0.leadId) }
+            case "type", "at", "lead": return { _ in .null }
+            default:
+                let index = slot(attribute.name)
+                return { $0.leadAttributes[index] }
+            }
+        case .eventAttribute(let attribute):
+            switch attribute.name {
+            case "type": return { .string($0.eventType) }
+            case "at": return { .time($0.eventTime) }
+            case "lead": return { _ in .null }
+            default:
+                let index = slot(attribute.name)
+                return { $0.eventAttributes[index] }
+            }
+        case .name(let name):
+            switch sla.symbols[name.name] {
+            case .score(let index)?: return { .number($0.scores[index]) }
+            case .stage(let index)?: return { .bool($0.stageEntered[index]) }
+            default: return { _ in .null }
+            }
+        case .call(let function, let arguments):
+            guard let argument = arguments.first.map({ self.expression($0) }) else { return { _ in .null } }
+            switch function.name {
+            case "lower": return { Operations.changeCase(argument($0), upper: false) }
+            case "upper": return { Operations.changeCase(argument($0), upper: true) }
+            case "len": return { Operations.length(argument($0)) }
+            default: return { _ in .null }
+            }
+        case .unary(.negate, let operand):
+            let value = self.expression(operand)
+            return { Operations.negate(value($0)) }
+        case .unary(.not, _), .binary(.and, _, _), .binary(.or, _, _):
+            let test = condition(expression)
+            return { .bool(test($0)) }
+        case .binary(let op, let left, let right):
+            if op.isComparison {
+                let test = comparison(op, left, right)
+                return { .bool(test($0)) }
+            }
+            let a = self.expression(left), b = self.expression(right)
+            return { Operations.arithmetic(op, a($0), b($0)) }
+        }
+    }
+
+    private static func isLiteral(_ expression: Expression) -> Bool {
+        switch expression.kind {
+        case .number, .percent, .duration, .string, .bool, .null: return true
+        case .unary(.negate, let operand): return isLiteral(operand)
+        case .list(let elements): return elements.allSatisfy(isLiteral)
+        case .parenthesized(let inner): return isLiteral(inner)
+        default: return false
+        }
+    }
+}

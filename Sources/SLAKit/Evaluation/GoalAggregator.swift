@@ -1,0 +1,164 @@
+/// A group value compared as SPEC.md wants (`==`: strings by scalars, numbers numerically),
+/// with the report's sort order: null, strings by UTF-8 bytes, numbers, false, true.
+struct GroupKey: Hashable, Comparable {
+    enum Kind: Int { case null = 0, string, number, boolFalse, boolTrue }
+    var kind: Kind
+    var bytes: [UInt8] = []
+    var number: Double = 0
+
+    init(_ value: Value) {
+        switch value {
+        case .string(let text): kind = .string; bytes = Array(text.utf8)
+        case .number(let value): kind = .number; number = value == 0 ? 0 : value // -0 == 0
+        case .bool(let flag): kind = flag ? .boolTrue : .boolFalse
+        default: kind = .null
+        }
+    }
+
+    var value: Value {
+        switch kind {
+        case .null: .null
+        case .string: .string(String(decoding: bytes, as: UTF8.self))
+        case .number: .number(number)
+        case .boolFalse: .bool(false)
+        case .boolTrue: .bool(true)
+        }
+    }
+
+    static func < (lhs: GroupKey, rhs: GroupKey) -> Bool {
+        if lhs.kind != rhs.kind { return lhs.kind.rawValue < rhs.kind.rawValue }
+        switch lhs.kind {
+        case .string: return lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        case .number: return lhs.number < rhs.number
+        default: return false
+        }
+    }
+}
+
+/// Accumulates resolved goal items per goal, period and group, then computes the
+/// verdicts of SPEC.md 6.4.
+struct GoalAggregator {
+    struct Cell {
+        var count = 0
+        /// For rates: cohort size / decided cycles.
+        var denominator = 0
+        /// For rates: converted / met.
+        var numerator = 0
+        var sum = 0.0
+        /// Elapsed milliseconds of decided cycles, for the statistics.
+        var elapsed: [Int64] = []
+    }
+
+    struct CellKey: Hashable {
+        var period: Int64
+        var group: GroupKey
+    }
+
+    let sla: CheckedSLA
+    private var cells: [[CellKey: Cell]]
+    private var groups: [Set<GroupKey>]
+
+    init(sla: CheckedSLA) {
+        self.sla = sla
+        cells = Array(repeating: [:], count: sla.goals.count)
+        groups = Array(repeating: [], count: sla.goals.count)
+    }
+
+    mutating func add(_ item: ResolvedGoalItem) {
+        let goal = sla.goals[item.goal]
+        let period = Periods.period(containing: item.time, kind: goal.period, zone: sla.zone).index
+        let group = GroupKey(item.group)
+        groups[item.goal].insert(group)
+        let key = CellKey(period: period, group: group)
+        var cell = cells[item.goal][key] ?? Cell()
+        switch (goal.measure, item.contribution) {
+        case (.countStage, .count):
+            cell.count += 1
+        case (.countDeadline(_, let filter), .cycle(let status, _)):
+            if filter.matches(status) { cell.count += 1 }
+        case (.rateStages, .cohort(let converted)):
+            cell.denominator += 1
+            if converted { cell.numerator += 1 }
+        case (.rateMet, .cycle(let status, _)):
+            if status == .met || status == .late || status == .overdue {
+                cell.denominator += 1
+                if status == .met { cell.numerator += 1 }
+            }
+        case (.statistic, .cycle(let status, let elapsed)):
+            if status == .met || status == .late || status == .overdue { cell.elapsed.append(elapsed) }
+        case (.sum, .amount(let amount)):
+            if let amount { cell.sum += amount }
+        default:
+            break
+        }
+        cells[item.goal][key] = cell
+    }
+
+    /// Verdicts for every goal, every period from `firstPeriodInstant`'s to `asOf`'s, and
+    /// every group, sorted by goal, period and group.
+    func verdicts(firstEvent: Int64, asOf: Int64) -> [GoalVerdict] {
+        var result: [GoalVerdict] = []
+        for (goalIndex, goal) in sla.goals.enumerated() {
+            let first = Periods.period(containing: firstEvent, kind: goal.period, zone: sla.zone)
+            let last = Periods.period(containing: asOf, kind: goal.period, zone: sla.zone)
+            let groupKeys: [GroupKey] = goal.groupBy == nil ? [GroupKey(.null)] : groups[goalIndex].sorted()
+            var index = first.index
+            while index <= last.index {
+                let period = index == first.index ? first : Periods.period(index: index, kind: goal.period, zone: sla.zone)
+                for group in groupKeys {
+                    let cell = cells[goalIndex][CellKey(period: index, group: group)] ?? Cell()
+                    let value = GoalAggregator.value(of: goal.measure, cell)
+                    let status: GoalStatus
+                    if period.end > asOf {
+                        status = .inProgress
+                    } else if let value {
+                        status = GoalAggregator.compare(value, goal.op, goal.target) ? .met : .missed
+                    } else {
+                        status = .noData
+                    }
+                    result.append(GoalVerdict(goal: goalIndex, period: period, group: group.value, value: value, status: status))
+                }
+                index += 1
+            }
+        }
+        return result
+    }
+
+    static func value(of measure: MeasureModel, _ cell: Cell) -> Double? {
+        switch measure {
+        case .countStage, .countDeadline:
+            return Double(cell.count)
+        case .sum:
+            return cell.sum
+        case .rateStages, .rateMet:
+            return cell.denominator == 0 ? nil : Double(cell.numerator) / Double(cell.denominator)
+        case .statistic(let statistic, _):
+            guard !cell.elapsed.isEmpty else { return nil }
+            let sorted = cell.elapsed.sorted()
+            let milliseconds: Double
+            switch statistic {
+            case .min: milliseconds = Double(sorted[0])
+            case .max: milliseconds = Double(sorted[sorted.count - 1])
+            case .avg:
+                let total = sorted.reduce(Int128(0)) { $0 + Int128($1) }
+                // One rounding: exact integer total over the count in milliseconds.
+                return Double(total) / (Double(sorted.count) * 1000)
+            default:
+                // Nearest rank: the ⌈P·n/100⌉-th smallest, computed in integers.
+                let rank = (statistic.percentile! * sorted.count + 99) / 100
+                milliseconds = Double(sorted[max(rank, 1) - 1])
+            }
+            return milliseconds / 1000
+        }
+    }
+
+    static func compare(_ value: Double, _ op: ComparisonOperator, _ target: Double) -> Bool {
+        switch op {
+        case .greaterEqual: value >= target
+        case .greater: value > target
+        case .lessEqual: value <= target
+        case .less: value < target
+        case .equal: value == target
+        }
+    }
+}

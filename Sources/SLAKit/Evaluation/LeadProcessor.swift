@@ -1,0 +1,327 @@
+/// A step of a lead's timeline, recorded for `sla explain`.
+public enum TraceEntry: Sendable {
+    /// An event was processed; `changes` lists lead attributes it changed (slot, old, new).
+    case event(LeadEvent, changes: [(slot: Int, old: Value, new: Value)])
+    case scoreChanged(score: Int, from: Double, to: Double)
+    case stageEntered(stage: Int)
+    /// A cycle opened with the budget of `within` number `withinIndex` (0-based).
+    case cycleOpened(deadline: Int, cycle: Int, withinIndex: Int, budget: Int64, startsPaused: Bool)
+    case startIgnored(deadline: Int, reason: StartIgnoredReason)
+    case paused(deadline: Int, cycle: Int)
+    case resumed(deadline: Int, cycle: Int)
+    case stopped(deadline: Int, cycle: Int)
+}
+
+public enum StartIgnoredReason: Sendable {
+    /// No `within` had a `when` that held.
+    case noWithinMatched
+    /// A cycle was already open.
+    case cycleOpen
+    /// Without `every`, only the lead's first cycle opens.
+    case notEvery
+}
+
+/// A goal item recorded at its anchor event (SPEC.md 6.4), resolved when the lead is done.
+struct GoalItem {
+    enum Payload {
+        /// A stage entry (`count STAGE`).
+        case entry
+        /// An entry into the cohort stage of `rate A / B`; resolved by whether A was entered.
+        case cohort(numeratorStage: Int)
+        /// A cycle of the lead (index into the lead's cycles).
+        case cycle(Int)
+        /// An event's numeric attribute for `sum`, nil when not a number.
+        case amount(Double?)
+    }
+    var goal: Int
+    /// The anchor event's time (milliseconds since the epoch).
+    var time: Int64
+    var group: Value
+    var payload: Payload
+}
+
+/// An item after the lead is done: what goal aggregation needs.
+struct ResolvedGoalItem {
+    var goal: Int
+    var time: Int64
+    var group: Value
+    enum Contribution {
+        case count
+        case cohort(converted: Bool)
+        case cycle(CycleStatus, elapsed: Int64)
+        case amount(Double?)
+    }
+    var contribution: Contribution
+}
+
+/// Runs SPEC.md section 6.2 over one lead's events, in order, and produces its verdicts at
+/// the as-of time. One processor is reused for every lead.
+final class LeadProcessor {
+    let program: Program
+    let frame: EvaluationFrame
+    /// Running total of each event rule, by score then rule (never clamped).
+    private var ruleTotals: [[Double]]
+    private var stageEntries: [Int64?]
+    private var enteredNow: [Bool]
+    private var cycles: [OpenCycle] = []
+    private var deadlineStates: [DeadlineState]
+    private var items: [GoalItem] = []
+    /// Goal indices by what anchors them, precomputed once.
+    private let goalsByStage: [[Int]]
+    private let goalsByCohortStage: [[(goal: Int, numerator: Int)]]
+    private let goalsByDeadline: [[Int]]
+    private let sumGoals: [Int]
+    var trace: ((TraceEntry) -> Void)?
+
+    struct OpenCycle {
+        var deadline: Int
+        var number: Int
+        var start: Int64
+        var stop: Int64?
+        var budget: Int64
+        var calendar: Int?
+        var withinIndex: Int
+        var pauses: [PauseInterval] = []
+        /// The pause state after step 4a of the last processed event (or of the stop event).
+        var paused = false
+    }
+
+    struct DeadlineState {
+        var open: Int?
+        var everOpened = false
+        var cycleCount = 0
+    }
+
+    init(program: Program) {
+        self.program = program
+        frame = program.makeFrame()
+        ruleTotals = program.scores.map { Array(repeating: 0, count: $0.eventRules.count) }
+        stageEntries = Array(repeating: nil, count: program.stages.count)
+        enteredNow = Array(repeating: false, count: program.stages.count)
+        deadlineStates = Array(repeating: DeadlineState(), count: program.deadlines.count)
+        var byStage = Array(repeating: [Int](), count: program.stages.count)
+        var byCohort = Array(repeating: [(goal: Int, numerator: Int)](), count: program.stages.count)
+        var byDeadline = Array(repeating: [Int](), count: program.deadlines.count)
+        var sums: [Int] = []
+        for (index, goal) in program.sla.goals.enumerated() {
+            switch goal.measure {
+            case .countStage(let stage): byStage[stage].append(index)
+            case .rateStages(let numerator, let denominator): byCohort[denominator].append((index, numerator))
+            case .countDeadline(let deadline, _), .rateMet(let deadline), .statistic(_, let deadline):
+                byDeadline[deadline].append(index)
+            case .sum: sums.append(index)
+            }
+        }
+        goalsByStage = byStage
+        goalsByCohortStage = byCohort
+        goalsByDeadline = byDeadline
+        sumGoals = sums
+    }
+
+    /// Clears all per-lead state before the next lead.
+    func reset(lead: String) {
+        frame.leadId = lead
+        for index in frame.leadAttributes.indices { frame.leadAttributes[index] = .null }
+        for index in frame.scores.indices { frame.scores[index] = 0 }
+        for index in frame.stageEntered.indices { frame.stageEntered[index] = false }
+        for score in ruleTotals.indices { for rule in ruleTotals[score].indices { ruleTotals[score][rule] = 0 } }
+        for index in stageEntries.indices { stageEntries[index] = nil }
+        for index in deadlineStates.indices { deadlineStates[index] = DeadlineState() }
+        cycles.removeAll(keepingCapacity: true)
+        items.removeAll(keepingCapacity: true)
+    }
+
+    /// Processes one event (SPEC.md 6.2 steps 1-4, then goal anchors).
+    func process(_ event: LeadEvent) {
+        let time = event.time
+        let typeId = program.typeId(event.type)
+        frame.eventType = event.type
+        frame.eventTime = time
+
+        // 1. Lead attributes take the event's non-null attributes.
+        var changes: [(slot: Int, old: Value, new: Value)] = []
+        for slot in event.attributes.indices {
+            let value = event.attributes[slot]
+            frame.eventAttributes[slot] = value
+            if case .null = value { continue }
+            if trace != nil, !Operations.equals(frame.leadAttributes[slot], value) {
+                changes.append((slot, frame.leadAttributes[slot], value))
+            }
+            frame.leadAttributes[slot] = value
+        }
+        trace?(.event(event, changes: changes))
+
+        // 2. Scores.
+        for (scoreIndex, score) in program.scores.enumerated() {
+            var value = 0.0
+            for (ruleIndex, rule) in score.eventRules.enumerated() {
+                if rule.types.contains(typeId), rule.condition?(frame) ?? true {
+                    ruleTotals[scoreIndex][ruleIndex] += rule.points
+                }
+                let total = ruleTotals[scoreIndex][ruleIndex]
+                if let maximum = rule.maximum, abs(total) > maximum {
+                    value += total < 0 ? -maximum : maximum
+                } else {
+                    value += total
+                }
+            }
+            for rule in score.stateRules where rule.condition(frame) {
+                value += rule.points
+            }
+            if let limit = score.limit, value > limit { value = limit }
+            if value != frame.scores[scoreIndex] {
+                trace?(.scoreChanged(score: scoreIndex, from: frame.scores[scoreIndex], to: value))
+                frame.scores[scoreIndex] = value
+            }
+        }
+
+        // 3. Stages, in declaration order; a stage sees those entered before it.
+        for (stageIndex, stage) in program.stages.enumerated() {
+            enteredNow[stageIndex] = false
+            guard stageEntries[stageIndex] == nil else { continue }
+            let holds: Bool
+            if let types = stage.types {
+                holds = types.contains(typeId) && (stage.condition?(frame) ?? true)
+            } else {
+                holds = stage.condition?(frame) ?? false
+            }
+            if holds {
+                stageEntries[stageIndex] = time
+                frame.stageEntered[stageIndex] = true
+                enteredNow[stageIndex] = true
+                trace?(.stageEntered(stage: stageIndex))
+            }
+        }
+
+        // 4. Deadlines, in declaration order.
+        var openedNow: [(deadline: Int, cycle: Int)] = []
+        for (deadlineIndex, deadline) in program.deadlines.enumerated() {
+            var state = deadlineStates[deadlineIndex]
+            // a. Pauses.
+            let pausedNow = deadline.pause?(frame) ?? false
+            if let open = state.open {
+                if pausedNow, !cycles[open].paused {
+                    cycles[open].pauses.append(PauseInterval(from: time, to: nil))
+                    cycles[open].paused = true
+                    trace?(.paused(deadline: deadlineIndex, cycle: cycles[open].number))
+                } else if !pausedNow, cycles[open].paused {
+                    cycles[open].pauses[cycles[open].pauses.count - 1].to = time
+                    cycles[open].paused = false
+                    trace?(.resumed(deadline: deadlineIndex, cycle: cycles[open].number))
+                }
+            }
+            // b. Stop (before c, so the opening event never stops its own cycle).
+            if let open = state.open, deadline.metTypes.contains(typeId), deadline.metCondition?(frame) ?? true {
+                cycles[open].stop = time
+                if cycles[open].paused {
+                    // Pauses are known up to the stop; the state in force is kept in `paused`.
+                    cycles[open].pauses[cycles[open].pauses.count - 1].to = time
+                }
+                state.open = nil
+                trace?(.stopped(deadline: deadlineIndex, cycle: cycles[open].number))
+            }
+            // c. Start.
+            let starting: Bool
+            if let stage = deadline.startStage {
+                starting = enteredNow[stage]
+            } else {
+                starting = deadline.startTypes!.contains(typeId) && (deadline.startCondition?(frame) ?? true)
+            }
+            if starting {
+                if state.open != nil {
+                    trace?(.startIgnored(deadline: deadlineIndex, reason: .cycleOpen))
+                } else if state.everOpened, !deadline.every {
+                    trace?(.startIgnored(deadline: deadlineIndex, reason: .notEvery))
+                } else if let withinIndex = deadline.budgets.firstIndex(where: { $0.condition?(frame) ?? true }) {
+                    let chosen = deadline.budgets[withinIndex]
+                    let budget: Int64
+                    switch chosen.amount {
+                    case .milliseconds(let milliseconds): budget = milliseconds
+                    case .businessDays(let days): budget = program.calendars[chosen.calendar!].businessDayBudget(start: time, days: days)
+                    }
+                    state.cycleCount += 1
+                    state.everOpened = true
+                    var cycle = OpenCycle(deadline: deadlineIndex, number: state.cycleCount, start: time, budget: budget,
+                                          calendar: chosen.calendar, withinIndex: withinIndex)
+                    if pausedNow {
+                        cycle.pauses.append(PauseInterval(from: time, to: nil))
+                        cycle.paused = true
+                    }
+                    state.open = cycles.count
+                    openedNow.append((deadlineIndex, cycles.count))
+                    cycles.append(cycle)
+                    trace?(.cycleOpened(deadline: deadlineIndex, cycle: cycle.number, withinIndex: withinIndex,
+                                        budget: budget, startsPaused: pausedNow))
+                } else {
+                    trace?(.startIgnored(deadline: deadlineIndex, reason: .noWithinMatched))
+                }
+            }
+            deadlineStates[deadlineIndex] = state
+        }
+
+        // Goal anchors at this event, filtered and grouped as the lead is after steps 1-4.
+        for (stageIndex, entered) in enteredNow.enumerated() where entered {
+            for goal in goalsByStage[stageIndex] { record(goal, time: time, payload: .entry) }
+            for (goal, numerator) in goalsByCohortStage[stageIndex] {
+                record(goal, time: time, payload: .cohort(numeratorStage: numerator))
+            }
+        }
+        for (deadline, cycle) in openedNow {
+            for goal in goalsByDeadline[deadline] { record(goal, time: time, payload: .cycle(cycle)) }
+        }
+        for goal in sumGoals {
+            let compiled = program.goals[goal]
+            guard compiled.sumType == typeId, let slot = compiled.sumSlot else { continue }
+            var amount: Double?
+            if case .number(let number) = event.attributes[slot] { amount = number }
+            record(goal, time: time, payload: .amount(amount))
+        }
+    }
+
+    private func record(_ goal: Int, time: Int64, payload: GoalItem.Payload) {
+        let compiled = program.goals[goal]
+        if let condition = compiled.condition, !condition(frame) { return }
+        let group = compiled.groupSlot.map { frame.leadAttributes[$0] } ?? .null
+        items.append(GoalItem(goal: goal, time: time, group: group, payload: payload))
+    }
+
+    /// The lead's verdicts at the as-of time `asOf`, after its last event up to it.
+    func finish(asOf: Int64) -> (lead: LeadVerdict, cycles: [CycleVerdict], items: [ResolvedGoalItem]) {
+        let lead = LeadVerdict(lead: frame.leadId, scores: frame.scores, stages: stageEntries)
+        let verdicts = cycles.map { verdict(for: $0, asOf: asOf) }
+        let resolved = items.map { item -> ResolvedGoalItem in
+            let contribution: ResolvedGoalItem.Contribution
+            switch item.payload {
+            case .entry: contribution = .count
+            case .cohort(let numerator): contribution = .cohort(converted: stageEntries[numerator] != nil)
+            case .cycle(let index): contribution = .cycle(verdicts[index].status, elapsed: verdicts[index].elapsed)
+            case .amount(let amount): contribution = .amount(amount)
+            }
+            return ResolvedGoalItem(goal: item.goal, time: item.time, group: item.group, contribution: contribution)
+        }
+        return (lead, verdicts, resolved)
+    }
+
+    /// SPEC.md 6.3: elapsed, status and due of one cycle at `asOf`.
+    private func verdict(for cycle: OpenCycle, asOf: Int64) -> CycleVerdict {
+        let calendar = cycle.calendar.map { program.calendars[$0] }
+        let end = cycle.stop ?? asOf
+        let elapsed = CycleClock.elapsed(start: cycle.start, end: end, pauses: cycle.pauses, calendar: calendar)
+        let due = CycleClock.due(start: cycle.start, budget: cycle.budget, pauses: cycle.pauses, horizon: end,
+                                 pausedAtHorizon: cycle.paused, calendar: calendar)
+        let status: CycleStatus
+        if cycle.stop != nil {
+            status = elapsed <= cycle.budget ? .met : .late
+        } else if elapsed > cycle.budget {
+            status = .overdue
+        } else if let (numerator, denominator) = program.deadlines[cycle.deadline].warnPercent,
+                  Int128(elapsed) * 100 * Int128(denominator) >= Int128(numerator) * Int128(cycle.budget) {
+            status = .atRisk
+        } else {
+            status = .pending
+        }
+        return CycleVerdict(lead: frame.leadId, deadline: cycle.deadline, number: cycle.number, status: status,
+                            started: cycle.start, stopped: cycle.stop, due: due, elapsed: elapsed, budget: cycle.budget,
+                            paused: cycle.stop == nil && cycle.paused, withinIndex: cycle.withinIndex)
+    }
+}

@@ -1,0 +1,195 @@
+// The run-time semantics of the expression language's operators (SPEC.md section 4).
+// Strings are compared as sequences of Unicode scalars: for valid UTF-8 that is exactly
+// byte-wise comparison of their UTF-8 encodings, which is also the fast path.
+
+public enum Operations {
+    /// `==`: true iff same type and equal (numbers numerically, lists element-wise,
+    /// strings by scalars); `null == null`.
+    public static func equals(_ left: Value, _ right: Value) -> Bool {
+        switch (left, right) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return sameScalars(a, b)
+        case (.duration(let a), .duration(let b)): return a == b
+        case (.time(let a), .time(let b)): return a == b
+        case (.list(let a), .list(let b)):
+            guard a.count == b.count else { return false }
+            for index in a.indices where !equals(a[index], b[index]) { return false }
+            return true
+        default: return false
+        }
+    }
+
+    /// Scalar-wise string equality (never canonical equivalence).
+    @inline(__always)
+    public static func sameScalars(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// Orders number/number, string/string (by scalars), duration/duration and time/time;
+    /// nil for any other pairing (whose comparisons are false).
+    public static func order(_ left: Value, _ right: Value) -> Int? {
+        switch (left, right) {
+        case (.number(let a), .number(let b)):
+            if a < b { return -1 }
+            if a > b { return 1 }
+            return a == b ? 0 : nil // NaN compares with nothing
+        case (.string(let a), .string(let b)):
+            if a.utf8.elementsEqual(b.utf8) { return 0 }
+            return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
+        case (.duration(let a), .duration(let b)), (.time(let a), .time(let b)):
+            return a < b ? -1 : (a > b ? 1 : 0)
+        default:
+            return nil
+        }
+    }
+
+    /// `x in Y`: Y is a list with some element `== x`.
+    public static func isMember(_ value: Value, of list: Value) -> Bool {
+        guard case .list(let elements) = list else { return false }
+        return elements.contains { equals(value, $0) }
+    }
+
+    /// `contains`: substring for strings, membership for lists; false otherwise.
+    public static func contains(_ container: Value, _ element: Value) -> Bool {
+        switch (container, element) {
+        case (.string(let haystack), .string(let needle)):
+            return containsBytes(Array(haystack.utf8), Array(needle.utf8))
+        case (.list, _):
+            return isMember(element, of: container)
+        default:
+            return false
+        }
+    }
+
+    public static func startsWith(_ value: Value, _ prefix: Value) -> Bool {
+        guard case .string(let text) = value, case .string(let start) = prefix else { return false }
+        return text.utf8.starts(with: start.utf8)
+    }
+
+    public static func endsWith(_ value: Value, _ suffix: Value) -> Bool {
+        guard case .string(let text) = value, case .string(let end) = suffix else { return false }
+        return text.utf8.reversed().starts(with: end.utf8.reversed())
+    }
+
+    /// `matches`: a glob over the whole string, `*` any run of scalars, `?` one scalar.
+    public static func matches(_ value: Value, _ pattern: Value) -> Bool {
+        guard case .string(let text) = value, case .string(let glob) = pattern else { return false }
+        return globMatches(Array(text.unicodeScalars), Array(glob.unicodeScalars))
+    }
+
+    /// Iterative glob matching with single-star backtracking: linear-ish, never exponential.
+    static func globMatches(_ text: [Unicode.Scalar], _ pattern: [Unicode.Scalar]) -> Bool {
+        var t = 0, p = 0
+        var starPattern = -1, starText = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == "?" || (pattern[p] != "*" && pattern[p] == text[t]) {
+                t += 1; p += 1
+            } else if p < pattern.count, pattern[p] == "*" {
+                starPattern = p; starText = t; p += 1
+            } else if starPattern >= 0 {
+                p = starPattern + 1; starText += 1; t = starText
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "*" { p += 1 }
+        return p == pattern.count
+    }
+
+    static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        if needle.isEmpty { return true }
+        guard needle.count <= haystack.count else { return false }
+        outer: for start in 0...(haystack.count - needle.count) {
+            for offset in 0..<needle.count where haystack[start + offset] != needle[offset] { continue outer }
+            return true
+        }
+        return false
+    }
+
+    /// `lower(x)` / `upper(x)`: scalar-wise case mapping; null for non-strings.
+    public static func changeCase(_ value: Value, upper: Bool) -> Value {
+        guard case .string(let text) = value else { return .null }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                if upper, byte >= 97, byte <= 122 { result.append(Unicode.Scalar(byte - 32)) }
+                else if !upper, byte >= 65, byte <= 90 { result.append(Unicode.Scalar(byte + 32)) }
+                else { result.append(scalar) }
+            } else {
+                let mapped = upper ? scalar.properties.uppercaseMapping : scalar.properties.lowercaseMapping
+                result.append(contentsOf: mapped.unicodeScalars)
+            }
+        }
+        return .string(String(result))
+    }
+
+    /// `len(x)`: scalars of a string, elements of a list; null otherwise.
+    public static func length(_ value: Value) -> Value {
+        switch value {
+        case .string(let text): return .number(Double(text.unicodeScalars.count))
+        case .list(let elements): return .number(Double(elements.count))
+        default: return .null
+        }
+    }
+
+    /// Arithmetic per SPEC.md section 4; null for anything else and for division by zero.
+    public static func arithmetic(_ op: BinaryOperator, _ left: Value, _ right: Value) -> Value {
+        switch (op, left, right) {
+        case (.add, .number(let a), .number(let b)): return .number(a + b)
+        case (.subtract, .number(let a), .number(let b)): return .number(a - b)
+        case (.multiply, .number(let a), .number(let b)): return .number(a * b)
+        case (.divide, .number(let a), .number(let b)): return b == 0 ? .null : .number(a / b)
+        case (.add, .duration(let a), .duration(let b)): return duration(a.addingReportingOverflow(b))
+        case (.subtract, .duration(let a), .duration(let b)): return duration(a.subtractingReportingOverflow(b))
+        case (.add, .time(let a), .duration(let b)), (.add, .duration(let b), .time(let a)):
+            return time(a.addingReportingOverflow(b))
+        case (.subtract, .time(let a), .duration(let b)): return time(a.subtractingReportingOverflow(b))
+        case (.subtract, .time(let a), .time(let b)): return duration(a.subtractingReportingOverflow(b))
+        case (.multiply, .number(let n), .duration(let d)), (.multiply, .duration(let d), .number(let n)):
+            return scaledDuration(Double(d) * n)
+        case (.divide, .duration(let d), .number(let n)):
+            return n == 0 ? .null : scaledDuration(Double(d) / n)
+        case (.divide, .duration(let a), .duration(let b)):
+            return b == 0 ? .null : .number(Double(a) / Double(b))
+        default:
+            return .null
+        }
+    }
+
+    /// Unary `-` on numbers and durations; null otherwise.
+    public static func negate(_ value: Value) -> Value {
+        switch value {
+        case .number(let a): return .number(-a)
+        case .duration(let a): return a == Int64.min ? .null : .duration(-a)
+        default: return .null
+        }
+    }
+
+    private static func duration(_ result: (partialValue: Int64, overflow: Bool)) -> Value {
+        result.overflow ? .null : .duration(result.partialValue)
+    }
+
+    private static func time(_ result: (partialValue: Int64, overflow: Bool)) -> Value {
+        guard !result.overflow, result.partialValue >= CivilTime.minimumInstant,
+              result.partialValue <= CivilTime.maximumInstant else { return .null }
+        return .time(result.partialValue)
+    }
+
+    /// A duration from a floating product, rounded to the millisecond; null when not finite
+    /// or out of range.
+    private static func scaledDuration(_ milliseconds: Double) -> Value {
+        let rounded = milliseconds.rounded()
+        guard rounded.isFinite, abs(rounded) < 9.0e18 else { return .null }
+        return .duration(Int64(rounded))
+    }
+
+    /// A condition holds iff it evaluates to `true`.
+    @inline(__always)
+    public static func holds(_ value: Value) -> Bool {
+        if case .bool(true) = value { return true }
+        return false
+    }
+}

@@ -1,0 +1,121 @@
+/// What compiled expressions read while one event of one lead is processed. One frame is
+/// reused for every event, so evaluation allocates nothing per event.
+public final class EvaluationFrame {
+    /// The lead's id (`lead.id`).
+    public var leadId: String = ""
+    /// `lead.ATTR` by attribute slot: the most recent non-null value so far.
+    public var leadAttributes: [Value]
+    /// `event.ATTR` by attribute slot: the current event's values.
+    public var eventAttributes: [Value]
+    public var eventType: String = ""
+    /// The current event's time, milliseconds since the epoch.
+    public var eventTime: Int64 = 0
+    /// Current score values, by score index.
+    public var scores: [Double]
+    /// Whether each stage has been entered, by stage index.
+    public var stageEntered: [Bool]
+
+    init(attributeCount: Int, scoreCount: Int, stageCount: Int) {
+        leadAttributes = Array(repeating: .null, count: attributeCount)
+        eventAttributes = Array(repeating: .null, count: attributeCount)
+        scores = Array(repeating: 0, count: scoreCount)
+        stageEntered = Array(repeating: false, count: stageCount)
+    }
+}
+
+/// A compiled expression: evaluates against the current frame.
+typealias CompiledExpression = (EvaluationFrame) -> Value
+/// A compiled condition: holds iff the expression evaluates to `true`.
+typealias CompiledCondition = (EvaluationFrame) -> Bool
+
+/// A set of event types as a bitmap over interned type ids.
+struct TypeSet {
+    var members: [Bool]
+    @inline(__always) func contains(_ typeId: Int) -> Bool { typeId >= 0 && typeId < members.count && members[typeId] }
+}
+
+struct CompiledScoreRule {
+    var points: Double
+    var types: TypeSet
+    var condition: CompiledCondition?
+    var maximum: Double?
+}
+
+struct CompiledStateRule {
+    var points: Double
+    var condition: CompiledCondition
+}
+
+struct CompiledScore {
+    var eventRules: [CompiledScoreRule]
+    var stateRules: [CompiledStateRule]
+    var limit: Double?
+}
+
+struct CompiledStage {
+    /// nil for `when COND` stages.
+    var types: TypeSet?
+    var condition: CompiledCondition?
+}
+
+struct CompiledBudget {
+    var amount: BudgetModel.Amount
+    var calendar: Int?
+    var condition: CompiledCondition?
+}
+
+struct CompiledDeadline {
+    var startStage: Int?
+    var startTypes: TypeSet?
+    var startCondition: CompiledCondition?
+    var every: Bool
+    var metTypes: TypeSet
+    var metCondition: CompiledCondition?
+    var budgets: [CompiledBudget]
+    var warnPercent: (numerator: Int64, denominator: Int64)?
+    var pause: CompiledCondition?
+}
+
+struct CompiledGoal {
+    var condition: CompiledCondition?
+    /// Attribute slot of `by lead.ATTR`.
+    var groupSlot: Int?
+    /// For `sum TYPE.ATTR`: the type id and the attribute slot.
+    var sumType: Int?
+    var sumSlot: Int?
+}
+
+/// A checked SLA compiled for evaluation: names resolved to indices, attribute names to
+/// slots, event types to ids, expressions to closures.
+public final class Program {
+    public let sla: CheckedSLA
+    /// The attribute names the SLA reads (`lead.X`, `event.X`, `by`, `sum`); slot = index.
+    public let attributeNames: [String]
+    /// Interned event types mentioned by the SLA.
+    let typeIds: [String: Int]
+    let scores: [CompiledScore]
+    let stages: [CompiledStage]
+    let deadlines: [CompiledDeadline]
+    let goals: [CompiledGoal]
+    public let calendars: [WorkCalendar]
+
+    init(sla: CheckedSLA, attributeNames: [String], typeIds: [String: Int], scores: [CompiledScore],
+         stages: [CompiledStage], deadlines: [CompiledDeadline], goals: [CompiledGoal], calendars: [WorkCalendar]) {
+        self.sla = sla
+        self.attributeNames = attributeNames
+        self.typeIds = typeIds
+        self.scores = scores
+        self.stages = stages
+        self.deadlines = deadlines
+        self.goals = goals
+        self.calendars = calendars
+    }
+
+    /// The interned id of an event type, -1 when the SLA never mentions it.
+    @inline(__always)
+    func typeId(_ type: String) -> Int { typeIds[type] ?? -1 }
+
+    func makeFrame() -> EvaluationFrame {
+        EvaluationFrame(attributeCount: attributeNames.count, scoreCount: scores.count, stageCount: stages.count)
+    }
+}

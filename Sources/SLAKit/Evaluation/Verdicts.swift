@@ -1,0 +1,86 @@
+/// One accepted event of a lead, as kept for processing.
+public struct LeadEvent: Sendable {
+    /// Milliseconds since the epoch.
+    public var time: Int64
+    /// Position in the whole input (0-based, counting across files in order); breaks ties
+    /// between events of the same time.
+    public var position: Int
+    public var type: String
+    /// Attribute values by the program's attribute slots.
+    public var attributes: [Value]
+}
+
+/// A deadline cycle and its verdict at the as-of time (SPEC.md section 6.3).
+public struct CycleVerdict: Sendable {
+    public var lead: String
+    /// Index of the deadline in declaration order.
+    public var deadline: Int
+    /// 1-based cycle number within the lead and deadline.
+    public var number: Int
+    public var status: CycleStatus
+    /// Milliseconds since the epoch.
+    public var started: Int64
+    public var stopped: Int64?
+    public var due: Int64?
+    /// Counted time, milliseconds.
+    public var elapsed: Int64
+    /// The budget, milliseconds.
+    public var budget: Int64
+    /// Whether the cycle is open and paused at the as-of time.
+    public var paused: Bool
+    /// Which `within` (0-based) set the budget.
+    public var withinIndex: Int
+
+    /// Decided cycles are met, late or overdue.
+    public var isDecided: Bool { status == .met || status == .late || status == .overdue }
+}
+
+/// A lead's scores and stage entries at the as-of time.
+public struct LeadVerdict: Sendable {
+    public var lead: String
+    /// Score values by score index (after the lead's last event up to the as-of time).
+    public var scores: [Double]
+    /// Stage entry times by stage index, nil when not entered.
+    public var stages: [Int64?]
+}
+
+public enum GoalStatus: String, Sendable {
+    case met, missed
+    case inProgress = "in_progress"
+    case noData = "no_data"
+}
+
+/// A goal's value for one period and group (SPEC.md section 6.4).
+public struct GoalVerdict: Sendable {
+    /// Index of the goal in declaration order.
+    public var goal: Int
+    public var period: Period
+    /// The group's value (`.null` without `by`).
+    public var group: Value
+    /// The value as reported (counts, sums, fractions, seconds); nil for no data.
+    public var value: Double?
+    public var status: GoalStatus
+}
+
+/// A rejected input record, with where it came from.
+public struct Rejection: Sendable {
+    public var file: String
+    /// 1-based line where the record starts.
+    public var line: Int
+    public var reason: String
+}
+
+/// Everything an evaluation produces.
+public struct EvaluationResult: Sendable {
+    public var sla: CheckedSLA
+    /// The as-of time, nil when the input has no accepted event and no `--as-of` was given.
+    public var asOf: Int64?
+    /// Accepted records (those after the as-of time included).
+    public var records: Int
+    public var rejected: Int
+    /// The first rejections (at most `EvaluationOptions.rejectionsKept`), in input order.
+    public var rejections: [Rejection]
+    public var leads: [LeadVerdict]
+    public var cycles: [CycleVerdict]
+    public var goals: [GoalVerdict]
+}

@@ -1,0 +1,40 @@
+/// `sla eval --format csv`: one row per deadline cycle; `--goals-csv FILE`: one row per
+/// goal, period and group. Times are UTC in the JSON form; durations in seconds.
+public enum CSVReport {
+    public static func cycles(_ result: EvaluationResult) -> String {
+        var text = "lead,deadline,owner,cycle,status,started,stopped,due,elapsed_seconds,budget_seconds,paused\n"
+        for cycle in result.cycles {
+            let deadline = result.sla.deadlines[cycle.deadline]
+            text += [field(cycle.lead), field(deadline.name), field(deadline.owner), String(cycle.number), cycle.status.rawValue,
+                     CivilTime.formatUTC(cycle.started), cycle.stopped.map(CivilTime.formatUTC) ?? "",
+                     cycle.due.map(CivilTime.formatUTC) ?? "", JSONWriter.number(Double(cycle.elapsed) / 1000),
+                     JSONWriter.number(Double(cycle.budget) / 1000), cycle.paused ? "true" : "false"].joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    public static func goals(_ result: EvaluationResult) -> String {
+        var text = "goal,owner,period,group,value,op,target,status\n"
+        for verdict in result.goals {
+            let goal = result.sla.goals[verdict.goal]
+            let group: String
+            switch verdict.group {
+            case .null: group = ""
+            case .string(let value): group = field(value)
+            default: group = TextFormatting.group(verdict.group)
+            }
+            text += [field(goal.name), field(goal.owner), verdict.period.label, group,
+                     verdict.value.map(JSONWriter.number) ?? "", goal.op.rawValue, JSONWriter.number(goal.target),
+                     verdict.status.rawValue].joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    /// RFC 4180 quoting: fields holding a comma, quote or line break are quoted, quotes doubled.
+    static func field(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else {
+            return text
+        }
+        return "\"" + text.replacingOccurrences("\"", "\"\"") + "\""
+    }
+}

@@ -1,0 +1,105 @@
+/// Renders diagnostics for `sla check --format human|json|github`.
+public enum DiagnosticFormat: String, Sendable, CaseIterable {
+    case human, json, github
+}
+
+public enum DiagnosticRenderer {
+    /// Human form, in the style of rustc and cedar:
+    /// ```
+    /// error: unknown team `salse`
+    ///   --> smarketing.sla:31:11
+    ///    |
+    /// 31 |     owner salse
+    ///    |           ^^^^^
+    ///    = help: did you mean `sales`?
+    /// ```
+    public static func human(_ diagnostic: Diagnostic, color: Bool = false) -> String {
+        let file = diagnostic.file
+        let start = file.location(of: diagnostic.range.start)
+        let lineText = file.lineText(start.line).replacingTabs()
+        // Underline to the end of the range or of the line, whichever comes first.
+        let endOffset = min(diagnostic.range.end, file.lineStarts.count > start.line ? file.lineStarts[start.line] - 1 : file.bytes.count)
+        let end = file.location(of: max(endOffset, diagnostic.range.start))
+        let width = max(1, (end.line == start.line ? end.column : start.column + 1) - start.column)
+        let gutter = String(repeating: " ", count: String(start.line).count)
+        let severity = diagnostic.severity.rawValue
+        let (on, off) = color ? (diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m", "\u{1B}[0m") : ("", "")
+        var text = "\(on)\(severity)\(off): \(diagnostic.message)\n"
+        text += "\(gutter)--> \(file.path):\(start.line):\(start.column)\n"
+        text += "\(gutter) |\n"
+        text += "\(start.line) | \(lineText)\n"
+        text += "\(gutter) | \(String(repeating: " ", count: start.column - 1))\(on)\(String(repeating: "^", count: width))\(off)\n"
+        if let help = diagnostic.help { text += "\(gutter) = help: \(help)\n" }
+        return text
+    }
+
+    /// GitHub workflow command: `::error file=F,line=L,col=C::message`.
+    public static func github(_ diagnostic: Diagnostic) -> String {
+        let location = diagnostic.location
+        var message = diagnostic.message
+        if let help = diagnostic.help { message += " (help: \(help))" }
+        return "::\(diagnostic.severity.rawValue) file=\(escapeProperty(diagnostic.file.path)),line=\(location.line),col=\(location.column),title=\(diagnostic.code)::\(escapeData(message))"
+    }
+
+    /// A JSON array of diagnostics, one object each.
+    public static func json(_ diagnostics: [Diagnostic]) -> String {
+        var json = JSONWriter()
+        json.beginArray()
+        for diagnostic in diagnostics {
+            let start = diagnostic.location
+            let end = diagnostic.file.location(of: diagnostic.range.end)
+            json.beginObject()
+            json.key("file"); json.string(diagnostic.file.path)
+            json.key("line"); json.integer(start.line)
+            json.key("column"); json.integer(start.column)
+            json.key("end_line"); json.integer(end.line)
+            json.key("end_column"); json.integer(end.column)
+            json.key("severity"); json.string(diagnostic.severity.rawValue)
+            json.key("code"); json.string(diagnostic.code)
+            json.key("message"); json.string(diagnostic.message)
+            json.key("help"); json.string(diagnostic.help)
+            json.endObject()
+        }
+        json.endArray()
+        return json.output + "\n"
+    }
+
+    /// `N errors, M warnings` (or `no problems`).
+    public static func summary(errors: Int, warnings: Int) -> String {
+        if errors == 0, warnings == 0 { return "no problems" }
+        func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+        return [errors > 0 ? plural(errors, "error") : nil, warnings > 0 ? plural(warnings, "warning") : nil]
+            .compactMap { $0 }.joined(separator: ", ")
+    }
+
+    private static func escapeData(_ text: String) -> String {
+        text.replacingOccurrences("%", "%25").replacingOccurrences("\r", "%0D").replacingOccurrences("\n", "%0A")
+    }
+
+    private static func escapeProperty(_ text: String) -> String {
+        escapeData(text).replacingOccurrences(":", "%3A").replacingOccurrences(",", "%2C")
+    }
+}
+
+extension String {
+    /// Replaces every occurrence of `target` (compared by scalars) with `replacement`.
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        let source = Array(unicodeScalars), pattern = Array(target.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < source.count {
+            if index + pattern.count <= source.count, Array(source[index..<(index + pattern.count)]) == pattern {
+                result.append(contentsOf: replacement.unicodeScalars)
+                index += pattern.count
+            } else {
+                result.append(source[index])
+                index += 1
+            }
+        }
+        return String(result)
+    }
+
+    /// Tabs as single spaces, so carets line up with scalar columns.
+    func replacingTabs() -> String { replacingOccurrences("\t", " ") }
+}

@@ -1,0 +1,62 @@
+/// `sla eval --format table`: the report an ops lead pastes into the monthly review —
+/// goals per period, deadline compliance per owner, and the worst breaches.
+public enum TableReport {
+    /// How many breaches the "worst breaches" section lists.
+    static let worstBreachesShown = 10
+
+    public static func render(_ result: EvaluationResult) -> String {
+        let sla = result.sla
+        var text = "\(sla.name)\n"
+        if let asOf = result.asOf {
+            text += "as of \(CivilTime.formatLocal(sla.zone.local(asOf))) \(sla.zone.identifier) (\(CivilTime.formatUTC(asOf)))\n"
+        } else {
+            text += "no events: nothing to evaluate\n"
+        }
+        text += "input: \(result.records) records, \(result.rejected) rejected, \(result.leads.count) leads\n"
+
+        if !result.goals.isEmpty {
+            text += "\nGOALS\n"
+            var rows = [["goal", "owner", "period", "group", "value", "target", "status"]]
+            for verdict in result.goals {
+                let goal = sla.goals[verdict.goal]
+                rows.append([goal.name, goal.owner, verdict.period.label,
+                             goal.groupBy == nil ? "" : TextFormatting.group(verdict.group),
+                             TextFormatting.goalValue(verdict.value, measure: goal.measure),
+                             goal.op.rawValue + " " + TextFormatting.goalValue(goal.target, measure: goal.measure),
+                             verdict.status.rawValue.replacingOccurrences("_", " ")])
+            }
+            text += TextFormatting.table(rows, rightAligned: [4])
+        }
+
+        if !sla.deadlines.isEmpty {
+            text += "\nDEADLINES\n"
+            var rows = [["deadline", "owner", "cycles", "met", "late", "overdue", "pending", "at risk", "compliance"]]
+            for (index, deadline) in sla.deadlines.enumerated() {
+                let cycles = result.cycles.filter { $0.deadline == index }
+                func count(_ status: CycleStatus) -> Int { cycles.filter { $0.status == status }.count }
+                let decided = cycles.filter(\.isDecided).count
+                let compliance = decided == 0 ? "—" : TextFormatting.percent(Double(count(.met)) / Double(decided))
+                rows.append([deadline.name, deadline.owner, String(cycles.count), String(count(.met)), String(count(.late)),
+                             String(count(.overdue)), String(count(.pending)), String(count(.atRisk)), compliance])
+            }
+            text += TextFormatting.table(rows, rightAligned: [2, 3, 4, 5, 6, 7, 8])
+            text += "compliance: met / (met + late + overdue)\n"
+
+            let breaches = result.cycles.filter { $0.status == .late || $0.status == .overdue }
+                .sorted { ($0.elapsed - $0.budget) > ($1.elapsed - $1.budget) }
+            if !breaches.isEmpty {
+                text += "\nWORST BREACHES (\(min(breaches.count, worstBreachesShown)) of \(breaches.count))\n"
+                var rows = [["lead", "deadline", "owner", "status", "started", "elapsed", "budget", "over by"]]
+                for cycle in breaches.prefix(worstBreachesShown) {
+                    let deadline = sla.deadlines[cycle.deadline]
+                    rows.append([cycle.lead, deadline.name + (cycle.number > 1 ? " #\(cycle.number)" : ""), deadline.owner,
+                                 cycle.status.rawValue, CivilTime.formatLocal(sla.zone.local(cycle.started)),
+                                 TextFormatting.duration(cycle.elapsed), TextFormatting.duration(cycle.budget),
+                                 TextFormatting.duration(cycle.elapsed - cycle.budget)])
+                }
+                text += TextFormatting.table(rows, rightAligned: [5, 6, 7])
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,68 @@
+/// Human-readable renderings shared by the text reports.
+enum TextFormatting {
+    /// A duration in milliseconds as `2h 30m`, `45s`, `3d 4h`, `0s`; negative with `-`.
+    static func duration(_ milliseconds: Int64) -> String {
+        if milliseconds < 0 { return "-" + duration(-milliseconds) }
+        if milliseconds < 1000 { return milliseconds == 0 ? "0s" : "\(milliseconds)ms" }
+        var seconds = milliseconds / 1000
+        let days = seconds / 86_400; seconds %= 86_400
+        let hours = seconds / 3600; seconds %= 3600
+        let minutes = seconds / 60; seconds %= 60
+        var parts: [String] = []
+        if days > 0 { parts.append("\(days)d") }
+        if hours > 0 { parts.append("\(hours)h") }
+        if minutes > 0, days == 0 { parts.append("\(minutes)m") }
+        if seconds > 0, days == 0, hours == 0 { parts.append("\(seconds)s") }
+        return parts.joined(separator: " ")
+    }
+
+    /// A goal value or target as people read it: rates as percentages, durations as
+    /// `2h 30m`, counts and sums as numbers.
+    static func goalValue(_ value: Double?, measure: MeasureModel) -> String {
+        guard let value else { return "—" }
+        switch measure {
+        case .rateStages, .rateMet: return percent(value)
+        case .statistic: return duration(Int64((value * 1000).rounded()))
+        default: return number(value)
+        }
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        let scaled = (fraction * 1000).rounded() / 10
+        return number(scaled) + "%"
+    }
+
+    static func number(_ value: Double) -> String {
+        JSONWriter.number(value)
+    }
+
+    /// Left-aligned columns separated by two spaces; widths count scalars.
+    static func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        guard let header = rows.first else { return "" }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.unicodeScalars.count) } }
+        var text = ""
+        for row in rows {
+            var line = ""
+            for (index, cell) in row.enumerated() {
+                let padding = String(repeating: " ", count: widths[index] - cell.unicodeScalars.count)
+                line += rightAligned.contains(index) ? padding + cell : cell + (index == row.count - 1 ? "" : padding)
+                if index < row.count - 1 { line += "  " }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            text += line + "\n"
+        }
+        return text
+    }
+
+    /// A group value as text: `—` for null, strings as is.
+    static func group(_ value: Value) -> String {
+        switch value {
+        case .null: "—"
+        case .string(let text): text
+        case .number(let number): self.number(number)
+        case .bool(let flag): flag ? "true" : "false"
+        default: "?"
+        }
+    }
+}
