@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import SLAKit
+
+/// The conformance suite: each folder under Tests/Conformance/cases holds `case.sla`, event
+/// files (`events*.jsonl|csv`, read in name order), an optional `args` line, and the
+/// expected `expected.json` and/or `exit` code. See Tests/Conformance/README.md.
+@Suite struct ConformanceTests {
+    static let cases = TestPaths.entries(TestPaths.conformance)
+
+    @Test func suiteIsPresent() {
+        #expect(ConformanceTests.cases.count >= 60)
+    }
+
+    @Test(arguments: ConformanceTests.cases)
+    func conformance(_ name: String) throws {
+        let folder = TestPaths.conformance.appendingPathComponent(name)
+        let files = TestPaths.entries(folder)
+        let events = files.filter { $0.hasPrefix("events") }.map { folder.appendingPathComponent($0).path }
+        var arguments = ["eval", folder.appendingPathComponent("case.sla").path, "--events"] + events + ["--format", "json"]
+        if let extra = try? String(contentsOf: folder.appendingPathComponent("args"), encoding: .utf8) {
+            arguments += extra.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        }
+        let expectedExit = (try? String(contentsOf: folder.appendingPathComponent("exit"), encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        let run = CommandRun.run(arguments)
+        #expect(run.exitCode == expectedExit, "exit code; stderr: \(run.error)")
+        let expectedURL = folder.appendingPathComponent("expected.json")
+        guard FileManager.default.fileExists(atPath: expectedURL.path) else {
+            if expectedExit == 2 { #expect(run.output.isEmpty, "no verdicts on failure") }
+            return
+        }
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: expectedURL), options: [.fragmentsAllowed])
+        let actualData = Data(run.output.utf8)
+        guard let actual = try? JSONSerialization.jsonObject(with: actualData, options: [.fragmentsAllowed]) else {
+            Issue.record("output is not JSON: \(run.output.prefix(500)) stderr: \(run.error)")
+            return
+        }
+        if let difference = jsonDifference(expected, actual) {
+            Issue.record("\(name): \(difference)\n--- actual:\n\(run.output)")
+        }
+    }
+}
