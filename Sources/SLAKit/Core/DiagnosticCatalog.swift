@@ -202,8 +202,14 @@ public enum Catalog {
     public static func testFileWithoutSLA() -> Message {
         error("test-without-sla", "tests need an SLA: put them after the `sla` block or start the file with `use \"FILE.sla\"`")
     }
+    public static func unreadableUse(_ path: String, _ reason: String) -> Message {
+        error("unreadable-use", "cannot use `\(path)`: \(reason)")
+    }
     public static func noTests() -> Message {
         error("no-tests", "file has no `test` blocks")
+    }
+    public static func unknownGoalStatus(_ name: String) -> Message {
+        error("unknown-status", "unknown goal status `\(name)`")
     }
     public static func invalidTimestamp(_ text: String) -> Message {
         error("invalid-timestamp", "invalid timestamp `\(text)`")

@@ -38,6 +38,52 @@ public enum EvaluationError: Error, Sendable {
     case tooManyRejected(rejected: Int, maxBad: Int, rejections: [Rejection])
 }
 
+/// A string compared and hashed by its exact scalars (UTF-8 bytes), never by canonical
+/// equivalence: lead ids are compared exactly (SPEC.md section 5).
+struct ExactString: Hashable, Sendable {
+    let string: String
+    init(_ string: String) { self.string = string }
+    static func == (lhs: ExactString, rhs: ExactString) -> Bool { lhs.string.utf8.elementsEqual(rhs.string.utf8) }
+    func hash(into hasher: inout Hasher) {
+        for byte in string.utf8 { hasher.combine(byte) }
+    }
+}
+
+/// Accepted events grouped by lead, in input order, with the input's counts.
+public struct EventStore: Sendable {
+    /// Lead ids in order of first appearance.
+    public var leadIds: [String] = []
+    var leadIndex: [ExactString: Int] = [:]
+    /// Each lead's events, in input order.
+    public var eventsByLead: [[LeadEvent]] = []
+    public var records = 0
+    public var rejected = 0
+    public var rejections: [Rejection] = []
+    /// The latest accepted event time, nil when there is none.
+    public var latest: Int64?
+
+    public init() {}
+
+    /// Adds an accepted event; its position is the count of events added before it.
+    public mutating func add(lead: String, time: Int64, type: String, attributes: [Value]) {
+        let event = LeadEvent(time: time, position: records, type: type, attributes: attributes)
+        records += 1
+        if latest == nil || time > latest! { latest = time }
+        if let index = leadIndex[ExactString(lead)] {
+            eventsByLead[index].append(event)
+        } else {
+            leadIndex[ExactString(lead)] = leadIds.count
+            leadIds.append(lead)
+            eventsByLead.append([event])
+        }
+    }
+
+    public mutating func addRejection(_ rejection: Rejection) {
+        rejected += 1
+        if rejections.count < EvaluationOptions.rejectionsKept { rejections.append(rejection) }
+    }
+}
+
 /// Runs a compiled SLA over event inputs (SPEC.md sections 5-6).
 public struct Evaluator {
     public let program: Program
@@ -49,79 +95,69 @@ public struct Evaluator {
     public func evaluate(_ options: EvaluationOptions,
                          onReject: (RejectedRecord, String) throws -> Void = { _, _ in },
                          trace: ((TraceEntry) -> Void)? = nil) throws -> EvaluationResult {
+        let store = try read(options, onReject: onReject)
+        if store.rejected > options.maxBad {
+            throw EvaluationError.tooManyRejected(rejected: store.rejected, maxBad: options.maxBad, rejections: store.rejections)
+        }
+        return run(store, asOf: options.asOf, traceLead: options.traceLead, trace: trace)
+    }
+
+    /// Reads every source into an `EventStore`, in order.
+    public func read(_ options: EvaluationOptions, onReject: (RejectedRecord, String) throws -> Void = { _, _ in }) throws -> EventStore {
         var schema = EventSchema(attributes: program.attributeNames)
         schema.leadField = options.leadField
         schema.typeField = options.typeField
         schema.timeField = options.timeField
         let reader = EventReader(schema: schema, zone: program.sla.zone)
-
-        var leadIndex: [String: Int] = [:]
-        var leadIds: [String] = []
-        var eventsByLead: [[LeadEvent]] = []
-        var records = 0, rejected = 0
-        var rejections: [Rejection] = []
-        var position = 0
-        var latest = Int64.min
-
+        var store = EventStore()
         for source in options.sources {
             do {
                 try reader.read(source.input, format: source.format, accept: { record in
-                    records += 1
-                    let event = LeadEvent(time: record.time, position: position, type: record.type, attributes: record.attributes)
-                    position += 1
-                    if record.time > latest { latest = record.time }
-                    if let index = leadIndex[record.lead] {
-                        eventsByLead[index].append(event)
-                    } else {
-                        leadIndex[record.lead] = leadIds.count
-                        leadIds.append(record.lead)
-                        eventsByLead.append([event])
-                    }
+                    store.add(lead: record.lead, time: record.time, type: record.type, attributes: record.attributes)
                 }, reject: { rejection in
-                    rejected += 1
-                    if rejections.count < EvaluationOptions.rejectionsKept {
-                        rejections.append(Rejection(file: source.displayName, line: rejection.line, reason: rejection.reason))
-                    }
+                    store.addRejection(Rejection(file: source.displayName, line: rejection.line, reason: rejection.reason))
                     try onReject(rejection, source.displayName)
                 })
             } catch let error as InputError {
                 throw EvaluationError.input(error, file: source.displayName)
             }
         }
-        if rejected > options.maxBad {
-            throw EvaluationError.tooManyRejected(rejected: rejected, maxBad: options.maxBad, rejections: rejections)
-        }
+        return store
+    }
 
-        let asOf = options.asOf ?? (records > 0 ? latest : nil)
-        guard let asOf else {
-            return EvaluationResult(sla: program.sla, asOf: nil, records: records, rejected: rejected,
-                                    rejections: rejections, leads: [], cycles: [], goals: [])
+    /// Evaluates every lead of `store` at `asOf` (default: the latest accepted event).
+    public func run(_ store: EventStore, asOf requestedAsOf: Int64?, traceLead: String? = nil,
+                    trace: ((TraceEntry) -> Void)? = nil) -> EvaluationResult {
+        var store = store
+        guard let asOf = requestedAsOf ?? store.latest else {
+            return EvaluationResult(sla: program.sla, asOf: nil, records: store.records, rejected: store.rejected,
+                                    rejections: store.rejections, leads: [], cycles: [], goals: [])
         }
-
         let processor = LeadProcessor(program: program)
         var aggregator = GoalAggregator(sla: program.sla)
         var leads: [LeadVerdict] = []
         var cycles: [CycleVerdict] = []
         var firstEvent = Int64.max
+        let leadIds = store.leadIds
         // Leads in byte order of their ids (SPEC.md 7.1).
         let order = leadIds.indices.sorted { leadIds[$0].utf8.lexicographicallyPrecedes(leadIds[$1].utf8) }
         for index in order {
-            var events = eventsByLead[index].filter { $0.time <= asOf }
+            var events = store.eventsByLead[index].filter { $0.time <= asOf }
+            store.eventsByLead[index] = []
             guard !events.isEmpty else { continue }
             events.sort { $0.time != $1.time ? $0.time < $1.time : $0.position < $1.position }
             firstEvent = min(firstEvent, events[0].time)
             processor.reset(lead: leadIds[index])
-            processor.trace = leadIds[index] == options.traceLead ? trace : nil
+            processor.trace = leadIds[index].utf8.elementsEqual((traceLead ?? "").utf8) && traceLead != nil ? trace : nil
             for event in events { processor.process(event) }
             let outcome = processor.finish(asOf: asOf)
             leads.append(outcome.lead)
             // Within a lead: deadline declaration order, then cycle number.
             cycles.append(contentsOf: outcome.cycles.sorted { ($0.deadline, $0.number) < ($1.deadline, $1.number) })
             for item in outcome.items { aggregator.add(item) }
-            eventsByLead[index] = []
         }
         let goals = leads.isEmpty ? [] : aggregator.verdicts(firstEvent: firstEvent, asOf: asOf)
-        return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected,
-                                rejections: rejections, leads: leads, cycles: cycles, goals: goals)
+        return EvaluationResult(sla: program.sla, asOf: asOf, records: store.records, rejected: store.rejected,
+                                rejections: store.rejections, leads: leads, cycles: cycles, goals: goals)
     }
 }

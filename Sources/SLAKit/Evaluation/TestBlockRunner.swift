@@ -1,0 +1,278 @@
+import Foundation
+
+/// One unmet expectation of a test block.
+public struct ExpectationFailure: Sendable {
+    /// Where the expectation is written.
+    public var range: SourceRange
+    /// What the expectation says, e.g. `L1 deadline first_touch status`.
+    public var subject: String
+    public var expected: String
+    public var actual: String
+}
+
+/// The outcome of one `test` block.
+public struct TestOutcome: Sendable {
+    public var name: String
+    public var range: SourceRange
+    public var failures: [ExpectationFailure]
+    /// Wall time, seconds.
+    public var duration: Double
+    /// The evaluation the expectations were checked against (for `-v`).
+    public var result: EvaluationResult?
+    /// Timelines of the leads the test mentions, for `-v` on failure.
+    public var traces: [String: [TraceEntry]]
+    public var passed: Bool { failures.isEmpty }
+}
+
+/// Runs `test` blocks (syntax in grammar.md): builds the inline events, evaluates the SLA
+/// over them at the test's as-of time, and compares every expectation.
+public struct TestBlockRunner {
+    public let program: Program
+    /// The file holding the tests (for messages and relative `events from` paths).
+    public let testFile: SourceFile
+
+    public init(program: Program, testFile: SourceFile) {
+        self.program = program
+        self.testFile = testFile
+    }
+
+    /// Checks the names a test block refers to; errors make the file invalid (exit 2).
+    public func check(_ test: TestBlock) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let symbols = program.sla.symbols
+        func require(_ name: Identifier, _ kind: String) {
+            guard let symbol = symbols[name.name], symbol.kindName == kind else {
+                let candidates = symbols.filter { $0.value.kindName == kind }.map(\.key)
+                diagnostics.append(Diagnostic(Catalog.unknownName(name.name, kind: kind), at: name.range,
+                                              help: closestName(to: name.name, among: candidates).map { "did you mean `\($0)`?" },
+                                              in: testFile))
+                return
+            }
+        }
+        for item in test.items {
+            switch item {
+            case .asOf(let time, _):
+                if instant(time) == nil { diagnostics.append(invalidTimestamp(time)) }
+            case .events(let rows, _):
+                for row in rows where instant(row.time) == nil { diagnostics.append(invalidTimestamp(row.time)) }
+            case .eventsFile: break
+            case .expectation(let expectation):
+                switch expectation.subject {
+                case .stage(_, let stage, let at):
+                    require(stage, "stage")
+                    if let at, instant(at) == nil { diagnostics.append(invalidTimestamp(at)) }
+                case .score(_, let score, _): require(score, "score")
+                case .deadline(_, let deadline, _, let status, _, let due, _):
+                    require(deadline, "deadline")
+                    if CycleStatus(rawValue: status.name) == nil {
+                        diagnostics.append(Diagnostic(Catalog.unknownStatus(status.name), at: status.range,
+                                                      help: closestName(to: status.name, among: CycleStatus.allCases.map(\.rawValue)).map { "did you mean `\($0)`?" },
+                                                      in: testFile))
+                    }
+                    if case .at(let time)? = due, instant(time) == nil { diagnostics.append(invalidTimestamp(time)) }
+                case .noCycle(_, let deadline): require(deadline, "deadline")
+                case .goal(let goal, _, _, _, let status):
+                    require(goal, "goal")
+                    if let status, GoalStatus(rawValue: status.name) == nil {
+                        diagnostics.append(Diagnostic(Catalog.unknownGoalStatus(status.name), at: status.range,
+                                                      help: closestName(to: status.name, among: ["met", "missed", "in_progress", "no_data"]).map { "did you mean `\($0)`?" },
+                                                      in: testFile))
+                    }
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    private func invalidTimestamp(_ time: TimestampLiteral) -> Diagnostic {
+        Diagnostic(Catalog.invalidTimestamp(testFile.text(time.range)), at: time.range, in: testFile)
+    }
+
+    /// The instant of a timestamp written in a test, in the SLA's time zone.
+    public func instant(_ time: TimestampLiteral) -> Int64? {
+        switch time {
+        case .text(let literal):
+            return Timestamp.parse(literal.value, zone: program.sla.zone)
+        case .local(let date, let clock, _):
+            guard CivilTime.isValidDate(year: date.year, month: date.month, day: date.day) else { return nil }
+            var seconds = 0
+            if let clock {
+                guard (0...23).contains(clock.hour), (0...59).contains(clock.minute), (0...59).contains(clock.second) else { return nil }
+                seconds = clock.secondsOfDay
+            }
+            let local = CivilTime.days(year: date.year, month: date.month, day: date.day) * CivilTime.millisecondsPerDay + Int64(seconds) * 1000
+            return program.sla.zone.instant(fromLocal: local)
+        }
+    }
+
+    /// Runs one (checked) test block.
+    public func run(_ test: TestBlock) -> TestOutcome {
+        let started = Date()
+        var store = EventStore()
+        var asOf: Int64?
+        var failures: [ExpectationFailure] = []
+        let slots = Dictionary(program.attributeNames.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+
+        for item in test.items {
+            switch item {
+            case .asOf(let time, _):
+                asOf = instant(time)
+            case .events(let rows, _):
+                for row in rows {
+                    var attributes = Array(repeating: Value.null, count: program.attributeNames.count)
+                    for attribute in row.attributes {
+                        guard let slot = slots[attribute.name.name] else { continue }
+                        attributes[slot] = TestBlockRunner.value(attribute.value)
+                    }
+                    store.add(lead: row.lead.value, time: instant(row.time) ?? 0, type: row.type.value, attributes: attributes)
+                }
+            case .eventsFile(let path, let range):
+                let directory = URL(fileURLWithPath: testFile.path).deletingLastPathComponent()
+                let url = directory.appendingPathComponent(path.value)
+                let lowered = path.value.lowercased()
+                let format: InputFormat = lowered.hasSuffix(".csv") ? .csv : .jsonl
+                var schema = EventSchema(attributes: program.attributeNames)
+                schema.leadField = "lead"
+                let reader = EventReader(schema: schema, zone: program.sla.zone)
+                do {
+                    try reader.read(.file(path: url.path), format: format, accept: { record in
+                        store.add(lead: record.lead, time: record.time, type: record.type, attributes: record.attributes)
+                    }, reject: { rejection in
+                        failures.append(ExpectationFailure(range: range, subject: "events from \(path.value)",
+                                                           expected: "every record accepted",
+                                                           actual: "line \(rejection.line) rejected: \(rejection.reason)"))
+                    })
+                } catch let error as InputError {
+                    failures.append(ExpectationFailure(range: range, subject: "events from \(path.value)",
+                                                       expected: "a readable event file", actual: error.message))
+                } catch {
+                    failures.append(ExpectationFailure(range: range, subject: "events from \(path.value)",
+                                                       expected: "a readable event file", actual: "\(error)"))
+                }
+            case .expectation:
+                break
+            }
+        }
+
+        let evaluator = Evaluator(program: program)
+        let result = evaluator.run(store, asOf: asOf)
+        for item in test.items {
+            guard case .expectation(let expectation) = item else { continue }
+            failures += compare(expectation, result)
+        }
+        var traces: [String: [TraceEntry]] = [:]
+        if !failures.isEmpty {
+            // Re-run with a trace of each lead, for `sla test -v`.
+            for lead in store.leadIds {
+                var entries: [TraceEntry] = []
+                _ = evaluator.run(store, asOf: asOf, traceLead: lead, trace: { entries.append($0) })
+                traces[lead] = entries
+            }
+        }
+        return TestOutcome(name: test.name.value, range: test.range, failures: failures,
+                           duration: Date().timeIntervalSince(started), result: result, traces: traces)
+    }
+
+    static func value(_ literal: LiteralValue) -> Value {
+        switch literal {
+        case .string(let text): .string(text)
+        case .number(let number): .number(number)
+        case .bool(let flag): .bool(flag)
+        case .null: .null
+        }
+    }
+
+    private func local(_ instant: Int64?) -> String {
+        guard let instant else { return "none" }
+        return CivilTime.formatLocal(program.sla.zone.local(instant))
+    }
+
+    /// Compares one expectation with the evaluation, returning its failures.
+    func compare(_ expectation: Expectation, _ result: EvaluationResult) -> [ExpectationFailure] {
+        let sla = program.sla
+        var failures: [ExpectationFailure] = []
+        func fail(_ subject: String, _ expected: String, _ actual: String) {
+            failures.append(ExpectationFailure(range: expectation.range, subject: subject, expected: expected, actual: actual))
+        }
+        func lead(_ id: StringLiteral) -> LeadVerdict? {
+            result.leads.first { $0.lead.utf8.elementsEqual(id.value.utf8) }
+        }
+        switch expectation.subject {
+        case .stage(let id, let stage, let at):
+            let subject = "\(id.value) stage \(stage.name)"
+            guard let verdict = lead(id) else { return [ExpectationFailure(range: expectation.range, subject: subject, expected: at.map { local(instant($0)) } ?? "never", actual: "no events for lead `\(id.value)`")] }
+            guard case .stage(let index)? = sla.symbols[stage.name] else { return [] }
+            let actual = verdict.stages[index]
+            let expected = at.flatMap(instant)
+            if actual != expected {
+                fail(subject, expected.map { "entered at \(local($0))" } ?? "never entered",
+                     actual.map { "entered at \(local($0))" } ?? "never entered")
+            }
+        case .score(let id, let score, let value):
+            let subject = "\(id.value) score \(score.name)"
+            guard let verdict = lead(id) else { fail(subject, TextFormatting.number(value.value), "no events for lead `\(id.value)`"); break }
+            guard case .score(let index)? = sla.symbols[score.name] else { return [] }
+            if verdict.scores[index] != value.value {
+                fail(subject, TextFormatting.number(value.value), TextFormatting.number(verdict.scores[index]))
+            }
+        case .deadline(let id, let deadline, let cycleNumber, let status, let elapsed, let due, let paused):
+            let number = Int(cycleNumber?.value ?? 1)
+            let subject = "\(id.value) deadline \(deadline.name) cycle \(number)"
+            guard case .deadline(let index)? = sla.symbols[deadline.name] else { return [] }
+            guard let cycle = result.cycles.first(where: { $0.lead.utf8.elementsEqual(id.value.utf8) && $0.deadline == index && $0.number == number }) else {
+                fail(subject, status.name, "no such cycle")
+                break
+            }
+            if cycle.status.rawValue != status.name { fail(subject + " status", status.name, cycle.status.rawValue) }
+            if let elapsed, cycle.elapsed != elapsed.milliseconds {
+                fail(subject + " elapsed", TextFormatting.duration(elapsed.milliseconds), TextFormatting.duration(cycle.elapsed))
+            }
+            switch due {
+            case .at(let time)?:
+                let expected = instant(time)
+                if cycle.due != expected { fail(subject + " due", local(expected), local(cycle.due)) }
+            case .none(_)?:
+                if cycle.due != nil { fail(subject + " due", "none", local(cycle.due)) }
+            case nil:
+                break
+            }
+            if paused != nil, !cycle.paused { fail(subject + " paused", "paused", "not paused") }
+        case .noCycle(let id, let deadline):
+            guard case .deadline(let index)? = sla.symbols[deadline.name] else { return [] }
+            let count = result.cycles.filter { $0.lead.utf8.elementsEqual(id.value.utf8) && $0.deadline == index }.count
+            if count > 0 { fail("\(id.value) deadline \(deadline.name)", "no cycle", "\(count) cycle\(count == 1 ? "" : "s")") }
+        case .goal(let goal, let period, let group, let value, let status):
+            guard case .goal(let index)? = sla.symbols[goal.name] else { return [] }
+            let groupValue = group.map { TestBlockRunner.value($0.value) } ?? .null
+            var subject = "goal \(goal.name) \(period.value)"
+            if let group { subject += " group \(TextFormatting.group(TestBlockRunner.value(group.value)))" }
+            guard let verdict = result.goals.first(where: { $0.goal == index && $0.period.label == period.value && Operations.equals($0.group, groupValue) }) else {
+                let periods = Set(result.goals.filter { $0.goal == index }.map(\.period.label)).sorted()
+                fail(subject, "a reported period and group", periods.isEmpty ? "no periods reported" : "periods reported: " + periods.joined(separator: ", "))
+                break
+            }
+            let measure = sla.goals[index].measure
+            switch value {
+            case .value(let target, _)?:
+                let expected: Double
+                // A percent matches to a hundredth of a point (`33.33%` for 1/3); numbers and
+                // durations exactly.
+                var tolerance = 0.0
+                switch target {
+                case .number(let number): expected = number
+                case .percent(let number): expected = number; tolerance = 0.000_05
+                case .duration(let milliseconds): expected = Double(milliseconds) / 1000
+                }
+                if verdict.value == nil || abs(verdict.value! - expected) > tolerance {
+                    fail(subject + " value", TextFormatting.goalValue(expected, measure: measure), TextFormatting.goalValue(verdict.value, measure: measure))
+                }
+            case .null?:
+                if verdict.value != nil { fail(subject + " value", "null", TextFormatting.goalValue(verdict.value, measure: measure)) }
+            case nil:
+                break
+            }
+            if let status, verdict.status.rawValue != status.name { fail(subject + " status", status.name, verdict.status.rawValue) }
+        }
+        return failures
+    }
+}

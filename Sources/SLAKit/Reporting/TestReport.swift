@@ -1,0 +1,58 @@
+/// Renders `sla test` results: a line per test, failures as expected against actual with
+/// the expectation's file:line:col, and JUnit XML for CI.
+public enum TestReport {
+    public static func line(_ outcome: TestOutcome, file: SourceFile) -> String {
+        let milliseconds = (outcome.duration * 10_000).rounded() / 10
+        var text = "\(outcome.passed ? "PASS" : "FAIL")  \(outcome.name) (\(TextFormatting.number(milliseconds)) ms)\n"
+        for failure in outcome.failures {
+            let location = file.location(of: failure.range.start)
+            text += "      \(file.path):\(location.line):\(location.column): \(failure.subject)\n"
+            text += "        expected: \(failure.expected)\n"
+            text += "        actual:   \(failure.actual)\n"
+        }
+        return text
+    }
+
+    /// JUnit XML, one `<testsuite>` per file.
+    public static func junit(_ suites: [(file: SourceFile, outcomes: [TestOutcome])]) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+        for suite in suites {
+            let failures = suite.outcomes.filter { !$0.passed }.count
+            let time = suite.outcomes.reduce(0) { $0 + $1.duration }
+            xml += "  <testsuite name=\"\(escape(suite.file.path))\" tests=\"\(suite.outcomes.count)\" failures=\"\(failures)\" time=\"\(time)\">\n"
+            for outcome in suite.outcomes {
+                xml += "    <testcase name=\"\(escape(outcome.name))\" classname=\"\(escape(suite.file.path))\" time=\"\(outcome.duration)\""
+                if outcome.passed {
+                    xml += "/>\n"
+                    continue
+                }
+                xml += ">\n"
+                for failure in outcome.failures {
+                    let location = suite.file.location(of: failure.range.start)
+                    let message = "\(failure.subject): expected \(failure.expected), found \(failure.actual)"
+                    xml += "      <failure message=\"\(escape(message))\">\(escape("\(suite.file.path):\(location.line):\(location.column): \(message)"))</failure>\n"
+                }
+                xml += "    </testcase>\n"
+            }
+            xml += "  </testsuite>\n"
+        }
+        return xml + "</testsuites>\n"
+    }
+
+    /// XML text and attribute escaping; control characters XML cannot hold become U+FFFD.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "\n", "\t", "\r": result.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20: result += "\u{FFFD}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}
