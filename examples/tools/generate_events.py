@@ -112,7 +112,8 @@ class Log:
         back = naive.replace(tzinfo=self.tz, fold=0).astimezone(UTC)
         if back != when or naive.replace(tzinfo=self.tz, fold=1).astimezone(UTC) != when:
             return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return naive.strftime("%Y-%m-%d %H:%M:%S" if r < 0.97 else "%Y-%m-%dT%H:%M")
+        short = r >= 0.97 and naive.second == 0   # seconds are optional
+        return naive.strftime("%Y-%m-%dT%H:%M" if short else "%Y-%m-%d %H:%M:%S")
 
 
 def work_time(rng, lo, hi):
@@ -702,10 +703,15 @@ def in_demo(rng, log, sdr, lid, at, size, trial=False):
             log.add(lid, "subscription_started", opp + dt.timedelta(days=rng.randint(3, 14)), plan=plan, mrr=mrr)
 
 
-def in_lead_text(lead):
-    # The marketing platform exports numeric lead ids as JSON numbers; a few records of
-    # one lead come as strings, which is the same lead (SPEC section 5).
-    return str(lead) if lead in (40003,) else lead
+def in_lead_text():
+    # The marketing platform exports numeric lead ids as JSON numbers; every other record
+    # of lead 40003 comes with the id as a string, which is the same lead (SPEC section 5).
+    seen = {}
+
+    def text(lead):
+        seen[lead] = seen.get(lead, 0) + 1
+        return str(lead) if lead == 40003 and seen[lead] % 2 == 0 else lead
+    return text
 
 
 # --------------------------------------------------------------------------- main
@@ -718,7 +724,7 @@ def main():
     log, end = partner_referrals(random.Random(20260112))
     write_csv(out / "partner_referrals.csv", log, end)
     log, end = inbound_saas(random.Random(20260202))
-    write_jsonl(out / "inbound_saas.jsonl", log, end, lead_text=in_lead_text)
+    write_jsonl(out / "inbound_saas.jsonl", log, end, lead_text=in_lead_text())
 
 
 if __name__ == "__main__":
