@@ -241,6 +241,20 @@ struct ReferenceCalendar {
         #expect(calendar.instant(from: utc(2026, 10, 3), addingWorkingTime: 5 * hour) == utc(2026, 10, 3, 18, 30))
     }
 
+    /// Samoa skipped 2011-12-30: its ranges, read at the offset before the gap, are the same
+    /// instants as those of 2011-12-31, and count once.
+    @Test func skippedDateCountsNoInstantTwice() {
+        let calendar = WorkCalendar(zone: zone("Pacific/Apia"), weekly: week([0...6: ["08:00-17:00"]]), holidays: [])
+        // Dec 29 08-17 (-10:00) = 18:00Z-03:00Z; Dec 30 and Dec 31 (+14:00) both 18:00Z-03:00Z (Dec 30-31).
+        #expect(calendar.workingTime(from: utc(2011, 12, 29, 12), to: utc(2011, 12, 31, 12)) == 18 * hour)
+        // Nov 1 00:00Z is Oct 31 14:00 (-10:00): 3 h of Oct 31's range (until 03:00Z); then the
+        // 92 dates Nov 1 - Jan 31, one of them the skipped one; Feb 1 08:00 (+14:00) is
+        // Jan 31 18:00Z: 6 h before Feb 1 00:00Z.
+        #expect(calendar.workingTime(from: utc(2011, 11, 1), to: utc(2012, 2, 1)) == (3 + (92 - 1) * 9 + 6) * hour)
+        #expect(calendar.instant(from: utc(2011, 12, 29, 12), addingWorkingTime: 10 * hour) == utc(2011, 12, 30, 19))
+        #expect(calendar.instant(from: utc(2011, 12, 29, 12), addingWorkingTime: 19 * hour) == utc(2011, 12, 31, 19))
+    }
+
     @Test func addingWorkingTime() {
         let office = officeCalendar()
         // Reached exactly at the end of a range: that instant, not the next range's start.
