@@ -296,9 +296,10 @@ public final class WorkCalendar: Sendable {
     /// when there are not that many before year 10000.
     func workingDay(after day: Int64, ordinal: Int64) -> Int64? {
         let workingWeekdays = workingWeekdaysBefore[7]
-        guard ordinal >= 1, workingWeekdays > 0 else { return nil }
-        let first = day + 1
+        let first = max(day + 1, Self.firstDay)
         let limit = Self.lastDay + 1
+        // More working dates than dates left (this also keeps the arithmetic below in range).
+        guard ordinal >= 1, workingWeekdays > 0, ordinal <= limit - first else { return nil }
         // Find an end date with enough working dates before it, then bisect for the least.
         var low = first // workingDayCount(first, low) < ordinal
         var high = min(first + (ordinal / workingWeekdays + 1) * 7, limit)
@@ -322,7 +323,8 @@ public final class WorkCalendar: Sendable {
         var work: Int64 = 0
         var workingDays: Int64 = 0
         for run in affectedDayRuns(firstDay, endDay) {
-            var walker = DayWalker(calendar: self, firstDay: run.lowerBound)
+            // No date before a run reaches into it (see `affectedDayRuns`): no warm-up.
+            var walker = DayWalker(calendar: self, firstDay: run.lowerBound, warmUp: false)
             while walker.day <= run.upperBound {
                 let day = walker.day
                 let intervals = walker.next()
@@ -337,18 +339,22 @@ public final class WorkCalendar: Sendable {
         return (work, workingDays)
     }
 
-    /// Runs of consecutive local dates whose instants an offset change may move, for the
-    /// changes near `[firstDay, endDay)`. Each run is padded with a date on either side, so
-    /// that it starts and ends with dates read at a single offset.
+    /// Runs of consecutive local dates whose working intervals an offset change may move
+    /// away from the nominal ones, for the changes near `[firstDay, endDay)`.
+    ///
+    /// For a change at instant X from offset `before` to `after`, the local times between
+    /// X + min(before, after) and X + max(before, after) are in the gap or the repeated
+    /// interval. Dates before the first of those dates are read at `before` and end no later
+    /// than the run's first midnight, so a run starts without looking back. A range ending in
+    /// a gap can reach past the next midnight, so the run ends one date after the last one.
     private func affectedDayRuns(_ firstDay: Int64, _ endDay: Int64) -> [ClosedRange<Int64>] {
-        // An offset change at X moves local dates around X + offset; offsets are within a day
-        // of UTC, so changes more than three days away cannot matter.
+        // Offsets are within a day of UTC: changes more than three days away cannot matter.
         let changes = zone.transitions(from: (firstDay - 3) * Self.day, to: (endDay + 3) * Self.day)
         var runs: [ClosedRange<Int64>] = []
         for change in changes {
             let before = Int64(zone.offsetSeconds(at: change - 1)) * CivilTime.millisecondsPerSecond
             let after = Int64(zone.offsetSeconds(at: change)) * CivilTime.millisecondsPerSecond
-            let low = CivilTime.floorDivide(change + min(before, after), Self.day) - 1
+            let low = CivilTime.floorDivide(change + min(before, after), Self.day)
             let high = CivilTime.floorDivide(change + max(before, after), Self.day) + 1
             guard high >= firstDay, low < endDay else { continue }
             if let last = runs.last, low <= last.upperBound + 1 {
@@ -403,9 +409,10 @@ private struct DayWalker {
     private var covered: Int64 = .min
     private var buffer: [InstantInterval] = []
 
-    init(calendar: WorkCalendar, firstDay: Int64) {
+    /// - Parameter warmUp: false only where no earlier date can reach into `firstDay`.
+    init(calendar: WorkCalendar, firstDay: Int64, warmUp: Bool = true) {
         self.calendar = calendar
-        self.day = firstDay - WorkCalendar.warmUpDays
+        self.day = warmUp ? firstDay - WorkCalendar.warmUpDays : firstDay
         buffer.reserveCapacity(4)
         while day < firstDay { _ = next() }
     }
