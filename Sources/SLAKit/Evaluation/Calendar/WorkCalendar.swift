@@ -131,7 +131,8 @@ public final class WorkCalendar: Sendable {
     /// (working time ends with 9999-12-31).
     public func instant(from: Int64, addingWorkingTime amount: Int64) -> Int64? {
         if amount <= 0 { return from }
-        if from > Self.highestInstant { return nil }
+        // A week without working time (SPEC makes it an error) would make the walk below long.
+        if from > Self.highestInstant || nominalWorkBefore[7] == 0 { return nil }
         let from = max(from, Self.lowestInstant)
         var remaining = amount
         let fromDay = localDay(of: from)
