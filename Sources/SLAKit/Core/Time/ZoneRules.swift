@@ -102,8 +102,26 @@ public final class ZoneRules: Sendable {
         return local - before
     }
 
-    /// All transitions inside `[from, to)`, for calendar arithmetic that must split at them.
+    /// All transitions inside `[from, to)`, ascending, for calendar arithmetic that must split
+    /// at them. Outside the table's years the offsets come from Foundation, and so do the
+    /// transitions there (Foundation keeps applying the zone's current DST rule past 2200).
     public func transitions(from: Int64, to: Int64) -> [Int64] {
+        guard from < to else { return [] }
+        var result: [Int64] = []
+        if from < tableStart {
+            result += foundationTransitions(from: from, to: min(to, tableStart))
+        }
+        if to > tableStart && from < tableEnd {
+            result += tableTransitions(from: max(from, tableStart), to: min(to, tableEnd))
+        }
+        if to > tableEnd {
+            result += foundationTransitions(from: max(from, tableEnd), to: to)
+        }
+        return result
+    }
+
+    /// The table's transitions inside `[from, to)`.
+    private func tableTransitions(from: Int64, to: Int64) -> [Int64] {
         var result: [Int64] = []
         var low = 0, high = transitions.count
         while low < high {
@@ -114,6 +132,24 @@ public final class ZoneRules: Sendable {
         while index < transitions.count, transitions[index] < to {
             result.append(transitions[index])
             index += 1
+        }
+        return result
+    }
+
+    /// Offset changes inside `[from, to)` as Foundation reports them (outside the table).
+    private func foundationTransitions(from: Int64, to: Int64) -> [Int64] {
+        guard let zone = foundationZone else { return [] }
+        var result: [Int64] = []
+        // `nextDaylightSavingTimeTransition(after:)` is strictly after its argument.
+        var cursor = Date(timeIntervalSince1970: Double(from - 1) / 1000)
+        let end = Date(timeIntervalSince1970: Double(to) / 1000)
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next < end, next > cursor {
+            let instant = Int64((next.timeIntervalSince1970 * 1000).rounded())
+            // Keep only real offset changes, as the table does.
+            if instant >= from, instant < to, offsetSeconds(at: instant - 1) != offsetSeconds(at: instant) {
+                result.append(instant)
+            }
+            cursor = next
         }
         return result
     }
