@@ -215,17 +215,21 @@ public struct Lexer {
         if length > Limits.maximumIdentifierBytes {
             report(Catalog.tokenTooLong(Limits.maximumIdentifierBytes), SourceRange(start: start, end: position))
         }
-        if length <= Self.longestKeyword,
-           let keyword = Self.keywords[String(decoding: bytes[start..<position], as: UTF8.self)] {
+        if let keyword = keyword(from: start, length: length) {
             append(.keyword(keyword), from: start, to: position)
         } else {
             append(.identifier, from: start, to: position)
         }
     }
 
-    private static let keywords: [String: Keyword] = Dictionary(
-        uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
-    private static let longestKeyword = Keyword.allCases.map(\.rawValue.utf8.count).max() ?? 0
+    /// The keyword spelt by `length` bytes at `start`, if any. Compares bytes against the
+    /// keywords of that length (no `String` is built: this runs for every identifier).
+    private func keyword(from start: Int, length: Int) -> Keyword? {
+        guard length < keywordsByLength.count else { return nil }
+        let packed = PackedWord(bytes[start..<start + length])
+        for candidate in keywordsByLength[length] where candidate.word == packed { return candidate.keyword }
+        return nil
+    }
 
     // MARK: - Strings
 
@@ -441,6 +445,13 @@ public struct Lexer {
             kind = .invalid
         }
         let range = SourceRange(start: start, end: position)
+        // Only invalid or long literals need their text checked: a number of at most 15
+        // characters always fits in a double, a duration of at most 8 (`9999999w`) in 64-bit
+        // milliseconds.
+        guard kind == .invalid || position - start > (kind == .duration ? 8 : 15) else {
+            append(kind, from: start, to: position)
+            return
+        }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         switch kind {
         case .invalid:
@@ -459,6 +470,30 @@ public struct Lexer {
         append(kind, from: start, to: position)
     }
 }
+
+/// Up to 16 bytes of a word packed into two integers, so that comparing a word with a
+/// keyword is two integer comparisons.
+private struct PackedWord: Equatable {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+
+    init(_ bytes: some Collection<UInt8>) {
+        for (offset, byte) in bytes.prefix(16).enumerated() {
+            if offset < 8 { low |= UInt64(byte) << (8 * offset) } else { high |= UInt64(byte) << (8 * (offset - 8)) }
+        }
+    }
+}
+
+/// The keywords grouped by their length in bytes: `keywordsByLength[n]` holds the keywords
+/// that are `n` bytes long.
+private let keywordsByLength: [[(word: PackedWord, keyword: Keyword)]] = {
+    var table = [[(word: PackedWord, keyword: Keyword)]](
+        repeating: [], count: (Keyword.allCases.map(\.rawValue.utf8.count).max() ?? 0) + 1)
+    for keyword in Keyword.allCases {
+        table[keyword.rawValue.utf8.count].append((PackedWord(keyword.rawValue.utf8), keyword))
+    }
+    return table
+}()
 
 /// The units of a duration, largest first (SPEC.md section 2).
 enum DurationUnit: CaseIterable {
