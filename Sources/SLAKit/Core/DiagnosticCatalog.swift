@@ -46,6 +46,12 @@ public enum Catalog {
     public static func tokenTooLong(_ limit: Int) -> Message {
         error("token-too-long", "token is longer than \(limit) bytes")
     }
+    public static func numberTooLarge(_ text: String) -> Message {
+        error("number-too-large", "number `\(text)` is too large")
+    }
+    public static func invalidUnicodeEscape(_ escape: String) -> Message {
+        error("invalid-escape", "escape `\(escape)` is not a Unicode scalar value")
+    }
 
     // MARK: Parser
 
@@ -69,6 +75,76 @@ public enum Catalog {
     }
     public static func tooManyDeclarations(_ limit: Int) -> Message {
         error("too-many-declarations", "file has more than \(limit) declarations")
+    }
+    public static func slaBlockInTestFile() -> Message {
+        error("sla-in-test-file", "a file that starts with `use` holds only `test` blocks")
+    }
+    public static func testBeforeSLA() -> Message {
+        error("test-before-sla", "`test` blocks stand after the `sla` block")
+    }
+    public static func useNotFirst() -> Message {
+        error("use-not-first", "`use` must be the first thing in the file")
+    }
+    public static func repeatedModifier(_ word: String) -> Message {
+        error("repeated-modifier", "`\(word)` is given more than once in this clause")
+    }
+    /// The `help:` line of a misspelt word.
+    public static func didYouMean(_ suggestion: String) -> String { "did you mean `\(suggestion)`?" }
+
+    /// What the parser wanted, for `expected(_:found:)`.
+    public enum Wanted {
+        public static func token(_ text: String) -> String { "`\(text)`" }
+        public static func either(_ first: String, _ second: String) -> String { "`\(first)` or `\(second)`" }
+        public static let name = "a name"
+        public static let string = "a string"
+        public static let number = "a number"
+        public static let wholeNumber = "a whole number"
+        public static let signedNumber = "a signed number (`+10`, `-30`)"
+        public static let percent = "a percent"
+        public static let duration = "a duration"
+        public static let budget = "a duration or business days (`2bd`)"
+        public static let target = "a number, percent or duration"
+        public static let goalValue = "a number, percent, duration or `null`"
+        public static let expression = "an expression"
+        public static let attributeName = "an attribute name"
+        public static let eventType = "an event type (a name or a string)"
+        public static let declaration = "a declaration (`timezone`, `review`, `calendar`, `team`, `score`, `stage`, `deadline`, `goal`) or `}`"
+        public static let topLevel = "`sla` or `test`"
+        public static let scoreItem = "a score rule (`+N on TYPES`, `+N when COND`), `limit` or `}`"
+        public static let scoreTrigger = "`on` or `when`"
+        public static let deadlineClause = "a deadline clause (`owner`, `starts`, `met`, `within`, `warn`, `paused`) or `}`"
+        public static let goalClause = "a goal clause (`owner`, `count`, `rate`, `sum`, `p50`, `p90`, `p95`, `p99`, `avg`, `min`, `max`) or `}`"
+        public static let calendarLine = "weekdays (`mon-fri`), `holiday` or `}`"
+        public static let weekday = "a weekday (`mon` … `sun`)"
+        public static let clockRange = "a clock time range (`08:00-12:00`)"
+        public static let clockTime = "a clock time"
+        public static let date = "a date (`2026-12-24`)"
+        public static let reviewPeriod = "a review period (`daily`, `weekly`, `monthly`, `quarterly`, `yearly`)"
+        public static let period = "a period (`day`, `week`, `month`, `quarter`, `year`)"
+        public static let comparison = "a comparison (`>=`, `>`, `<=`, `<`, `==`)"
+        public static let rateTail = "`/` or `met`"
+        public static let deadlineStatus = "a deadline status (`met`, `late`, `overdue`, `pending`, `at_risk`)"
+        public static let testItem = "`as of`, `events`, `expect` or `}`"
+        public static let timestamp = "a timestamp (`2026-03-02 09:00` or a string)"
+        public static let lead = "a lead id (a name, number or string)"
+        public static let literalValue = "a value (string, number, `true`, `false`, `null`)"
+        public static let leadExpectation = "`stage`, `score` or `deadline`"
+        public static let stageOutcome = "`at` or `never`"
+        public static let goalOutcome = "`value` or a goal status (`met`, `missed`, `in_progress`, `no_data`)"
+        public static let eventsSource = "`{` or `from`"
+        public static let eventRow = "an event row (`TIMESTAMP LEAD TYPE`) or `}`"
+    }
+
+    /// How the parser describes the token it found, for `expected(_:found:)`.
+    public enum Found {
+        public static let endOfFile = "end of file"
+        public static func identifier(_ text: String) -> String { "identifier `\(text)`" }
+        public static func keyword(_ text: String) -> String { "keyword `\(text)`" }
+        /// A literal: `kind` is e.g. `number`, `duration`, `date`.
+        public static func literal(_ kind: String, _ text: String) -> String { "\(kind) `\(text)`" }
+        /// A string literal, shown as written, quotes included.
+        public static func string(_ quoted: String) -> String { "string \(quoted)" }
+        public static func punctuation(_ text: String) -> String { "`\(text)`" }
     }
 
     // MARK: Names
@@ -213,5 +289,8 @@ public enum Catalog {
     }
     public static func invalidTimestamp(_ text: String) -> Message {
         error("invalid-timestamp", "invalid timestamp `\(text)`")
+    }
+    public static func unknownGoalStatus(_ name: String) -> Message {
+        error("unknown-goal-status", "unknown goal status `\(name)`")
     }
 }

@@ -1,0 +1,20 @@
+/// Hard limits on the size of `.sla` sources (grammar.md section 4). They keep every later
+/// pass (checker, evaluator, formatter) safe from stack overflow and unbounded memory, whatever
+/// the input: exceeding one is a diagnostic, never a crash.
+public enum Limits {
+    /// The deepest expression tree the parser builds, counted in levels of nodes above a
+    /// leaf: every parenthesis, list, call, unary operator and binary operator adds one
+    /// (so `a + b + c` is 2 deep, `((x))` is 2 deep). Deeper expressions get one
+    /// `nesting-too-deep` diagnostic and the parser stops descending.
+    public static let maximumExpressionDepth = 100
+
+    /// The longest identifier, in UTF-8 bytes (identifiers are ASCII, so also characters).
+    public static let maximumIdentifierBytes = 256
+
+    /// The longest string literal, in source bytes between its quotes (escapes counted as
+    /// written).
+    public static let maximumStringBytes = 65_536
+
+    /// The most declarations an `sla` block may hold (test blocks are not counted).
+    public static let maximumDeclarations = 100_000
+}
