@@ -109,10 +109,15 @@ public final class EventReader {
         }
 
         while true {
+            // A record must end (with its line feed) before `limit`: its bytes without a
+            // CRLF are then at most maximumRecordBytes. Searching no further than that
+            // makes the outcome independent of where reads happen to end.
+            let limit = start + maximumRecordBytes + 2
+            let searchEnd = min(end, limit)
             let lineFeed: Int?
             if quoteAware {
-                lineFeed = quoting.findRecordEnd(base, scan, end)
-            } else if scan < end, let found = memchr(base + scan, Int32(ByteScanning.lineFeed), end - scan) {
+                lineFeed = quoting.findRecordEnd(base, scan, searchEnd)
+            } else if scan < searchEnd, let found = memchr(base + scan, Int32(ByteScanning.lineFeed), searchEnd - scan) {
                 lineFeed = found.assumingMemoryBound(to: UInt8.self) - base
             } else {
                 lineFeed = nil
@@ -128,26 +133,17 @@ public final class EventReader {
                 scan = start
                 continue
             }
-            scan = end
-            if atEnd {
-                if start < end {
-                    // A last record without a line break.
-                    var recordEnd = end
-                    if base[recordEnd - 1] == ByteScanning.carriageReturn { recordEnd -= 1 }
-                    try deliver(base, start, recordEnd, line: line, insideQuotes: quoting.insideQuotes, parser: &parser, accept: accept, reject: reject)
-                }
-                return
-            }
-            if end - start > maximumRecordBytes + 1 {
-                // Over the limit even if a CRLF comes next: reject and skip the rest.
+            scan = searchEnd
+            if searchEnd == limit {
+                // Too long: reject, and discard bytes up to and including the first line
+                // feed at or after `limit`, reading on as needed, never buffering them.
                 let prefix = Array(UnsafeBufferPointer(start: base + start, count: maximumRecordBytes))
-                var blank = ByteScanning.isBlank(base, start, end)
+                var blank = ByteScanning.isBlank(base, start, limit)
                 let recordLine = line
                 let insideQuotes = quoting.insideQuotes
                 line += quoting.lineFeeds
                 quoting = CSVQuoting()
-                start = end
-                // Discard bytes up to and including the next line feed, reading on as needed.
+                start = limit
                 while true {
                     if start < end, let found = memchr(base + start, Int32(ByteScanning.lineFeed), end - start) {
                         let lineFeed = found.assumingMemoryBound(to: UInt8.self) - base
@@ -171,9 +167,19 @@ public final class EventReader {
                 }
                 continue
             }
-            // Keep the partial record: move it to the front, then read the next chunk after it.
+            if atEnd {
+                if start < end {
+                    // A last record without a line break.
+                    var recordEnd = end
+                    if base[recordEnd - 1] == ByteScanning.carriageReturn { recordEnd -= 1 }
+                    try deliver(base, start, recordEnd, line: line, insideQuotes: quoting.insideQuotes, parser: &parser, accept: accept, reject: reject)
+                }
+                return
+            }
+            // Keep the partial record (shorter than `limit - start`): move it to the front,
+            // then read the next chunk after it.
             if start > 0 {
-                (base).update(from: base + start, count: end - start)
+                memmove(base, base + start, end - start)
                 end -= start
                 scan -= start
                 start = 0
@@ -216,7 +222,7 @@ public final class EventReader {
         if parser.expectsHeader {
             throw InputError(kind: .invalid, message: "\(parser.inputName):\(line): CSV header longer than \(maximumRecordBytes) bytes")
         }
-        let reason = "record longer than \(maximumRecordBytes) bytes" + (insideQuotes ? " (a quoted field is not closed)" : "")
+        let reason = "record longer than \(maximumRecordBytes) bytes" + (insideQuotes ? " (cut inside a quoted field)" : "")
         try reject(RejectedRecord(line: line, reason: reason, raw: prefix, truncated: true))
     }
 }

@@ -95,8 +95,9 @@ struct JSONLineParser {
                 break
             }
         }
-        if skipWhitespace(base, index, end) != end {
-            throw RecordFailure(reason: "trailing characters after the JSON object at column \(index - start + 1)")
+        let trailing = skipWhitespace(base, index, end)
+        if trailing != end {
+            throw RecordFailure(reason: "trailing characters after the JSON object at column \(trailing - start + 1)")
         }
         return try makeRecord(base, line: line)
     }
@@ -437,7 +438,7 @@ struct JSONLineParser {
             }
         }
         let found = base[index]
-        let shown = found >= 0x20 && found < 0x7F ? "\"\(Character(Unicode.Scalar(found)))\"" : "byte 0x\(String(found, radix: 16))"
+        let shown = found >= 0x20 && found < 0x7F ? "'\(Character(Unicode.Scalar(found)))'" : "byte 0x\(String(found, radix: 16))"
         return RecordFailure(reason: "invalid JSON: expected \(expected) at column \(column), found \(shown)")
     }
 }
