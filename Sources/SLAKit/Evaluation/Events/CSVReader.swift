@@ -1,0 +1,171 @@
+/// Parses CSV records (RFC 4180, SPEC.md 5) into `EventRecord`s. The first non-blank record
+/// is the header; it names the columns, matched exactly (case-sensitive, no trimming)
+/// against the schema. Duplicate header names: the last such column wins, the earlier ones
+/// are ignored like any unused column.
+struct CSVRecordParser {
+    /// One field of the current record: its text is `[start, end)`, inside the quotes for a
+    /// quoted field; `escaped` when it holds `""` pairs to turn into `"`.
+    struct Field {
+        var start: Int
+        var end: Int
+        var escaped: Bool
+    }
+
+    private let fields: FieldTable
+    private let zone: ZoneRules
+    let inputName: String
+    /// Header columns; nil until the header has been read.
+    private var columnCount: Int?
+    /// `columnsByRole[role]`: the column holding that role, or -1.
+    private var columnsByRole: [Int] = []
+    private var current: [Field] = []
+    private var scratch: [UInt8] = []
+
+    /// True until the header has been read: problems then concern the whole input.
+    var expectsHeader: Bool { columnCount == nil }
+
+    init(fields: FieldTable, zone: ZoneRules, inputName: String) {
+        self.fields = fields
+        self.zone = zone
+        self.inputName = inputName
+    }
+
+    /// Parses the record `[start, end)` (without its final line break; valid UTF-8 checked
+    /// by the caller) that starts on `line`. Returns nil for a blank line or the header.
+    /// A malformed header throws `InputError` (invalid input), a bad record `RecordFailure`.
+    mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws -> EventRecord? {
+        if ByteScanning.isBlank(base, start, end) { return nil }
+        do {
+            try split(base, start, end)
+        } catch {
+            if columnCount == nil {
+                throw InputError(kind: .invalid, message: "\(inputName):\(line): invalid CSV header: \(error.reason)")
+            }
+            throw error
+        }
+        guard let columnCount else {
+            readHeader(base)
+            try checkHeader(line: line)
+            return nil
+        }
+        guard current.count == columnCount else {
+            throw RecordFailure(reason: "expected \(columnCount) fields as in the header, found \(current.count)")
+        }
+        let lead = try text(base, role: FieldTable.leadRole)
+        let type = try text(base, role: FieldTable.typeRole)
+        let timeField = current[columnsByRole[FieldTable.timeRole]]
+        if timeField.start == timeField.end { throw emptyField(FieldTable.timeRole) }
+        let time: Int64?
+        let timeText: String?
+        if timeField.escaped {
+            // A quote makes it invalid anyway; decode it for the message.
+            timeText = unescape(base, timeField)
+            time = nil
+        } else {
+            time = Timestamp.parse(UnsafeBufferPointer(start: base + timeField.start, count: timeField.end - timeField.start), zone: zone)
+            timeText = nil
+        }
+        guard let time else {
+            let shown = timeText.map { $0.count > 80 ? String($0.prefix(80)) + "…" : $0 }
+                ?? ByteScanning.excerpt(UnsafeBufferPointer(start: base + timeField.start, count: timeField.end - timeField.start))
+            throw RecordFailure(reason: "invalid timestamp \"\(shown)\"")
+        }
+        let slotCount = fields.roleCount - FieldTable.firstAttributeRole
+        var attributes = [Value](repeating: .null, count: slotCount)
+        for slot in 0..<slotCount {
+            let column = columnsByRole[FieldTable.firstAttributeRole + slot]
+            guard column >= 0 else { continue }
+            let field = current[column]
+            if field.start == field.end { continue } // an empty cell is null
+            if field.escaped {
+                // Holds a quote, so it cannot be a number.
+                attributes[slot] = .string(unescape(base, field))
+            } else if ByteScanning.isJSONNumber(base, field.start, field.end) {
+                let number = ByteScanning.numberValue(base, field.start, field.end)
+                guard number.isFinite else { throw RecordFailure(reason: "number out of range in column \(column + 1)") }
+                attributes[slot] = .number(number)
+            } else {
+                attributes[slot] = .string(ByteScanning.string(base, field.start, field.end))
+            }
+        }
+        return EventRecord(lead: lead, type: type, time: time, attributes: attributes, line: line)
+    }
+
+    /// Splits a record into `current`, checking the quoting.
+    private mutating func split(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(RecordFailure) {
+        current.removeAll(keepingCapacity: true)
+        var index = start
+        while true {
+            if index < end, base[index] == ByteScanning.quote {
+                // Quoted: runs to the next quote not doubled; `""` stands for one quote.
+                var cursor = index + 1
+                var escaped = false
+                while true {
+                    guard cursor < end else { throw RecordFailure(reason: "unterminated quoted field") }
+                    if base[cursor] == ByteScanning.quote {
+                        if cursor + 1 < end, base[cursor + 1] == ByteScanning.quote {
+                            escaped = true
+                            cursor += 2
+                            continue
+                        }
+                        break
+                    }
+                    cursor += 1
+                }
+                current.append(Field(start: index + 1, end: cursor, escaped: escaped))
+                index = cursor + 1
+                if index < end, base[index] != ByteScanning.comma {
+                    throw RecordFailure(reason: "text after a closing quote in field \(current.count)")
+                }
+            } else {
+                var cursor = index
+                while cursor < end, base[cursor] != ByteScanning.comma {
+                    if base[cursor] == ByteScanning.quote {
+                        throw RecordFailure(reason: "quote inside an unquoted field \(current.count + 1)")
+                    }
+                    cursor += 1
+                }
+                current.append(Field(start: index, end: cursor, escaped: false))
+                index = cursor
+            }
+            guard index < end else { return }
+            index += 1 // the comma; a comma at the very end starts one more, empty field
+        }
+    }
+
+    private mutating func readHeader(_ base: UnsafePointer<UInt8>) {
+        let names: [[UInt8]] = current.map { field in
+            field.escaped ? Array(unescape(base, field).utf8) : Array(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
+        }
+        columnsByRole = fields.columns(forHeader: names)
+        columnCount = names.count
+    }
+
+    private func checkHeader(line: Int) throws {
+        for role in [FieldTable.leadRole, FieldTable.typeRole, FieldTable.timeRole] where columnsByRole[role] < 0 {
+            throw InputError(kind: .invalid, message: "\(inputName):\(line): CSV header has no \"\(fields.roleNames[role])\" column")
+        }
+    }
+
+    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int) throws(RecordFailure) -> String {
+        let field = current[columnsByRole[role]]
+        if field.start == field.end { throw emptyField(role) }
+        return field.escaped ? unescape(base, field) : ByteScanning.string(base, field.start, field.end)
+    }
+
+    private func emptyField(_ role: Int) -> RecordFailure {
+        RecordFailure(reason: "empty \"\(fields.roleNames[role])\"")
+    }
+
+    /// The text of a quoted field with each `""` turned into `"`.
+    private mutating func unescape(_ base: UnsafePointer<UInt8>, _ field: Field) -> String {
+        scratch.removeAll(keepingCapacity: true)
+        var index = field.start
+        while index < field.end {
+            scratch.append(base[index])
+            // The second quote of a pair is dropped.
+            index += base[index] == ByteScanning.quote ? 2 : 1
+        }
+        return String(decoding: scratch, as: UTF8.self)
+    }
+}

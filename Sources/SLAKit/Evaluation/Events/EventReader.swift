@@ -1,0 +1,289 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads event inputs (SPEC.md section 5) in bounded memory and hands out one
+/// `EventRecord` per valid record and one `RejectedRecord` per invalid one, in input order.
+///
+/// Memory: one buffer of `chunkBytes + maximumRecordBytes + 2` bytes, allocated once per
+/// reader, plus the records handed out. A file is read `chunkBytes` at a time; the partial
+/// record at the end of a chunk is moved to the front of the buffer before the next read.
+/// A record whose bytes (without its line break) exceed `maximumRecordBytes` is rejected as
+/// `record longer than N bytes` with only its first `maximumRecordBytes` bytes kept, and
+/// the reader skips to the next line feed without buffering the rest, so a 100 MB line
+/// costs no more memory than a short one. In CSV the same holds for a quoted field that is
+/// not closed within the limit: the record is rejected and reading resumes after the next
+/// line feed, whatever the quoting (the only way to resynchronize in bounded memory).
+///
+/// Every non-blank record is either accepted or rejected: nothing is dropped silently.
+/// Lines holding only spaces, tabs and carriage returns are blank, in both formats.
+/// A UTF-8 byte order mark at the very start of an input is skipped.
+public final class EventReader {
+    /// Default bytes per read: 1 MiB.
+    public static let defaultChunkBytes = 1 << 20
+    /// Default longest accepted record: 1 MiB.
+    public static let defaultMaximumRecordBytes = 1 << 20
+
+    public let schema: EventSchema
+    public let zone: ZoneRules
+    /// Bytes requested per read.
+    public let chunkBytes: Int
+    /// Longest record, in bytes without its line break, that is parsed; longer ones are rejected.
+    public let maximumRecordBytes: Int
+
+    private let fields: FieldTable
+    private let capacity: Int
+    private let buffer: UnsafeMutablePointer<UInt8>
+
+    /// - Parameters:
+    ///   - zone: the SLA's time zone, for timestamps without an offset.
+    ///   - chunkBytes: bytes per read (at least 1); small values exercise chunk boundaries in tests.
+    ///   - maximumRecordBytes: the record length limit in bytes (at least 1).
+    public init(schema: EventSchema, zone: ZoneRules, chunkBytes: Int = EventReader.defaultChunkBytes, maximumRecordBytes: Int = EventReader.defaultMaximumRecordBytes) {
+        self.schema = schema
+        self.zone = zone
+        self.chunkBytes = max(1, chunkBytes)
+        self.maximumRecordBytes = max(1, maximumRecordBytes)
+        self.fields = FieldTable(schema: schema)
+        // The partial record kept between reads is at most maximumRecordBytes + 1 bytes
+        // (a CR may follow the last kept byte), and a whole chunk must fit after it; the
+        // first reads also need room for the three bytes of a byte order mark.
+        self.capacity = self.chunkBytes + self.maximumRecordBytes + 4
+        self.buffer = .allocate(capacity: capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Streams one input: calls `accept` for each valid record and `reject` for each
+    /// rejected one, in input order. Errors thrown by either closure end the read and are
+    /// rethrown. Throws `InputError` when the input cannot be read (`.unreadable`) or is
+    /// unusable as a whole, such as a CSV header without a required column (`.invalid`).
+    public func read(_ input: EventInput, format: InputFormat, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+        let source = try ByteInput(input)
+        defer { source.close() }
+        switch format {
+        case .jsonl:
+            var parser = JSONLineParser(fields: fields, zone: zone)
+            try split(source, quoteAware: false, parser: &parser, accept: accept, reject: reject)
+        case .csv:
+            var parser = CSVRecordParser(fields: fields, zone: zone, inputName: source.name)
+            try split(source, quoteAware: true, parser: &parser, accept: accept, reject: reject)
+        }
+    }
+
+    /// Reads a whole input into arrays: for tests and small inline inputs only.
+    public func readAll(_ input: EventInput, format: InputFormat) throws -> (accepted: [EventRecord], rejected: [RejectedRecord]) {
+        var accepted: [EventRecord] = []
+        var rejected: [RejectedRecord] = []
+        try read(input, format: format, accept: { accepted.append($0) }, reject: { rejected.append($0) })
+        return (accepted, rejected)
+    }
+
+    // MARK: Splitting the byte stream into records
+
+    /// The main loop: finds record boundaries (line feeds; for CSV only those outside
+    /// quoted fields), keeps partial records across reads and hands each record to `parser`.
+    private func split<Parser: RecordParsing>(_ source: ByteInput, quoteAware: Bool, parser: inout Parser, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+        let base = buffer
+        // The unconsumed bytes are `[start, end)`; boundary search resumes at `scan`.
+        var start = 0
+        var end = 0
+        var scan = 0
+        var atEnd = false
+        /// The line on which the record at `start` begins.
+        var line = 1
+        var quoting = CSVQuoting()
+
+        // Read at least three bytes (or all there is) to recognize a byte order mark.
+        while end < 3 && !atEnd {
+            let count = try source.read(into: base + end, count: chunkBytes)
+            if count == 0 { atEnd = true } else { end += count }
+        }
+        if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
+            start = 3
+            scan = 3
+        }
+
+        while true {
+            // A record must end (with its line feed) before `limit`: its bytes without a
+            // CRLF are then at most maximumRecordBytes. Searching no further than that
+            // makes the outcome independent of where reads happen to end.
+            let limit = start + maximumRecordBytes + 2
+            let searchEnd = min(end, limit)
+            let lineFeed: Int?
+            if quoteAware {
+                lineFeed = quoting.findRecordEnd(base, scan, searchEnd)
+            } else if scan < searchEnd, let found = memchr(base + scan, Int32(ByteScanning.lineFeed), searchEnd - scan) {
+                lineFeed = found.assumingMemoryBound(to: UInt8.self) - base
+            } else {
+                lineFeed = nil
+            }
+            if let lineFeed {
+                var recordEnd = lineFeed
+                // CRLF: the carriage return belongs to the line break.
+                if recordEnd > start && base[recordEnd - 1] == ByteScanning.carriageReturn { recordEnd -= 1 }
+                try deliver(base, start, recordEnd, line: line, insideQuotes: false, parser: &parser, accept: accept, reject: reject)
+                line += 1 + quoting.lineFeeds
+                quoting = CSVQuoting()
+                start = lineFeed + 1
+                scan = start
+                continue
+            }
+            scan = searchEnd
+            if searchEnd == limit {
+                // Too long: reject, and discard bytes up to and including the first line
+                // feed at or after `limit`, reading on as needed, never buffering them.
+                let prefix = Array(UnsafeBufferPointer(start: base + start, count: maximumRecordBytes))
+                var blank = ByteScanning.isBlank(base, start, limit)
+                let recordLine = line
+                let insideQuotes = quoting.insideQuotes
+                line += quoting.lineFeeds
+                quoting = CSVQuoting()
+                start = limit
+                while true {
+                    if start < end, let found = memchr(base + start, Int32(ByteScanning.lineFeed), end - start) {
+                        let lineFeed = found.assumingMemoryBound(to: UInt8.self) - base
+                        blank = blank && ByteScanning.isBlank(base, start, lineFeed)
+                        start = lineFeed + 1
+                        line += 1
+                        break
+                    }
+                    blank = blank && ByteScanning.isBlank(base, start, end)
+                    if atEnd {
+                        start = end
+                        break
+                    }
+                    start = 0
+                    end = try source.read(into: base, count: capacity)
+                    if end == 0 { atEnd = true }
+                }
+                scan = start
+                if !blank {
+                    try overlong(prefix: prefix, line: recordLine, insideQuotes: insideQuotes, parser: parser, reject: reject)
+                }
+                continue
+            }
+            if atEnd {
+                if start < end {
+                    // A last record without a line break.
+                    var recordEnd = end
+                    if base[recordEnd - 1] == ByteScanning.carriageReturn { recordEnd -= 1 }
+                    try deliver(base, start, recordEnd, line: line, insideQuotes: quoting.insideQuotes, parser: &parser, accept: accept, reject: reject)
+                }
+                return
+            }
+            // Keep the partial record (shorter than `limit - start`): move it to the front,
+            // then read the next chunk after it.
+            if start > 0 {
+                memmove(base, base + start, end - start)
+                end -= start
+                scan -= start
+                start = 0
+            }
+            let count = try source.read(into: base + end, count: min(chunkBytes, capacity - end))
+            if count == 0 { atEnd = true } else { end += count }
+        }
+    }
+
+    /// Validates and parses one complete record, then accepts or rejects it.
+    @inline(__always)
+    private func deliver<Parser: RecordParsing>(_ base: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, line: Int, insideQuotes: Bool, parser: inout Parser, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+        if end - start > maximumRecordBytes {
+            // Whole in the buffer, but over the limit all the same: the limit must not
+            // depend on where chunks happen to end.
+            if ByteScanning.isBlank(base, start, end) { return }
+            let prefix = Array(UnsafeBufferPointer(start: base + start, count: maximumRecordBytes))
+            try overlong(prefix: prefix, line: line, insideQuotes: insideQuotes, parser: parser, reject: reject)
+            return
+        }
+        if let invalid = ByteScanning.firstInvalidUTF8(base, start, end) {
+            let reason = "invalid UTF-8 at column \(invalid - start + 1)"
+            if parser.expectsHeader {
+                throw InputError(kind: .invalid, message: "\(parser.inputName):\(line): invalid CSV header: \(reason)")
+            }
+            try reject(RejectedRecord(line: line, reason: reason, raw: Array(UnsafeBufferPointer(start: base + start, count: end - start))))
+            return
+        }
+        let record: EventRecord?
+        do {
+            record = try parser.parse(base, start, end, line: line)
+        } catch let failure as RecordFailure {
+            try reject(RejectedRecord(line: line, reason: failure.reason, raw: Array(UnsafeBufferPointer(start: base + start, count: end - start))))
+            return
+        }
+        if let record { try accept(record) }
+    }
+
+    private func overlong<Parser: RecordParsing>(prefix: [UInt8], line: Int, insideQuotes: Bool, parser: Parser, reject: (RejectedRecord) throws -> Void) throws {
+        if parser.expectsHeader {
+            throw InputError(kind: .invalid, message: "\(parser.inputName):\(line): CSV header longer than \(maximumRecordBytes) bytes")
+        }
+        let reason = "record longer than \(maximumRecordBytes) bytes" + (insideQuotes ? " (cut inside a quoted field)" : "")
+        try reject(RejectedRecord(line: line, reason: reason, raw: prefix, truncated: true))
+    }
+}
+
+/// What the splitting loop needs from a format's record parser.
+protocol RecordParsing {
+    /// Parses a record without its line break: nil for a blank line (or a CSV header),
+    /// the record, or throws `RecordFailure` (reject it) or `InputError` (stop).
+    mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws -> EventRecord?
+    /// True while a problem concerns the whole input rather than one record (a CSV header).
+    var expectsHeader: Bool { get }
+    var inputName: String { get }
+}
+
+extension JSONLineParser: RecordParsing {
+    var expectsHeader: Bool { false }
+    var inputName: String { "" }
+}
+
+extension CSVRecordParser: RecordParsing {}
+
+/// The CSV quoting state while looking for the line feed that ends a record (RFC 4180): a
+/// quote opens a quoted field only at the start of a field; inside, `""` is a quote and a
+/// single quote closes the field. Malformed quoting is left to the field parser; this
+/// only decides where records end, resumably across reads.
+struct CSVQuoting {
+    private enum State { case fieldStart, unquoted, quoted, quoteSeen }
+    private var state = State.fieldStart
+    /// Line feeds inside quoted fields so far: the record spans that many more lines.
+    private(set) var lineFeeds = 0
+
+    var insideQuotes: Bool { state == .quoted }
+
+    /// The index of the line feed in `[from, to)` that ends the record, or nil when it is
+    /// not there yet (the state is kept for the next call).
+    @inline(__always)
+    mutating func findRecordEnd(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        var index = from
+        while index < to {
+            let byte = base[index]
+            switch state {
+            case .fieldStart, .unquoted, .quoteSeen:
+                if byte == ByteScanning.lineFeed { return index }
+                if byte == ByteScanning.comma {
+                    state = .fieldStart
+                } else if byte == ByteScanning.quote {
+                    // Opens a field at its start; after a closing quote it is an escaped
+                    // quote (`""`); elsewhere it is malformed and changes nothing.
+                    if state == .fieldStart || state == .quoteSeen { state = .quoted }
+                } else {
+                    state = .unquoted
+                }
+            case .quoted:
+                if byte == ByteScanning.quote {
+                    state = .quoteSeen
+                } else if byte == ByteScanning.lineFeed {
+                    lineFeeds += 1
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,117 @@
+/// The format of an event input (SPEC.md section 5).
+public enum InputFormat: String, Sendable, CaseIterable {
+    /// One JSON object per line (`.jsonl`, `.ndjson`).
+    case jsonl
+    /// RFC 4180 comma-separated values with a header row (`.csv`).
+    case csv
+}
+
+/// What the reader extracts from each record: the names of the lead, type and time fields
+/// (renamable by `--lead-field`, `--type-field`, `--time-field`) and the attribute names the
+/// SLA reads. Fields and columns not named here are skipped without building strings.
+public struct EventSchema: Sendable, Equatable {
+    /// Name of the field holding the lead id.
+    public var leadField: String
+    /// Name of the field holding the event type.
+    public var typeField: String
+    /// Name of the field holding the event time.
+    public var timeField: String
+    /// The attribute names the SLA reads; slot `i` of `EventRecord.attributes` holds
+    /// `attributes[i]`. A name equal to the lead, type or time field never gets a value:
+    /// those fields are not attributes (SPEC.md section 4, `event.lead` is null).
+    public var attributes: [String]
+
+    public init(leadField: String = "lead", typeField: String = "type", timeField: String = "at", attributes: [String] = []) {
+        self.leadField = leadField
+        self.typeField = typeField
+        self.timeField = timeField
+        self.attributes = attributes
+    }
+}
+
+/// One accepted event.
+public struct EventRecord: Sendable, Equatable {
+    /// The lead id: a JSON string's value, or for a JSON number its literal source text
+    /// (`42` and `"42"` are one lead, `4.20` stays `4.20`); never trimmed or case-folded.
+    public var lead: String
+    /// The event type, never empty.
+    public var type: String
+    /// The event time in milliseconds since the Unix epoch.
+    public var time: Int64
+    /// One value per `EventSchema.attributes` slot, `.null` when absent; only `.null`,
+    /// `.bool`, `.number` and `.string` occur.
+    public var attributes: [Value]
+    /// The 1-based line of the input where the record starts.
+    public var line: Int
+
+    public init(lead: String, type: String, time: Int64, attributes: [Value], line: Int) {
+        self.lead = lead
+        self.type = type
+        self.time = time
+        self.attributes = attributes
+        self.line = line
+    }
+}
+
+/// A record that is not a valid event: reported with its line and reason, and its raw
+/// bytes kept for `--rejects FILE`.
+public struct RejectedRecord: Sendable, Equatable {
+    /// The 1-based line of the input where the record starts.
+    public var line: Int
+    /// Why the record was rejected, e.g. `missing "lead"` or `invalid timestamp "2026-13-01"`.
+    public var reason: String
+    /// The record's bytes without its final line break (LF or CRLF). For a record longer
+    /// than `EventReader.maximumRecordBytes` only its first `maximumRecordBytes` bytes are
+    /// kept (then `truncated` is true), so that memory stays bounded.
+    public var raw: [UInt8]
+    /// True when `raw` is only the beginning of an over-long record.
+    public var truncated: Bool
+
+    public init(line: Int, reason: String, raw: [UInt8], truncated: Bool = false) {
+        self.line = line
+        self.reason = reason
+        self.raw = raw
+        self.truncated = truncated
+    }
+}
+
+/// Where events come from.
+public enum EventInput: Sendable {
+    /// A file, read in chunks.
+    case file(path: String)
+    /// The process's standard input, read in chunks.
+    case standardInput
+    /// Bytes in memory (tests, `sla test` inline events), named for messages.
+    case bytes(name: String, [UInt8])
+
+    /// The name used in messages: the path, `<stdin>` or the given name.
+    public var name: String {
+        switch self {
+        case .file(let path): path
+        case .standardInput: "<stdin>"
+        case .bytes(let name, _): name
+        }
+    }
+}
+
+/// A failure of a whole input, as opposed to a rejected record.
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The input cannot be opened or read: a usage-level failure, exit code 3.
+        case unreadable
+        /// The input is readable but unusable as a whole, e.g. a CSV header without a
+        /// required column: invalid events, exit code 2.
+        case invalid
+    }
+
+    public var kind: Kind
+    /// A one-line message that starts with the input's name.
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,116 @@
+import Testing
+@testable import SLAKit
+
+@Suite struct TimestampTests {
+    /// 2026-03-02T09:05:00Z: 20_514 days after 1970-01-01 (56 years with 14 leap days
+    /// give 20_454 days to 2026-01-01, then 31 + 28 + 1), plus 9 h 5 min.
+    static let reference: Int64 = (20_514 * 86_400 + 9 * 3_600 + 5 * 60) * 1_000
+
+    static let stockholm = ZoneRules.named("Europe/Stockholm")!
+
+    @Test func referenceInstant() {
+        #expect(Timestamp.parse("2026-03-02T09:05:00Z", zone: .utc) == Self.reference)
+        #expect(Self.reference == 1_772_442_300_000)
+    }
+
+    @Test(arguments: [
+        // Separators and optional parts.
+        ("2026-03-02T09:05:00Z", 0),
+        ("2026-03-02 09:05:00Z", 0),
+        ("2026-03-02t09:05:00z", 0),
+        ("2026-03-02T09:05Z", 0),
+        ("2026-03-02T09:05", 0), // no offset: the zone (UTC here)
+        ("2026-03-02 09:05", 0),
+        // Fractions are truncated to the millisecond, any number of digits.
+        ("2026-03-02T09:05:00.5Z", 500),
+        ("2026-03-02T09:05:00.12Z", 120),
+        ("2026-03-02T09:05:00.123Z", 123),
+        ("2026-03-02T09:05:00.1239Z", 123),
+        ("2026-03-02T09:05:00.999999999999Z", 999),
+        ("2026-03-02T09:05:07.000Z", 7_000),
+        // Offsets: local = UTC + offset.
+        ("2026-03-02T10:05:00+01:00", 0),
+        ("2026-03-02T10:05:00+0100", 0),
+        ("2026-03-02T10:05:00+01", 0),
+        ("2026-03-02T10:05+01", 0),
+        ("2026-03-02T04:05:00-05:00", 0),
+        ("2026-03-02T04:05:00-0500", 0),
+        ("2026-03-02T09:05:00+00:00", 0),
+        ("2026-03-02T09:05:00+0000", 0), // Salesforce style
+        ("2026-03-02T09:05:00-00:00", 0),
+        ("2026-03-02T14:35:00+05:30", 0),
+        ("2026-03-02T09:05:00.250+00", 250),
+    ] as [(String, Int64)])
+    func validForms(text: String, offsetFromReference: Int64) {
+        #expect(Timestamp.parse(text, zone: .utc) == Self.reference + offsetFromReference)
+    }
+
+    @Test func bareDateIsLocalMidnight() {
+        let midnightUTC: Int64 = 20_514 * 86_400_000
+        #expect(Timestamp.parse("2026-03-02", zone: .utc) == midnightUTC)
+        // Stockholm is at +01:00 in March before the switch: midnight is 23:00Z the day before.
+        #expect(Timestamp.parse("2026-03-02", zone: Self.stockholm) == midnightUTC - 3_600_000)
+        // In summer (+02:00).
+        let julyFirst: Int64 = (20_454 + 181) * 86_400_000 // 2026-07-01: 31+28+31+30+31+30 = 181 days in
+        #expect(Timestamp.parse("2026-07-01", zone: Self.stockholm) == julyFirst - 7_200_000)
+    }
+
+    @Test func offsetLessTimesUseTheZoneWithDSTRules() {
+        let march29: Int64 = (20_454 + 31 + 28 + 28) * 86_400_000 // 2026-03-29
+        // 02:30 does not exist (clocks go 02:00 -> 03:00): read with +01:00, the offset before the gap.
+        #expect(Timestamp.parse("2026-03-29T02:30", zone: Self.stockholm) == march29 + 90 * 60_000)
+        // 03:30 is after the switch, at +02:00.
+        #expect(Timestamp.parse("2026-03-29 03:30:00", zone: Self.stockholm) == march29 + 90 * 60_000)
+        let october25: Int64 = (20_454 + 297) * 86_400_000 // 2026-10-25, day 298 of the year
+        // 02:30 happens twice; the first occurrence is at +02:00, i.e. 00:30Z.
+        #expect(Timestamp.parse("2026-10-25T02:30:00", zone: Self.stockholm) == october25 + 30 * 60_000)
+        // An explicit offset ignores the zone.
+        #expect(Timestamp.parse("2026-10-25T02:30:00+01:00", zone: Self.stockholm) == october25 + 90 * 60_000)
+    }
+
+    @Test func yearRange() {
+        #expect(Timestamp.parse("0001-01-01T00:00:00Z", zone: .utc) == CivilTime.minimumInstant)
+        #expect(Timestamp.parse("9999-12-31T23:59:59.999Z", zone: .utc) == CivilTime.maximumInstant)
+        #expect(Timestamp.parse("0001-01-01", zone: .utc) == CivilTime.minimumInstant)
+        #expect(Timestamp.parse("0000-01-01", zone: .utc) == nil)
+        #expect(Timestamp.parse("0000-12-31T23:00:00Z", zone: .utc) == nil)
+        // Valid text, but the instant falls in year 0 or 10000 in UTC.
+        #expect(Timestamp.parse("0001-01-01T00:30:00+01:00", zone: .utc) == nil)
+        #expect(Timestamp.parse("9999-12-31T23:30:00-01:00", zone: .utc) == nil)
+        #expect(Timestamp.parse("10000-01-01", zone: .utc) == nil)
+    }
+
+    @Test func leapDays() {
+        #expect(Timestamp.parse("2024-02-29", zone: .utc) == Int64(20_454 - 365 - 366 + 31 + 28) * 86_400_000)
+        #expect(Timestamp.parse("2026-02-29", zone: .utc) == nil)
+        #expect(Timestamp.parse("2000-02-29", zone: .utc) != nil)
+        #expect(Timestamp.parse("1900-02-29", zone: .utc) == nil)
+    }
+
+    @Test(arguments: [
+        "", "2026", "2026-03", "2026-3-02", "2026-03-2", "26-03-02", "2026/03/02",
+        "2026-13-01", "2026-00-10", "2026-04-31", "2026-03-00", "2026-03-32",
+        "2026-03-02T", "2026-03-02T09", "2026-03-02T9:05", "2026-03-02T09:5",
+        "2026-03-02T24:00", "2026-03-02T24:00:00Z", "2026-03-02T23:60", "2026-03-02T23:59:60Z",
+        "2026-03-02T09:05:00.", "2026-03-02T09:05:00.Z", "2026-03-02T09:05.5Z", "2026-03-02T09:05:00,5Z",
+        "2026-03-02T09:05:0Z", "2026-03-02X09:05", "2026-03-02_09:05", "2026-03-02  09:05",
+        "2026-03-02Z", "2026-03-02+01:00",
+        "2026-03-02T09:05:00+1", "2026-03-02T09:05:00+01:0", "2026-03-02T09:05:00+010", "2026-03-02T09:05:00+01:000",
+        "2026-03-02T09:05:00+24:00", "2026-03-02T09:05:00+01:60", "2026-03-02T09:05:00 +01:00",
+        "2026-03-02T09:05:00ZZ", "2026-03-02T09:05:00Z ", " 2026-03-02T09:05:00Z", "2026-03-02 ",
+        "2026-03-02T09:05:00UTC", "2026-03-02T09:05:00GMT", "+2026-03-02", "-2026-03-02",
+        "２０２６-03-02", "2026-03-02T09:05:00\u{0}",
+    ])
+    func invalidForms(text: String) {
+        #expect(Timestamp.parse(text, zone: .utc) == nil)
+    }
+
+    @Test func parsesFromBytesWithoutSurroundingContext() {
+        // A slice in the middle of a larger buffer, as the readers pass it.
+        let line = Array("xx2026-03-02T09:05:00Zyy".utf8)
+        line.withUnsafeBufferPointer { all in
+            let slice = UnsafeBufferPointer(rebasing: all[2..<22])
+            #expect(Timestamp.parse(slice, zone: .utc) == Self.reference)
+        }
+    }
+}
