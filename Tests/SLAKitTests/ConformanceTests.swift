@@ -30,9 +30,8 @@ import Testing
             if expectedExit == 2 { #expect(run.output.isEmpty, "no verdicts on failure") }
             return
         }
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: expectedURL), options: [.fragmentsAllowed])
-        let actualData = Data(run.output.utf8)
-        guard let actual = try? JSONSerialization.jsonObject(with: actualData, options: [.fragmentsAllowed]) else {
+        let expected = try #require(JSON.parse(String(contentsOf: expectedURL, encoding: .utf8)), "expected.json is not JSON")
+        guard let actual = JSON.parse(run.output) else {
             Issue.record("output is not JSON: \(run.output.prefix(500)) stderr: \(run.error)")
             return
         }

@@ -284,9 +284,6 @@ public enum Catalog {
     public static func noTests() -> Message {
         error("no-tests", "file has no `test` blocks")
     }
-    public static func unknownGoalStatus(_ name: String) -> Message {
-        error("unknown-status", "unknown goal status `\(name)`")
-    }
     public static func invalidTimestamp(_ text: String) -> Message {
         error("invalid-timestamp", "invalid timestamp `\(text)`")
     }

@@ -33,7 +33,9 @@ struct JSONWriter {
 
     private mutating func end(_ bracket: String) {
         depth -= 1
-        if hasElement.removeLast() { newline() }
+        if hasElement.removeLast(), !indentUnit.isEmpty {
+            output += "\n" + String(repeating: indentUnit, count: depth)
+        }
         output += bracket
     }
 
