@@ -373,6 +373,23 @@ private func declarations(_ result: ParseResult) -> [Declaration] { result.file.
         #expect(result.file.tests.count == 2)
     }
 
+    @Test func misspeltWordsGetASuggestion() {
+        let result = parse(sla("""
+        review montly
+        calendar c {
+          mon-fir 08:00-12:00
+        }
+        goal g {
+          p59 d <= 1h
+          count m >= 1 per wek
+        }
+        """) + "test \"t\" {\n  expect L1 deadline d overdu\n}\n")
+        #expect(result.diagnostics.items.map(\.help) == [
+            "did you mean `monthly`?", "did you mean `fri`?", "did you mean `p50`?", "did you mean `week`?",
+            "did you mean `overdue`?",
+        ])
+    }
+
     // MARK: - Syntax error fixtures
 
     /// Every `.sla` file in `Tests/Fixtures/syntax` states its expected diagnostics in

@@ -68,9 +68,12 @@ extension SLAParser {
         let token = advance()
         let word = text(token)
         if let day = Weekday(name: word) { return (day, token.range) }
-        // `Mon` suggests `mon`; otherwise the nearest name (`thr` suggests `thu`).
+        // `Mon` suggests `mon`; otherwise the nearest name (`thr` suggests `thu`), or the same
+        // letters swapped (`fir` suggests `fri`, two edits away for the edit distance).
         let lowercased = word.lowercased()
-        let close = Weekday(name: lowercased)?.name ?? closestName(to: lowercased, among: Weekday.allCases.map(\.name))
+        let names = Weekday.allCases.map(\.name)
+        let close = Weekday(name: lowercased)?.name ?? closestName(to: lowercased, among: names)
+            ?? names.first { $0.sorted() == lowercased.sorted() }
         report(Catalog.unknownWeekday(word), token.range, help: close.map(Catalog.didYouMean))
         return (nil, token.range)
     }

@@ -193,7 +193,9 @@ struct SLAParser {
         while current.kind != .end {
             if depth == 0 {
                 if current.kind == .rightBrace && !passClosingBraces { return }
-                if stop(self) { return }
+                // After `.` a keyword is an attribute name (`lead.owner`), not a clause.
+                let afterDot = index > 0 && tokens[index - 1].kind == .dot
+                if !afterDot && stop(self) { return }
             }
             switch current.kind {
             case .leftBrace: depth += 1
@@ -259,15 +261,15 @@ struct SLAParser {
 
     /// name = IDENTIFIER
     ///
-    /// A reserved word is reported and accepted as the name (so the rest of the declaration
-    /// is still checked), unless it starts a declaration on a new line: then the name is
-    /// missing.
+    /// A reserved word on the same line is reported and accepted as the name (so the rest of
+    /// the declaration is still checked); on a new line it starts the next clause or
+    /// declaration, so the name is missing.
     mutating func parseName() throws -> Identifier {
         if current.kind == .identifier {
             let token = advance()
             return Identifier(name: text(token), range: token.range)
         }
-        if case .keyword = current.kind, !atDeclarationStart {
+        if case .keyword = current.kind, !currentStartsLine {
             let token = advance()
             report(Catalog.reservedWord(text(token)), token.range)
             return Identifier(name: text(token), range: token.range)
