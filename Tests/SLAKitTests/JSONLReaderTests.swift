@@ -251,6 +251,32 @@ func nonBlankLineCount(_ text: String) -> Int {
         #expect(rejected.map(\.reason) == [#"missing "customer_id""#])
     }
 
+    @Test func oneFieldCanServeTwoRoles() throws {
+        let schema = EventSchema(leadField: "id", typeField: "id", timeField: "at", attributes: ["id"])
+        let (accepted, rejected) = try readEvents(#"{"id":"x","at":"2026-03-02"}"#, format: .jsonl, schema: schema)
+        #expect(rejected.isEmpty)
+        #expect(accepted.map(\.lead) == ["x"])
+        #expect(accepted.map(\.type) == ["x"])
+        #expect(accepted.first?.attributes == [.null])
+    }
+
+    @Test func manyDistinctStringsStayDistinct() throws {
+        // Exercises the string cache: values repeat, collide and get replaced.
+        var generator = SystemRandomNumberGenerator()
+        var expected: [String] = []
+        var text = ""
+        for index in 0..<20_000 {
+            let lead = index % 3 == 0 ? "L\(index % 50)" : "lead-\(UInt64.random(in: 0...UInt64.max, using: &generator))-\(String(repeating: "p", count: index % 40))"
+            expected.append(lead)
+            text += #"{"lead":"\#(lead)","type":"t\#(index % 7)","at":"2026-03-02","page":"\#(lead)"}"# + "\n"
+        }
+        let (accepted, rejected) = try readEvents(text, format: .jsonl)
+        #expect(rejected.isEmpty)
+        #expect(accepted.map(\.lead) == expected)
+        #expect(accepted.map(\.attributes[0]) == expected.map { .string($0) })
+        #expect(accepted.map(\.type) == (0..<20_000).map { "t\($0 % 7)" })
+    }
+
     @Test func offsetLessTimesUseTheZone() throws {
         let stockholm = try #require(ZoneRules.named("Europe/Stockholm"))
         let text = #"{"lead":"a","type":"t","at":"2026-03-02T10:05"}"#

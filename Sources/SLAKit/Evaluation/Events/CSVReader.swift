@@ -20,6 +20,8 @@ struct CSVRecordParser {
     private var columnsByRole: [Int] = []
     private var current: [Field] = []
     private var scratch: [UInt8] = []
+    /// Shares the strings that repeat from record to record.
+    private var strings = StringCache()
 
     /// True until the header has been read: problems then concern the whole input.
     var expectsHeader: Bool { columnCount == nil }
@@ -71,23 +73,31 @@ struct CSVRecordParser {
             throw RecordFailure(reason: "invalid timestamp \"\(shown)\"")
         }
         let slotCount = fields.roleCount - FieldTable.firstAttributeRole
-        var attributes = [Value](repeating: .null, count: slotCount)
-        for slot in 0..<slotCount {
-            let column = columnsByRole[FieldTable.firstAttributeRole + slot]
-            guard column >= 0 else { continue }
-            let field = current[column]
-            if field.start == field.end { continue } // an empty cell is null
-            if field.escaped {
-                // Holds a quote, so it cannot be a number.
-                attributes[slot] = .string(unescape(base, field))
-            } else if ByteScanning.isJSONNumber(base, field.start, field.end) {
-                let number = ByteScanning.numberValue(base, field.start, field.end)
-                guard number.isFinite else { throw RecordFailure(reason: "number out of range in column \(column + 1)") }
-                attributes[slot] = .number(number)
-            } else {
-                attributes[slot] = .string(ByteScanning.string(base, field.start, field.end))
+        var outOfRange: Int?
+        let attributes = [Value](unsafeUninitializedCapacity: slotCount) { slots, initialized in
+            for slot in 0..<slotCount {
+                let column = columnsByRole[FieldTable.firstAttributeRole + slot]
+                var attribute = Value.null
+                if column >= 0 {
+                    let field = current[column]
+                    if field.start == field.end {
+                        // An empty cell is null.
+                    } else if field.escaped {
+                        // Holds a quote, so it cannot be a number.
+                        attribute = .string(unescape(base, field))
+                    } else if ByteScanning.isJSONNumber(base, field.start, field.end) {
+                        let number = ByteScanning.numberValue(base, field.start, field.end)
+                        if !number.isFinite { outOfRange = outOfRange ?? column }
+                        attribute = .number(number)
+                    } else {
+                        attribute = .string(strings.string(base, field.start, field.end))
+                    }
+                }
+                (slots.baseAddress! + slot).initialize(to: attribute)
+                initialized = slot + 1
             }
         }
+        if let outOfRange { throw RecordFailure(reason: "number out of range in column \(outOfRange + 1)") }
         return EventRecord(lead: lead, type: type, time: time, attributes: attributes, line: line)
     }
 
@@ -150,7 +160,7 @@ struct CSVRecordParser {
     private mutating func text(_ base: UnsafePointer<UInt8>, role: Int) throws(RecordFailure) -> String {
         let field = current[columnsByRole[role]]
         if field.start == field.end { throw emptyField(role) }
-        return field.escaped ? unescape(base, field) : ByteScanning.string(base, field.start, field.end)
+        return field.escaped ? unescape(base, field) : strings.string(base, field.start, field.end)
     }
 
     private func emptyField(_ role: Int) -> RecordFailure {

@@ -171,7 +171,8 @@ public final class EventReader {
                 if start < end {
                     // A last record without a line break.
                     var recordEnd = end
-                    if base[recordEnd - 1] == ByteScanning.carriageReturn { recordEnd -= 1 }
+                    // A final CR ends the line as a CRLF would, unless a quoted CSV field holds it.
+                    if base[recordEnd - 1] == ByteScanning.carriageReturn && !quoting.insideQuotes { recordEnd -= 1 }
                     try deliver(base, start, recordEnd, line: line, insideQuotes: quoting.insideQuotes, parser: &parser, accept: accept, reject: reject)
                 }
                 return
@@ -193,8 +194,8 @@ public final class EventReader {
     @inline(__always)
     private func deliver<Parser: RecordParsing>(_ base: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, line: Int, insideQuotes: Bool, parser: inout Parser, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
         if end - start > maximumRecordBytes {
-            // Whole in the buffer, but over the limit all the same: the limit must not
-            // depend on where chunks happen to end.
+            // The line feed came right at the limit without a CR before it, or the input
+            // ended there: one byte too many.
             if ByteScanning.isBlank(base, start, end) { return }
             let prefix = Array(UnsafeBufferPointer(start: base + start, count: maximumRecordBytes))
             try overlong(prefix: prefix, line: line, insideQuotes: insideQuotes, parser: parser, reject: reject)

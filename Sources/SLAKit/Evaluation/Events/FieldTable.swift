@@ -17,13 +17,21 @@ final class FieldTable: @unchecked Sendable {
         var offset: Int
         var length: Int
         var firstByte: UInt8
+        /// The name's first eight bytes (fewer for a shorter name, zero-padded), little-endian,
+        /// and the mask of the bytes that count: most names are compared in one step.
+        var prefix: UInt64
+        var prefixMask: UInt64
     }
 
-    /// Entries sorted by name length; those of length `n` are `entries[firstEntry[n] ..< firstEntry[n + 1]]`.
-    let entries: [Entry]
-    private let firstEntry: [Int]
+    /// Entries sorted by name length; those of length `n` are
+    /// `entries[firstEntry[n] ..< firstEntry[n + 1]]`. Raw storage, owned by this table, so
+    /// that the per-key lookup does no bounds or uniqueness checks.
+    private let entries: UnsafeMutablePointer<Entry>
+    private let firstEntry: UnsafeMutablePointer<Int>
+    /// Number of `firstEntry` slots: the longest name's length plus two.
+    private let firstEntryCount: Int
     /// All names' bytes, back to back.
-    let names: [UInt8]
+    private let names: UnsafeMutablePointer<UInt8>
     /// Total number of roles, three plus the attribute slots.
     let roleCount: Int
     /// Field names by role, for messages.
@@ -36,40 +44,63 @@ final class FieldTable: @unchecked Sendable {
             named.append((FieldTable.firstAttributeRole + slot, Array(attribute.utf8)))
         }
         named.sort { $0.bytes.count < $1.bytes.count }
-        var entries: [Entry] = []
-        var names: [UInt8] = []
+        var entryList: [Entry] = []
+        var nameBytes: [UInt8] = []
         for (role, bytes) in named {
-            entries.append(Entry(role: role, offset: names.count, length: bytes.count, firstByte: bytes.first ?? 0))
-            names.append(contentsOf: bytes)
+            var prefix: UInt64 = 0
+            for (position, byte) in bytes.prefix(8).enumerated() { prefix |= UInt64(byte) << (8 * position) }
+            let prefixMask: UInt64 = bytes.count >= 8 ? ~0 : (1 << (8 * UInt64(bytes.count))) - 1
+            entryList.append(Entry(role: role, offset: nameBytes.count, length: bytes.count, firstByte: bytes.first ?? 0,
+                                   prefix: prefix, prefixMask: prefixMask))
+            nameBytes.append(contentsOf: bytes)
         }
         let longest = named.last?.bytes.count ?? 0
-        var firstEntry = [Int](repeating: entries.count, count: longest + 2)
-        for length in stride(from: longest, through: 0, by: -1) {
+        firstEntryCount = longest + 2
+        firstEntry = .allocate(capacity: firstEntryCount)
+        for length in 0..<firstEntryCount {
             // The first entry of this length, or the start of the next longer length.
-            firstEntry[length] = entries.firstIndex { $0.length >= length } ?? entries.count
+            firstEntry[length] = entryList.firstIndex { $0.length >= length } ?? entryList.count
         }
-        self.entries = entries
-        self.firstEntry = firstEntry
-        self.names = names
-        self.roleCount = FieldTable.firstAttributeRole + schema.attributes.count
-        self.roleNames = special + schema.attributes
+        entries = .allocate(capacity: max(1, entryList.count))
+        entries.initialize(from: entryList, count: entryList.count)
+        names = .allocate(capacity: max(1, nameBytes.count))
+        names.initialize(from: nameBytes, count: nameBytes.count)
+        roleCount = FieldTable.firstAttributeRole + schema.attributes.count
+        roleNames = special + schema.attributes
     }
 
-    /// Calls `body` with each role whose name equals the bytes `[start, end)`.
+    deinit {
+        entries.deallocate()
+        firstEntry.deallocate()
+        names.deallocate()
+    }
+
+    /// Stores `value` in `pending[role]` for each role whose name equals the bytes
+    /// `[start, end)`. Bytes up to `readableEnd` may be read (past `end`) to compare eight
+    /// bytes at once.
     @inline(__always)
-    func forEachRole(matching base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ body: (Int) -> Void) {
+    func assign<Pending>(_ value: Pending, toKey base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, readableEnd: Int, in pending: UnsafeMutablePointer<Pending>) {
         let length = end - start
-        guard length + 1 < firstEntry.count else { return }
+        guard length + 1 < firstEntryCount else { return }
         var index = firstEntry[length]
         let stop = firstEntry[length + 1]
         guard index < stop else { return }
-        let first = length > 0 ? base[start] : 0
-        names.withUnsafeBufferPointer { nameBytes in
+        if readableEnd - start >= 8 {
+            let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: start, as: UInt64.self).littleEndian
             while index < stop {
                 let entry = entries[index]
-                if entry.firstByte == first,
-                   length == 0 || memoryEqual(base + start, nameBytes.baseAddress! + entry.offset, length) {
-                    body(entry.role)
+                if word & entry.prefixMask == entry.prefix,
+                   length <= 8 || memoryEqual(base + start + 8, names + entry.offset + 8, length - 8) {
+                    pending[entry.role] = value
+                }
+                index += 1
+            }
+        } else {
+            let first = length > 0 ? base[start] : 0
+            while index < stop {
+                let entry = entries[index]
+                if entry.firstByte == first, memoryEqual(base + start, names + entry.offset, length) {
+                    pending[entry.role] = value
                 }
                 index += 1
             }
@@ -79,19 +110,16 @@ final class FieldTable: @unchecked Sendable {
     /// Role of every column of a CSV header: `columnsByRole[role]` is the last column with
     /// that role's name (duplicate header names: the last wins), or -1.
     func columns(forHeader header: [[UInt8]]) -> [Int] {
-        var columnsByRole = [Int](repeating: -1, count: roleCount)
+        let columnsByRole = UnsafeMutablePointer<Int>.allocate(capacity: roleCount)
+        defer { columnsByRole.deallocate() }
+        columnsByRole.initialize(repeating: -1, count: roleCount)
         for (column, name) in header.enumerated() {
-            name.withUnsafeBufferPointer { bytes in
-                guard let base = bytes.baseAddress else {
-                    // An empty header name can only match an empty field name.
-                    let empty: [UInt8] = [0]
-                    empty.withUnsafeBufferPointer { forEachRole(matching: $0.baseAddress!, 0, 0) { columnsByRole[$0] = column } }
-                    return
-                }
-                forEachRole(matching: base, 0, bytes.count) { columnsByRole[$0] = column }
+            // A trailing zero byte gives even an empty name a valid address.
+            (name + [0]).withUnsafeBufferPointer { bytes in
+                assign(column, toKey: bytes.baseAddress!, 0, name.count, readableEnd: bytes.count, in: columnsByRole)
             }
         }
-        return columnsByRole
+        return Array(UnsafeBufferPointer(start: columnsByRole, count: roleCount))
     }
 }
 

@@ -16,22 +16,38 @@ struct PendingValue {
     var end = 0
 }
 
+/// Owns the per-role scratch values of a `JSONLineParser`.
+final class PendingStorage {
+    let values: UnsafeMutablePointer<PendingValue>
+
+    init(count: Int) {
+        values = .allocate(capacity: max(1, count))
+        values.initialize(repeating: PendingValue(), count: max(1, count))
+    }
+
+    deinit { values.deallocate() }
+}
+
 /// Parses one JSONL line (SPEC.md 5) into an `EventRecord`. Reused for every line of an
 /// input: its scratch storage is allocated once.
 struct JSONLineParser {
     private let fields: FieldTable
     private let zone: ZoneRules
-    /// The last value of each role in the current record.
-    private var pending: [PendingValue]
+    /// The last value of each role in the current record (raw storage owned by `storage`).
+    private let pending: UnsafeMutablePointer<PendingValue>
+    private let storage: PendingStorage
     /// Decoded bytes of a string with escapes (a key or a value).
     private var scratch: [UInt8] = []
     /// Open containers while skipping a nested value: true for an object, false for an array.
     private var containers: [Bool] = []
+    /// Shares the strings that repeat from record to record.
+    private var strings = StringCache()
 
     init(fields: FieldTable, zone: ZoneRules) {
         self.fields = fields
         self.zone = zone
-        self.pending = [PendingValue](repeating: PendingValue(), count: fields.roleCount)
+        self.storage = PendingStorage(count: fields.roleCount)
+        self.pending = storage.values
     }
 
     /// Parses the line `[start, end)` (no line break, valid UTF-8 checked by the caller).
@@ -42,7 +58,7 @@ struct JSONLineParser {
         guard base[index] == 0x7B else { // `{`
             throw RecordFailure(reason: "not a JSON object")
         }
-        for role in 0..<pending.count { pending[role].kind = .absent }
+        for role in 0..<fields.roleCount { pending[role].kind = .absent }
         index = skipWhitespace(base, index + 1, end)
         if index < end, base[index] == 0x7D { // `}`: the empty object
             index += 1
@@ -83,7 +99,7 @@ struct JSONLineParser {
                     index = try number(base, index, end, lineStart: start)
                     value = PendingValue(kind: .number, start: valueStart, end: index)
                 }
-                assign(value, toKey: base, keyStart, keyEnd, escaped: keyEscaped)
+                assign(value, toKey: base, keyStart, keyEnd, escaped: keyEscaped, lineEnd: end)
                 index = skipWhitespace(base, index, end)
                 guard index < end else { throw syntaxError(base, index, start, end, expected: "\",\" or \"}\"") }
                 if base[index] == ByteScanning.comma {
@@ -128,16 +144,20 @@ struct JSONLineParser {
             throw wrongType(FieldTable.timeRole, timeValue.kind, expected: "a string")
         }
         let slotCount = fields.roleCount - FieldTable.firstAttributeRole
-        var attributes = [Value](repeating: .null, count: slotCount)
-        for slot in 0..<slotCount {
-            let value = pending[FieldTable.firstAttributeRole + slot]
-            switch value.kind {
-            case .absent, .null, .object, .array: break // nested values are kept as null
-            case .trueValue: attributes[slot] = .bool(true)
-            case .falseValue: attributes[slot] = .bool(false)
-            case .string: attributes[slot] = .string(ByteScanning.string(base, value.start, value.end))
-            case .escapedString: attributes[slot] = .string(decodeString(base, value.start, value.end))
-            case .number: attributes[slot] = .number(ByteScanning.numberValue(base, value.start, value.end))
+        let attributes = [Value](unsafeUninitializedCapacity: slotCount) { slots, initialized in
+            for slot in 0..<slotCount {
+                let value = pending[FieldTable.firstAttributeRole + slot]
+                let attribute: Value
+                switch value.kind {
+                case .absent, .null, .object, .array: attribute = .null // nested values are kept as null
+                case .trueValue: attribute = .bool(true)
+                case .falseValue: attribute = .bool(false)
+                case .string: attribute = .string(strings.string(base, value.start, value.end))
+                case .escapedString: attribute = .string(decodeString(base, value.start, value.end))
+                case .number: attribute = .number(ByteScanning.numberValue(base, value.start, value.end))
+                }
+                (slots.baseAddress! + slot).initialize(to: attribute)
+                initialized = slot + 1
             }
         }
         return EventRecord(lead: lead, type: type, time: time, attributes: attributes, line: line)
@@ -149,13 +169,13 @@ struct JSONLineParser {
         switch value.kind {
         case .string:
             if value.start == value.end { throw emptyField(role) }
-            return ByteScanning.string(base, value.start, value.end)
+            return strings.string(base, value.start, value.end)
         case .escapedString:
             let decoded = decodeString(base, value.start, value.end)
             if decoded.isEmpty { throw emptyField(role) }
             return decoded
         case .number where numberAllowed:
-            return ByteScanning.string(base, value.start, value.end)
+            return strings.string(base, value.start, value.end)
         default:
             throw wrongType(role, value.kind, expected: numberAllowed ? "a string or a number" : "a string")
         }
@@ -183,15 +203,15 @@ struct JSONLineParser {
 
     /// Stores a value for every role the key names; keys with escapes are decoded first.
     @inline(__always)
-    private mutating func assign(_ value: PendingValue, toKey base: UnsafePointer<UInt8>, _ keyStart: Int, _ keyEnd: Int, escaped: Bool) {
+    private mutating func assign(_ value: PendingValue, toKey base: UnsafePointer<UInt8>, _ keyStart: Int, _ keyEnd: Int, escaped: Bool, lineEnd: Int) {
         if !escaped {
-            fields.forEachRole(matching: base, keyStart, keyEnd) { pending[$0] = value }
+            fields.assign(value, toKey: base, keyStart, keyEnd, readableEnd: lineEnd, in: pending)
         } else {
             decodeEscapes(base, keyStart, keyEnd)
-            let key = scratch
-            key.withUnsafeBufferPointer { bytes in
-                let storage = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
-                fields.forEachRole(matching: storage, 0, bytes.count) { pending[$0] = value }
+            scratch.append(0) // gives even an empty key a valid address
+            let pending = self.pending
+            scratch.withUnsafeBufferPointer { bytes in
+                fields.assign(value, toKey: bytes.baseAddress!, 0, bytes.count - 1, readableEnd: bytes.count, in: pending)
             }
         }
     }
@@ -205,7 +225,26 @@ struct JSONLineParser {
     private func scanString(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, lineStart: Int) throws(RecordFailure) -> (Int, Bool) {
         var index = start
         var escaped = false
+        let raw = UnsafeRawPointer(base)
         while index < end {
+            // Eight bytes at a time while none is a quote, a backslash or a control
+            // character (the usual has-zero-byte bit trick; exact for "any byte matches").
+            if end - index >= 8 {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highBits: UInt64 = 0x8080_8080_8080_8080
+                let quotes = word ^ (ones &* 0x22)
+                let backslashes = word ^ (ones &* 0x5C)
+                let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
+                let matches = special & highBits
+                if matches == 0 {
+                    index += 8
+                    continue
+                }
+                // The lowest flagged byte is a true match (false positives only occur
+                // above one): jump straight to it.
+                index += matches.trailingZeroBitCount >> 3
+            }
             let byte = base[index]
             if byte == ByteScanning.quote { return (index, escaped) }
             if byte == ByteScanning.backslash {
