@@ -85,30 +85,107 @@ public struct EventStore: Sendable {
 }
 
 /// Runs a compiled SLA over event inputs (SPEC.md sections 5-6).
+///
+/// Events are processed as they are read, each into its lead's state, so input that is in
+/// time order per lead (a time-sorted export, or one grouped by lead) is evaluated in memory
+/// that grows with the number of leads, not of events. At the first event that is earlier
+/// than its lead's previous one, the evaluation starts over in buffered mode: every event is
+/// kept, each lead's events are sorted by (time, input position), then processed.
 public struct Evaluator {
     public let program: Program
 
     public init(program: Program) { self.program = program }
 
-    /// Reads every source, then evaluates every lead. `onReject` receives each rejected
-    /// record as it is found (for `--rejects`). `trace` receives the traced lead's timeline.
+    /// Thrown inside the streaming pass when a lead's events are out of order.
+    private struct OutOfOrder: Error {}
+
+    /// Reads every source and evaluates every lead. `onReject` receives each rejected record
+    /// (for `--rejects`), after reading is complete. `trace` receives the traced lead's
+    /// timeline.
     public func evaluate(_ options: EvaluationOptions,
                          onReject: (RejectedRecord, String) throws -> Void = { _, _ in },
                          trace: ((TraceEntry) -> Void)? = nil) throws -> EvaluationResult {
-        let store = try read(options, onReject: onReject)
-        if store.rejected > options.maxBad {
-            throw EvaluationError.tooManyRejected(rejected: store.rejected, maxBad: options.maxBad, rejections: store.rejections)
+        var options = options
+        let spooled = try StandardInputSpool.replace(in: &options.sources)
+        defer { spooled?.remove() }
+        var pendingRejections: [(RejectedRecord, String)] = []
+        let result: EvaluationResult
+        do {
+            result = try streamingPass(options, rejections: &pendingRejections, trace: trace)
+        } catch is OutOfOrder {
+            pendingRejections.removeAll()
+            var store = try read(options, onReject: { pendingRejections.append(($0, $1)) })
+            if store.rejected > options.maxBad {
+                for (record, file) in pendingRejections { try onReject(record, file) }
+                throw EvaluationError.tooManyRejected(rejected: store.rejected, maxBad: options.maxBad, rejections: store.rejections)
+            }
+            store.rejections = Array(store.rejections.prefix(EvaluationOptions.rejectionsKept))
+            result = run(store, asOf: options.asOf, traceLead: options.traceLead, trace: trace)
         }
-        return run(store, asOf: options.asOf, traceLead: options.traceLead, trace: trace)
+        for (record, file) in pendingRejections { try onReject(record, file) }
+        if result.rejected > options.maxBad {
+            throw EvaluationError.tooManyRejected(rejected: result.rejected, maxBad: options.maxBad, rejections: result.rejections)
+        }
+        return result
     }
 
-    /// Reads every source into an `EventStore`, in order.
-    public func read(_ options: EvaluationOptions, onReject: (RejectedRecord, String) throws -> Void = { _, _ in }) throws -> EventStore {
+    private func makeReader(_ options: EvaluationOptions) -> EventReader {
         var schema = EventSchema(attributes: program.attributeNames)
         schema.leadField = options.leadField
         schema.typeField = options.typeField
         schema.timeField = options.timeField
-        let reader = EventReader(schema: schema, zone: program.sla.zone)
+        return EventReader(schema: schema, zone: program.sla.zone)
+    }
+
+    /// Reads and processes in one pass; throws `OutOfOrder` when a lead's events go back in time.
+    private func streamingPass(_ options: EvaluationOptions, rejections pending: inout [(RejectedRecord, String)],
+                               trace: ((TraceEntry) -> Void)?) throws -> EvaluationResult {
+        let reader = makeReader(options)
+        let processor = LeadProcessor(program: program)
+        var states: [LeadState] = []
+        var index: [ExactString: Int] = [:]
+        var records = 0, rejected = 0
+        var rejections: [Rejection] = []
+        var latest: Int64?
+        let asOf = options.asOf
+        let traceLead = options.traceLead
+        for source in options.sources {
+            do {
+                try reader.read(source.input, format: source.format, accept: { record in
+                    records += 1
+                    if let asOf, record.time > asOf { return }
+                    if latest == nil || record.time > latest! { latest = record.time }
+                    let state: LeadState
+                    if let found = index[ExactString(record.lead)] {
+                        state = states[found]
+                        if record.time < state.lastTime { throw OutOfOrder() }
+                    } else {
+                        state = LeadState(lead: record.lead, program: program)
+                        index[ExactString(record.lead)] = states.count
+                        states.append(state)
+                    }
+                    if let traceLead {
+                        processor.trace = record.lead.utf8.elementsEqual(traceLead.utf8) ? trace : nil
+                    }
+                    processor.process(record.type, time: record.time, attributes: record.attributes, into: state)
+                }, reject: { rejection in
+                    rejected += 1
+                    if rejections.count < EvaluationOptions.rejectionsKept {
+                        rejections.append(Rejection(file: source.displayName, line: rejection.line, reason: rejection.reason))
+                    }
+                    pending.append((rejection, source.displayName))
+                })
+            } catch let error as InputError {
+                throw EvaluationError.input(error, file: source.displayName)
+            }
+        }
+        return finish(states, processor: processor, asOf: asOf ?? latest, records: records, rejected: rejected,
+                      rejections: rejections)
+    }
+
+    /// Reads every source into an `EventStore`, in order.
+    public func read(_ options: EvaluationOptions, onReject: (RejectedRecord, String) throws -> Void = { _, _ in }) throws -> EventStore {
+        let reader = makeReader(options)
         var store = EventStore()
         for source in options.sources {
             do {
@@ -125,39 +202,52 @@ public struct Evaluator {
         return store
     }
 
-    /// Evaluates every lead of `store` at `asOf` (default: the latest accepted event).
+    /// Evaluates buffered events at `asOf` (default: the latest accepted event): each lead's
+    /// events are sorted by (time, input position) and processed in turn.
     public func run(_ store: EventStore, asOf requestedAsOf: Int64?, traceLead: String? = nil,
                     trace: ((TraceEntry) -> Void)? = nil) -> EvaluationResult {
-        var store = store
-        guard let asOf = requestedAsOf ?? store.latest else {
-            return EvaluationResult(sla: program.sla, asOf: nil, records: store.records, rejected: store.rejected,
-                                    rejections: store.rejections, leads: [], cycles: [], goals: [])
-        }
+        let asOf = requestedAsOf ?? store.latest
         let processor = LeadProcessor(program: program)
+        var states: [LeadState] = []
+        if let asOf {
+            for (index, lead) in store.leadIds.enumerated() {
+                var events = store.eventsByLead[index].filter { $0.time <= asOf }
+                guard !events.isEmpty else { continue }
+                events.sort { $0.time != $1.time ? $0.time < $1.time : $0.position < $1.position }
+                let state = LeadState(lead: lead, program: program)
+                processor.trace = traceLead.map { lead.utf8.elementsEqual($0.utf8) } == true ? trace : nil
+                for event in events {
+                    processor.process(event.type, time: event.time, attributes: event.attributes, into: state)
+                }
+                states.append(state)
+            }
+        }
+        return finish(states, processor: processor, asOf: asOf, records: store.records, rejected: store.rejected,
+                      rejections: store.rejections)
+    }
+
+    /// Verdicts of every processed lead at `asOf`: leads in byte order of their ids, cycles
+    /// by lead, deadline and number, goals by goal, period and group.
+    private func finish(_ states: [LeadState], processor: LeadProcessor, asOf: Int64?, records: Int, rejected: Int,
+                        rejections: [Rejection]) -> EvaluationResult {
+        guard let asOf, !states.isEmpty else {
+            return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected,
+                                    rejections: rejections, leads: [], cycles: [], goals: [])
+        }
         var aggregator = GoalAggregator(sla: program.sla)
         var leads: [LeadVerdict] = []
         var cycles: [CycleVerdict] = []
         var firstEvent = Int64.max
-        let leadIds = store.leadIds
-        // Leads in byte order of their ids (SPEC.md 7.1).
-        let order = leadIds.indices.sorted { leadIds[$0].utf8.lexicographicallyPrecedes(leadIds[$1].utf8) }
-        for index in order {
-            var events = store.eventsByLead[index].filter { $0.time <= asOf }
-            store.eventsByLead[index] = []
-            guard !events.isEmpty else { continue }
-            events.sort { $0.time != $1.time ? $0.time < $1.time : $0.position < $1.position }
-            firstEvent = min(firstEvent, events[0].time)
-            processor.reset(lead: leadIds[index])
-            processor.trace = leadIds[index].utf8.elementsEqual((traceLead ?? "").utf8) && traceLead != nil ? trace : nil
-            for event in events { processor.process(event) }
-            let outcome = processor.finish(asOf: asOf)
+        let ordered = states.sorted { $0.lead.utf8.lexicographicallyPrecedes($1.lead.utf8) }
+        leads.reserveCapacity(ordered.count)
+        for state in ordered {
+            firstEvent = min(firstEvent, state.firstTime)
+            let outcome = processor.finish(state, asOf: asOf)
             leads.append(outcome.lead)
-            // Within a lead: deadline declaration order, then cycle number.
             cycles.append(contentsOf: outcome.cycles.sorted { ($0.deadline, $0.number) < ($1.deadline, $1.number) })
             for item in outcome.items { aggregator.add(item) }
         }
-        let goals = leads.isEmpty ? [] : aggregator.verdicts(firstEvent: firstEvent, asOf: asOf)
-        return EvaluationResult(sla: program.sla, asOf: asOf, records: store.records, rejected: store.rejected,
-                                rejections: store.rejections, leads: leads, cycles: cycles, goals: goals)
+        return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
+                                leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf))
     }
 }

@@ -54,24 +54,38 @@ struct ResolvedGoalItem {
     var contribution: Contribution
 }
 
-/// Runs SPEC.md section 6.2 over one lead's events, in order, and produces its verdicts at
-/// the as-of time. One processor is reused for every lead.
-final class LeadProcessor {
-    let program: Program
-    let frame: EvaluationFrame
-    /// Running total of each event rule, by score then rule (never clamped).
-    private var ruleTotals: [[Double]]
-    private var stageEntries: [Int64?]
-    private var enteredNow: [Bool]
-    private var cycles: [OpenCycle] = []
-    private var deadlineStates: [DeadlineState]
-    private var items: [GoalItem] = []
-    /// Goal indices by what anchors them, precomputed once.
-    private let goalsByStage: [[Int]]
-    private let goalsByCohortStage: [[(goal: Int, numerator: Int)]]
-    private let goalsByDeadline: [[Int]]
-    private let sumGoals: [Int]
-    var trace: ((TraceEntry) -> Void)?
+/// One lead's state between its events: everything SPEC.md 6.2 carries from one event to
+/// the next. Kept per lead, so events of many leads can be processed interleaved, in input
+/// order, without buffering them.
+final class LeadState {
+    let lead: String
+    /// `lead.ATTR` by attribute slot.
+    var attributes: [Value]
+    /// Score values by score index.
+    var scores: [Double]
+    /// Whether each stage has been entered.
+    var stageEntered: [Bool]
+    /// Stage entry times (milliseconds since the epoch), by stage index.
+    var stageEntries: [Int64?]
+    /// Running totals of every event rule, all scores' rules in order (never clamped).
+    var ruleTotals: [Double]
+    var deadlines: [DeadlineState]
+    var cycles: [OpenCycle] = []
+    var items: [GoalItem] = []
+    /// The time of the last processed event, for detecting input that is out of order.
+    var lastTime = Int64.min
+    /// The time of the first processed event.
+    var firstTime = Int64.max
+
+    init(lead: String, program: Program) {
+        self.lead = lead
+        attributes = Array(repeating: .null, count: program.attributeNames.count)
+        scores = Array(repeating: 0, count: program.scores.count)
+        stageEntered = Array(repeating: false, count: program.stages.count)
+        stageEntries = Array(repeating: nil, count: program.stages.count)
+        ruleTotals = Array(repeating: 0, count: program.scores.reduce(0) { $0 + $1.eventRules.count })
+        deadlines = Array(repeating: DeadlineState(), count: program.deadlines.count)
+    }
 
     struct OpenCycle {
         var deadline: Int
@@ -91,14 +105,27 @@ final class LeadProcessor {
         var everOpened = false
         var cycleCount = 0
     }
+}
+
+/// Runs SPEC.md section 6.2 event by event on a lead's `LeadState`, and produces the lead's
+/// verdicts at the as-of time. One processor serves every lead; its frame is borrowed by
+/// each state in turn.
+final class LeadProcessor {
+    let program: Program
+    let frame: EvaluationFrame
+    private var enteredNow: [Bool]
+    private var openedNow: [(deadline: Int, cycle: Int)] = []
+    /// Goal indices by what anchors them, precomputed once.
+    private let goalsByStage: [[Int]]
+    private let goalsByCohortStage: [[(goal: Int, numerator: Int)]]
+    private let goalsByDeadline: [[Int]]
+    private let sumGoals: [Int]
+    var trace: ((TraceEntry) -> Void)?
 
     init(program: Program) {
         self.program = program
         frame = program.makeFrame()
-        ruleTotals = program.scores.map { Array(repeating: 0, count: $0.eventRules.count) }
-        stageEntries = Array(repeating: nil, count: program.stages.count)
         enteredNow = Array(repeating: false, count: program.stages.count)
-        deadlineStates = Array(repeating: DeadlineState(), count: program.deadlines.count)
         var byStage = Array(repeating: [Int](), count: program.stages.count)
         var byCohort = Array(repeating: [(goal: Int, numerator: Int)](), count: program.stages.count)
         var byDeadline = Array(repeating: [Int](), count: program.deadlines.count)
@@ -118,30 +145,36 @@ final class LeadProcessor {
         sumGoals = sums
     }
 
-    /// Clears all per-lead state before the next lead.
-    func reset(lead: String) {
-        frame.leadId = lead
-        for index in frame.leadAttributes.indices { frame.leadAttributes[index] = .null }
-        for index in frame.scores.indices { frame.scores[index] = 0 }
-        for index in frame.stageEntered.indices { frame.stageEntered[index] = false }
-        for score in ruleTotals.indices { for rule in ruleTotals[score].indices { ruleTotals[score][rule] = 0 } }
-        for index in stageEntries.indices { stageEntries[index] = nil }
-        for index in deadlineStates.indices { deadlineStates[index] = DeadlineState() }
-        cycles.removeAll(keepingCapacity: true)
-        items.removeAll(keepingCapacity: true)
+    /// Lends the lead's values to the frame (constant time: arrays are swapped, not copied).
+    private func enter(_ state: LeadState) {
+        frame.leadId = state.lead
+        swap(&frame.leadAttributes, &state.attributes)
+        swap(&frame.scores, &state.scores)
+        swap(&frame.stageEntered, &state.stageEntered)
     }
 
-    /// Processes one event (SPEC.md 6.2 steps 1-4, then goal anchors).
-    func process(_ event: LeadEvent) {
-        let time = event.time
-        let typeId = program.typeId(event.type)
-        frame.eventType = event.type
+    /// Takes the lead's values back from the frame.
+    private func leave(_ state: LeadState) {
+        swap(&frame.leadAttributes, &state.attributes)
+        swap(&frame.scores, &state.scores)
+        swap(&frame.stageEntered, &state.stageEntered)
+    }
+
+    /// Processes one event of `state`'s lead (SPEC.md 6.2 steps 1-4, then goal anchors).
+    /// Events must come in (time, input position) order for each lead.
+    func process(_ type: String, time: Int64, attributes: [Value], into state: LeadState) {
+        enter(state)
+        defer { leave(state) }
+        state.lastTime = time
+        if state.firstTime == Int64.max { state.firstTime = time }
+        let typeId = program.typeId(type)
+        frame.eventType = type
         frame.eventTime = time
 
         // 1. Lead attributes take the event's non-null attributes.
         var changes: [(slot: Int, old: Value, new: Value)] = []
-        for slot in event.attributes.indices {
-            let value = event.attributes[slot]
+        for slot in attributes.indices {
+            let value = attributes[slot]
             frame.eventAttributes[slot] = value
             if case .null = value { continue }
             if trace != nil, !Operations.equals(frame.leadAttributes[slot], value) {
@@ -149,22 +182,26 @@ final class LeadProcessor {
             }
             frame.leadAttributes[slot] = value
         }
-        trace?(.event(event, changes: changes))
+        if let trace {
+            trace(.event(LeadEvent(time: time, position: 0, type: type, attributes: attributes), changes: changes))
+        }
 
         // 2. Scores.
+        var ruleOffset = 0
         for (scoreIndex, score) in program.scores.enumerated() {
             var value = 0.0
             for (ruleIndex, rule) in score.eventRules.enumerated() {
                 if rule.types.contains(typeId), rule.condition?(frame) ?? true {
-                    ruleTotals[scoreIndex][ruleIndex] += rule.points
+                    state.ruleTotals[ruleOffset + ruleIndex] += rule.points
                 }
-                let total = ruleTotals[scoreIndex][ruleIndex]
+                let total = state.ruleTotals[ruleOffset + ruleIndex]
                 if let maximum = rule.maximum, abs(total) > maximum {
                     value += total < 0 ? -maximum : maximum
                 } else {
                     value += total
                 }
             }
+            ruleOffset += score.eventRules.count
             for rule in score.stateRules where rule.condition(frame) {
                 value += rule.points
             }
@@ -176,9 +213,10 @@ final class LeadProcessor {
         }
 
         // 3. Stages, in declaration order; a stage sees those entered before it.
+        var anyEntered = false
         for (stageIndex, stage) in program.stages.enumerated() {
             enteredNow[stageIndex] = false
-            guard stageEntries[stageIndex] == nil else { continue }
+            guard !frame.stageEntered[stageIndex] else { continue }
             let holds: Bool
             if let types = stage.types {
                 holds = types.contains(typeId) && (stage.condition?(frame) ?? true)
@@ -186,51 +224,52 @@ final class LeadProcessor {
                 holds = stage.condition?(frame) ?? false
             }
             if holds {
-                stageEntries[stageIndex] = time
+                state.stageEntries[stageIndex] = time
                 frame.stageEntered[stageIndex] = true
                 enteredNow[stageIndex] = true
+                anyEntered = true
                 trace?(.stageEntered(stage: stageIndex))
             }
         }
 
         // 4. Deadlines, in declaration order.
-        var openedNow: [(deadline: Int, cycle: Int)] = []
+        openedNow.removeAll(keepingCapacity: true)
         for (deadlineIndex, deadline) in program.deadlines.enumerated() {
-            var state = deadlineStates[deadlineIndex]
+            var deadlineState = state.deadlines[deadlineIndex]
             // a. Pauses.
             let pausedNow = deadline.pause?(frame) ?? false
-            if let open = state.open {
-                if pausedNow, !cycles[open].paused {
-                    cycles[open].pauses.append(PauseInterval(from: time, to: nil))
-                    cycles[open].paused = true
-                    trace?(.paused(deadline: deadlineIndex, cycle: cycles[open].number))
-                } else if !pausedNow, cycles[open].paused {
-                    cycles[open].pauses[cycles[open].pauses.count - 1].to = time
-                    cycles[open].paused = false
-                    trace?(.resumed(deadline: deadlineIndex, cycle: cycles[open].number))
+            if let open = deadlineState.open {
+                if pausedNow, !state.cycles[open].paused {
+                    state.cycles[open].pauses.append(PauseInterval(from: time, to: nil))
+                    state.cycles[open].paused = true
+                    trace?(.paused(deadline: deadlineIndex, cycle: state.cycles[open].number))
+                } else if !pausedNow, state.cycles[open].paused {
+                    state.cycles[open].pauses[state.cycles[open].pauses.count - 1].to = time
+                    state.cycles[open].paused = false
+                    trace?(.resumed(deadline: deadlineIndex, cycle: state.cycles[open].number))
                 }
             }
             // b. Stop (before c, so the opening event never stops its own cycle).
-            if let open = state.open, deadline.metTypes.contains(typeId), deadline.metCondition?(frame) ?? true {
-                cycles[open].stop = time
-                if cycles[open].paused {
-                    // Pauses are known up to the stop; the state in force is kept in `paused`.
-                    cycles[open].pauses[cycles[open].pauses.count - 1].to = time
+            if let open = deadlineState.open, deadline.metTypes.contains(typeId), deadline.metCondition?(frame) ?? true {
+                state.cycles[open].stop = time
+                if state.cycles[open].paused {
+                    // Pauses are known up to the stop; the state in force stays in `paused`.
+                    state.cycles[open].pauses[state.cycles[open].pauses.count - 1].to = time
                 }
-                state.open = nil
-                trace?(.stopped(deadline: deadlineIndex, cycle: cycles[open].number))
+                deadlineState.open = nil
+                trace?(.stopped(deadline: deadlineIndex, cycle: state.cycles[open].number))
             }
             // c. Start.
             let starting: Bool
             if let stage = deadline.startStage {
-                starting = enteredNow[stage]
+                starting = anyEntered && enteredNow[stage]
             } else {
                 starting = deadline.startTypes!.contains(typeId) && (deadline.startCondition?(frame) ?? true)
             }
             if starting {
-                if state.open != nil {
+                if deadlineState.open != nil {
                     trace?(.startIgnored(deadline: deadlineIndex, reason: .cycleOpen))
-                } else if state.everOpened, !deadline.every {
+                } else if deadlineState.everOpened, !deadline.every {
                     trace?(.startIgnored(deadline: deadlineIndex, reason: .notEvery))
                 } else if let withinIndex = deadline.budgets.firstIndex(where: { $0.condition?(frame) ?? true }) {
                     let chosen = deadline.budgets[withinIndex]
@@ -239,61 +278,63 @@ final class LeadProcessor {
                     case .milliseconds(let milliseconds): budget = milliseconds
                     case .businessDays(let days): budget = program.calendars[chosen.calendar!].businessDayBudget(start: time, days: days)
                     }
-                    state.cycleCount += 1
-                    state.everOpened = true
-                    var cycle = OpenCycle(deadline: deadlineIndex, number: state.cycleCount, start: time, budget: budget,
-                                          calendar: chosen.calendar, withinIndex: withinIndex)
+                    deadlineState.cycleCount += 1
+                    deadlineState.everOpened = true
+                    var cycle = LeadState.OpenCycle(deadline: deadlineIndex, number: deadlineState.cycleCount, start: time,
+                                                    budget: budget, calendar: chosen.calendar, withinIndex: withinIndex)
                     if pausedNow {
                         cycle.pauses.append(PauseInterval(from: time, to: nil))
                         cycle.paused = true
                     }
-                    state.open = cycles.count
-                    openedNow.append((deadlineIndex, cycles.count))
-                    cycles.append(cycle)
+                    deadlineState.open = state.cycles.count
+                    openedNow.append((deadlineIndex, state.cycles.count))
+                    state.cycles.append(cycle)
                     trace?(.cycleOpened(deadline: deadlineIndex, cycle: cycle.number, withinIndex: withinIndex,
                                         budget: budget, startsPaused: pausedNow))
                 } else {
                     trace?(.startIgnored(deadline: deadlineIndex, reason: .noWithinMatched))
                 }
             }
-            deadlineStates[deadlineIndex] = state
+            state.deadlines[deadlineIndex] = deadlineState
         }
 
         // Goal anchors at this event, filtered and grouped as the lead is after steps 1-4.
-        for (stageIndex, entered) in enteredNow.enumerated() where entered {
-            for goal in goalsByStage[stageIndex] { record(goal, time: time, payload: .entry) }
-            for (goal, numerator) in goalsByCohortStage[stageIndex] {
-                record(goal, time: time, payload: .cohort(numeratorStage: numerator))
+        if anyEntered {
+            for (stageIndex, entered) in enteredNow.enumerated() where entered {
+                for goal in goalsByStage[stageIndex] { record(goal, time: time, payload: .entry, into: state) }
+                for (goal, numerator) in goalsByCohortStage[stageIndex] {
+                    record(goal, time: time, payload: .cohort(numeratorStage: numerator), into: state)
+                }
             }
         }
         for (deadline, cycle) in openedNow {
-            for goal in goalsByDeadline[deadline] { record(goal, time: time, payload: .cycle(cycle)) }
+            for goal in goalsByDeadline[deadline] { record(goal, time: time, payload: .cycle(cycle), into: state) }
         }
         for goal in sumGoals {
             let compiled = program.goals[goal]
             guard compiled.sumType == typeId, let slot = compiled.sumSlot else { continue }
             var amount: Double?
-            if case .number(let number) = event.attributes[slot] { amount = number }
-            record(goal, time: time, payload: .amount(amount))
+            if case .number(let number) = attributes[slot] { amount = number }
+            record(goal, time: time, payload: .amount(amount), into: state)
         }
     }
 
-    private func record(_ goal: Int, time: Int64, payload: GoalItem.Payload) {
+    private func record(_ goal: Int, time: Int64, payload: GoalItem.Payload, into state: LeadState) {
         let compiled = program.goals[goal]
         if let condition = compiled.condition, !condition(frame) { return }
         let group = compiled.groupSlot.map { frame.leadAttributes[$0] } ?? .null
-        items.append(GoalItem(goal: goal, time: time, group: group, payload: payload))
+        state.items.append(GoalItem(goal: goal, time: time, group: group, payload: payload))
     }
 
     /// The lead's verdicts at the as-of time `asOf`, after its last event up to it.
-    func finish(asOf: Int64) -> (lead: LeadVerdict, cycles: [CycleVerdict], items: [ResolvedGoalItem]) {
-        let lead = LeadVerdict(lead: frame.leadId, scores: frame.scores, stages: stageEntries)
-        let verdicts = cycles.map { verdict(for: $0, asOf: asOf) }
-        let resolved = items.map { item -> ResolvedGoalItem in
+    func finish(_ state: LeadState, asOf: Int64) -> (lead: LeadVerdict, cycles: [CycleVerdict], items: [ResolvedGoalItem]) {
+        let lead = LeadVerdict(lead: state.lead, scores: state.scores, stages: state.stageEntries)
+        let verdicts = state.cycles.map { verdict(for: $0, lead: state.lead, asOf: asOf) }
+        let resolved = state.items.map { item -> ResolvedGoalItem in
             let contribution: ResolvedGoalItem.Contribution
             switch item.payload {
             case .entry: contribution = .count
-            case .cohort(let numerator): contribution = .cohort(converted: stageEntries[numerator] != nil)
+            case .cohort(let numerator): contribution = .cohort(converted: state.stageEntries[numerator] != nil)
             case .cycle(let index): contribution = .cycle(verdicts[index].status, elapsed: verdicts[index].elapsed)
             case .amount(let amount): contribution = .amount(amount)
             }
@@ -303,7 +344,7 @@ final class LeadProcessor {
     }
 
     /// SPEC.md 6.3: elapsed, status and due of one cycle at `asOf`.
-    private func verdict(for cycle: OpenCycle, asOf: Int64) -> CycleVerdict {
+    private func verdict(for cycle: LeadState.OpenCycle, lead: String, asOf: Int64) -> CycleVerdict {
         let calendar = cycle.calendar.map { program.calendars[$0] }
         let end = cycle.stop ?? asOf
         let elapsed = CycleClock.elapsed(start: cycle.start, end: end, pauses: cycle.pauses, calendar: calendar)
@@ -320,7 +361,7 @@ final class LeadProcessor {
         } else {
             status = .pending
         }
-        return CycleVerdict(lead: frame.leadId, deadline: cycle.deadline, number: cycle.number, status: status,
+        return CycleVerdict(lead: lead, deadline: cycle.deadline, number: cycle.number, status: status,
                             started: cycle.start, stopped: cycle.stop, due: due, elapsed: elapsed, budget: cycle.budget,
                             paused: cycle.stop == nil && cycle.paused, withinIndex: cycle.withinIndex)
     }
