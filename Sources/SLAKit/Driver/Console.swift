@@ -3,6 +3,7 @@ import Foundation
 /// Where a command writes and reads: the real process streams, or buffers in tests.
 public final class Console: @unchecked Sendable {
     private let writeOut: (String) -> Void
+    private let writeOutBytes: ([UInt8]) -> Void
     private let writeError: (String) -> Void
     private let readInput: () -> [UInt8]
     /// Whether standard output / error are terminals (table output, colors).
@@ -12,6 +13,17 @@ public final class Console: @unchecked Sendable {
     public init(out: @escaping (String) -> Void, error: @escaping (String) -> Void,
                 input: @escaping () -> [UInt8] = { [] }, outputIsTerminal: Bool = false, errorIsTerminal: Bool = false) {
         writeOut = out
+        writeOutBytes = { out(String(decoding: $0, as: UTF8.self)) }
+        writeError = error
+        readInput = input
+        self.outputIsTerminal = outputIsTerminal
+        self.errorIsTerminal = errorIsTerminal
+    }
+
+    private init(out: @escaping (String) -> Void, outBytes: @escaping ([UInt8]) -> Void, error: @escaping (String) -> Void,
+                 input: @escaping () -> [UInt8], outputIsTerminal: Bool, errorIsTerminal: Bool) {
+        writeOut = out
+        writeOutBytes = outBytes
         writeError = error
         readInput = input
         self.outputIsTerminal = outputIsTerminal
@@ -20,13 +32,32 @@ public final class Console: @unchecked Sendable {
 
     /// The process's own streams.
     public static func standard() -> Console {
-        Console(out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-                error: { text in FileHandle.standardError.write(Data(text.utf8)) },
+        Console(out: { text in writeAll(1, Array(text.utf8)) },
+                outBytes: { bytes in writeAll(1, bytes) },
+                error: { text in writeAll(2, Array(text.utf8)) },
                 input: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
                 outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
     }
 
+    /// Writes all of `bytes` to a file descriptor, retrying short writes; a closed pipe
+    /// ends the output quietly.
+    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
     public func out(_ text: String) { writeOut(text) }
+    /// Writes UTF-8 bytes to standard output (large reports).
+    public func out(bytes: [UInt8]) { writeOutBytes(bytes) }
     public func error(_ text: String) { writeError(text) }
     /// All of standard input (for `sla fmt -`).
     public func input() -> [UInt8] { readInput() }

@@ -117,16 +117,16 @@ enum EvalCommand {
             return ExitCode.success
         }
 
-        let rendered: String
+        let rendered: [UInt8]
         switch format {
-        case .json: rendered = JSONReport.render(result)
-        case .table: rendered = TableReport.render(result)
-        case .csv: rendered = CSVReport.cycles(result)
+        case .json: rendered = JSONReport.renderBytes(result)
+        case .table: rendered = Array(TableReport.render(result).utf8)
+        case .csv: rendered = Array(CSVReport.cycles(result).utf8)
         }
         if let output = options.value("--output") {
-            try Files.writeAtomically(Array(rendered.utf8), to: output)
+            try Files.writeAtomically(rendered, to: output)
         } else {
-            console.out(rendered)
+            console.out(bytes: rendered)
         }
         if let goalsPath = options.value("--goals-csv") {
             try Files.writeAtomically(Array(CSVReport.goals(result).utf8), to: goalsPath)

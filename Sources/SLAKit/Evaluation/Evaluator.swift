@@ -38,17 +38,6 @@ public enum EvaluationError: Error, Sendable {
     case tooManyRejected(rejected: Int, maxBad: Int, rejections: [Rejection])
 }
 
-/// A string compared and hashed by its exact scalars (UTF-8 bytes), never by canonical
-/// equivalence: lead ids are compared exactly (SPEC.md section 5).
-struct ExactString: Hashable, Sendable {
-    let string: String
-    init(_ string: String) { self.string = string }
-    static func == (lhs: ExactString, rhs: ExactString) -> Bool { lhs.string.utf8.elementsEqual(rhs.string.utf8) }
-    func hash(into hasher: inout Hasher) {
-        for byte in string.utf8 { hasher.combine(byte) }
-    }
-}
-
 /// Accepted events grouped by lead, in input order, with the input's counts.
 public struct EventStore: Sendable {
     /// Lead ids in order of first appearance.
@@ -165,7 +154,7 @@ public struct Evaluator {
                         states.append(state)
                     }
                     if let traceLead {
-                        processor.trace = record.lead.utf8.elementsEqual(traceLead.utf8) ? trace : nil
+                        processor.trace = ExactText.equal(record.lead, traceLead) ? trace : nil
                     }
                     processor.process(record.type, time: record.time, attributes: record.attributes, into: state)
                 }, reject: { rejection in
@@ -215,7 +204,7 @@ public struct Evaluator {
                 guard !events.isEmpty else { continue }
                 events.sort { $0.time != $1.time ? $0.time < $1.time : $0.position < $1.position }
                 let state = LeadState(lead: lead, program: program)
-                processor.trace = traceLead.map { lead.utf8.elementsEqual($0.utf8) } == true ? trace : nil
+                processor.trace = traceLead.map { ExactText.equal(lead, $0) } == true ? trace : nil
                 for event in events {
                     processor.process(event.type, time: event.time, attributes: event.attributes, into: state)
                 }
@@ -238,7 +227,7 @@ public struct Evaluator {
         var leads: [LeadVerdict] = []
         var cycles: [CycleVerdict] = []
         var firstEvent = Int64.max
-        let ordered = states.sorted { $0.lead.utf8.lexicographicallyPrecedes($1.lead.utf8) }
+        let ordered = states.sorted { ExactText.less($0.lead, $1.lead) }
         leads.reserveCapacity(ordered.count)
         for state in ordered {
             firstEvent = min(firstEvent, state.firstTime)

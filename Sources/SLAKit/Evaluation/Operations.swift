@@ -24,7 +24,7 @@ public enum Operations {
     /// Scalar-wise string equality (never canonical equivalence).
     @inline(__always)
     public static func sameScalars(_ a: String, _ b: String) -> Bool {
-        a.utf8.elementsEqual(b.utf8)
+        ExactText.equal(a, b)
     }
 
     /// Orders number/number, string/string (by scalars), duration/duration and time/time;
@@ -36,8 +36,8 @@ public enum Operations {
             if a > b { return 1 }
             return a == b ? 0 : nil // NaN compares with nothing
         case (.string(let a), .string(let b)):
-            if a.utf8.elementsEqual(b.utf8) { return 0 }
-            return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
+            let order = ExactText.compare(a, b)
+            return order < 0 ? -1 : (order > 0 ? 1 : 0)
         case (.duration(let a), .duration(let b)), (.time(let a), .time(let b)):
             return a < b ? -1 : (a > b ? 1 : 0)
         default:

@@ -1,11 +1,16 @@
 /// `sla eval --format json`: exactly the document of SPEC.md section 7.1.
 public enum JSONReport {
     public static func render(_ result: EvaluationResult) -> String {
+        String(decoding: renderBytes(result), as: UTF8.self)
+    }
+
+    /// The document as UTF-8 bytes (the fast path for large outputs).
+    public static func renderBytes(_ result: EvaluationResult) -> [UInt8] {
         let sla = result.sla
         var json = JSONWriter()
         json.beginObject()
         json.key("sla"); json.string(sla.name)
-        json.key("as_of"); json.string(result.asOf.map(CivilTime.formatUTC))
+        json.key("as_of"); json.timestamp(result.asOf)
         json.key("input")
         json.beginObject()
         json.key("records"); json.integer(result.records)
@@ -27,7 +32,7 @@ public enum JSONReport {
             json.key("stages")
             json.beginObject()
             for (index, stage) in sla.stages.enumerated() {
-                json.key(stage.name); json.string(lead.stages[index].map(CivilTime.formatUTC))
+                json.key(stage.name); json.timestamp(lead.stages[index])
             }
             json.endObject()
             json.endObject()
@@ -42,9 +47,9 @@ public enum JSONReport {
             json.key("deadline"); json.string(sla.deadlines[cycle.deadline].name)
             json.key("cycle"); json.integer(cycle.number)
             json.key("status"); json.string(cycle.status.rawValue)
-            json.key("started"); json.string(CivilTime.formatUTC(cycle.started))
-            json.key("stopped"); json.string(cycle.stopped.map(CivilTime.formatUTC))
-            json.key("due"); json.string(cycle.due.map(CivilTime.formatUTC))
+            json.key("started"); json.timestamp(cycle.started)
+            json.key("stopped"); json.timestamp(cycle.stopped)
+            json.key("due"); json.timestamp(cycle.due)
             json.key("elapsed_seconds"); json.number(Double(cycle.elapsed) / 1000)
             json.key("budget_seconds"); json.number(Double(cycle.budget) / 1000)
             json.key("paused"); json.bool(cycle.paused)
@@ -68,6 +73,8 @@ public enum JSONReport {
         }
         json.endArray()
         json.endObject()
-        return json.output + "\n"
+        var bytes = json.bytes
+        bytes.append(10)
+        return bytes
     }
 }

@@ -1,8 +1,10 @@
 /// A minimal streaming JSON writer: the caller emits structure, the writer handles
 /// escaping, number formatting (SPEC.md 7.1) and indentation.
 struct JSONWriter {
-    private(set) var output = ""
-    private let indentUnit: String
+    /// The document so far, as UTF-8 bytes (reports of millions of rows are built as bytes,
+    /// never as `String` appends).
+    private(set) var bytes: [UInt8] = []
+    private let indentWidth: Int
     private var depth = 0
     /// Whether the current container already holds an element (a comma is due).
     private var hasElement: [Bool] = [false]
@@ -10,49 +12,70 @@ struct JSONWriter {
 
     /// `indent` spaces per level; 0 writes compact one-line JSON.
     init(indent: Int = 2) {
-        indentUnit = String(repeating: " ", count: indent)
+        indentWidth = indent
+        bytes.reserveCapacity(1 << 16)
     }
+
+    /// The document as a string.
+    var output: String { String(decoding: bytes, as: UTF8.self) }
 
     private mutating func beforeValue() {
         if afterKey { afterKey = false; return }
-        if hasElement[hasElement.count - 1] { output += "," }
+        if hasElement[hasElement.count - 1] { bytes.append(UInt8(ascii: ",")) }
         hasElement[hasElement.count - 1] = true
         newline()
     }
 
     private mutating func newline() {
-        guard !indentUnit.isEmpty, depth > 0 else { return }
-        output += "\n" + String(repeating: indentUnit, count: depth)
+        guard indentWidth > 0, depth > 0 else { return }
+        bytes.append(10)
+        for _ in 0..<(depth * indentWidth) { bytes.append(32) }
     }
 
-    mutating func beginObject() { beforeValue(); output += "{"; depth += 1; hasElement.append(false) }
-    mutating func beginArray() { beforeValue(); output += "["; depth += 1; hasElement.append(false) }
+    mutating func beginObject() { beforeValue(); bytes.append(UInt8(ascii: "{")); depth += 1; hasElement.append(false) }
+    mutating func beginArray() { beforeValue(); bytes.append(UInt8(ascii: "[")); depth += 1; hasElement.append(false) }
 
-    mutating func endObject() { end("}") }
-    mutating func endArray() { end("]") }
+    mutating func endObject() { end(UInt8(ascii: "}")) }
+    mutating func endArray() { end(UInt8(ascii: "]")) }
 
-    private mutating func end(_ bracket: String) {
+    private mutating func end(_ bracket: UInt8) {
         depth -= 1
-        if hasElement.removeLast(), !indentUnit.isEmpty {
-            output += "\n" + String(repeating: indentUnit, count: depth)
+        if hasElement.removeLast(), indentWidth > 0 {
+            bytes.append(10)
+            for _ in 0..<(depth * indentWidth) { bytes.append(32) }
         }
-        output += bracket
+        bytes.append(bracket)
     }
 
     mutating func key(_ name: String) {
         beforeValue()
-        output += JSONWriter.quoted(name) + (indentUnit.isEmpty ? ":" : ": ")
+        JSONWriter.appendQuoted(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        if indentWidth > 0 { bytes.append(32) }
         afterKey = true
     }
 
-    mutating func string(_ value: String) { beforeValue(); output += JSONWriter.quoted(value) }
-    mutating func number(_ value: Double) { beforeValue(); output += JSONWriter.number(value) }
-    mutating func integer(_ value: Int) { beforeValue(); output += String(value) }
-    mutating func bool(_ value: Bool) { beforeValue(); output += value ? "true" : "false" }
-    mutating func null() { beforeValue(); output += "null" }
+    mutating func string(_ value: String) { beforeValue(); JSONWriter.appendQuoted(value, to: &bytes) }
+    mutating func number(_ value: Double) { beforeValue(); JSONWriter.appendNumber(value, to: &bytes) }
+    mutating func integer(_ value: Int) { beforeValue(); JSONWriter.appendInteger(Int64(value), to: &bytes) }
+    mutating func bool(_ value: Bool) { beforeValue(); bytes.append(contentsOf: value ? JSONWriter.trueBytes : JSONWriter.falseBytes) }
+    mutating func null() { beforeValue(); bytes.append(contentsOf: JSONWriter.nullBytes) }
 
     mutating func string(_ value: String?) { if let value { string(value) } else { null() } }
     mutating func number(_ value: Double?) { if let value { number(value) } else { null() } }
+
+    /// An instant as a quoted SPEC.md 7.1 timestamp, or null.
+    mutating func timestamp(_ instant: Int64?) {
+        beforeValue()
+        guard let instant else { bytes.append(contentsOf: JSONWriter.nullBytes); return }
+        bytes.append(UInt8(ascii: "\""))
+        CivilTime.appendUTC(instant, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let trueBytes = Array("true".utf8)
+    private static let falseBytes = Array("false".utf8)
+    private static let nullBytes = Array("null".utf8)
 
     /// A run-time value as JSON (durations in seconds, times as UTC timestamps).
     mutating func value(_ value: Value) {
@@ -62,7 +85,7 @@ struct JSONWriter {
         case .number(let number): self.number(number)
         case .string(let text): string(text)
         case .duration(let milliseconds): number(Double(milliseconds) / 1000)
-        case .time(let instant): string(CivilTime.formatUTC(instant))
+        case .time(let instant): timestamp(instant)
         case .list(let elements):
             beginArray()
             for element in elements { self.value(element) }
@@ -70,14 +93,63 @@ struct JSONWriter {
         }
     }
 
+    static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            if value == Int64.min { bytes.append(contentsOf: Array("9223372036854775808".utf8)); return }
+            appendInteger(-value, to: &bytes)
+            return
+        }
+        if value < 10 { bytes.append(UInt8(48 + value)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[19 - count] = UInt8(48 + rest % 10)
+                rest /= 10
+                count += 1
+            }
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
+        guard value.isFinite else { bytes.append(contentsOf: nullBytes); return }
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
+            appendInteger(Int64(value), to: &bytes)
+            return
+        }
+        bytes.append(contentsOf: "\(value)".utf8)
+    }
+
+    /// Appends `text` as a JSON string literal; ASCII without escapes is copied as is.
+    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var clean = true
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: utf8)
+            } else {
+                bytes.append(contentsOf: quoted(String(decoding: utf8, as: UTF8.self)).utf8.dropFirst().dropLast())
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// SPEC.md 7.1: integral values below 2^53 in magnitude without fraction or exponent;
     /// non-finite values are null; others in the shortest form that reads back exactly.
     static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
-            return String(Int64(value))
-        }
-        return "\(value)"
+        var bytes: [UInt8] = []
+        appendNumber(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func quoted(_ text: String) -> String {

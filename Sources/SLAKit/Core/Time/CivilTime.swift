@@ -82,6 +82,36 @@ public enum CivilTime {
         return text + "Z"
     }
 
+    /// Appends `formatUTC(instant)` as UTF-8 bytes, without building a string.
+    public static func appendUTC(_ instant: Int64, to bytes: inout [UInt8]) {
+        let days = floorDivide(instant, millisecondsPerDay)
+        let withinDay = Int(instant - days * millisecondsPerDay)
+        let (year, month, day) = date(fromDays: days)
+        @inline(__always) func two(_ value: Int) {
+            bytes.append(UInt8(48 + value / 10))
+            bytes.append(UInt8(48 + value % 10))
+        }
+        two(year / 100)
+        two(year % 100)
+        bytes.append(UInt8(ascii: "-"))
+        two(month)
+        bytes.append(UInt8(ascii: "-"))
+        two(day)
+        bytes.append(UInt8(ascii: "T"))
+        two(withinDay / 3_600_000)
+        bytes.append(UInt8(ascii: ":"))
+        two((withinDay / 60_000) % 60)
+        bytes.append(UInt8(ascii: ":"))
+        two((withinDay / 1000) % 60)
+        let millisecond = withinDay % 1000
+        if millisecond != 0 {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(UInt8(48 + millisecond / 100))
+            two(millisecond % 100)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
     /// Formats local wall-clock milliseconds (as from `ZoneRules.local(_:)`) as
     /// `YYYY-MM-DD HH:MM` (with `:SS` and `.sss` only when non-zero).
     public static func formatLocal(_ local: Int64) -> String {
