@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import SLAKit
+
+/// Tests of `sla test` itself: each `Tests/Fixtures/sla-test/*.test.sla` states its exit
+/// code in a `# exit: N` line; where `NAME.out` exists, standard output must equal it with
+/// the file path written as `FILE` and durations as `(TIME)`.
+@Suite struct TestRunnerTests {
+    static let folder = TestPaths.fixtures.appendingPathComponent("sla-test")
+    static let files = TestPaths.entries(folder).filter { $0.hasSuffix(".test.sla") }
+
+    @Test func fixturesArePresent() {
+        #expect(TestRunnerTests.files.count >= 4)
+    }
+
+    @Test(arguments: TestRunnerTests.files)
+    func fixture(_ name: String) throws {
+        let url = TestRunnerTests.folder.appendingPathComponent(name)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let exitLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("# exit: ") }, "no `# exit:` line")
+        let expectedExit = try #require(Int32(exitLine.dropFirst("# exit: ".count)))
+        let run = CommandRun.run(["test", url.path])
+        #expect(run.exitCode == expectedExit, "stdout: \(run.output)\nstderr: \(run.error)")
+        let outURL = TestRunnerTests.folder.appendingPathComponent(name.replacingOccurrences(of: ".test.sla", with: ".out"))
+        if let expected = try? String(contentsOf: outURL, encoding: .utf8) {
+            let masked = run.output.replacingOccurrences(of: url.path, with: "FILE")
+                .replacingOccurrences(of: #"\([0-9.]+ ms\)"#, with: "(TIME)", options: .regularExpression)
+            #expect(masked == expected)
+        }
+    }
+
+    @Test func invalidFilesExplainThemselves() {
+        let run = CommandRun.run(["test", TestRunnerTests.folder.appendingPathComponent("unknown-names.test.sla").path])
+        #expect(run.error.contains("unknown stage `mqll`"))
+        #expect(run.error.contains("did you mean `first_touch`?"))
+    }
+
+    @Test func runSelectsTestsByPattern() {
+        let path = TestRunnerTests.folder.appendingPathComponent("wrong-expectations.test.sla").path
+        let run = CommandRun.run(["test", path, "--run", "passes"])
+        #expect(run.exitCode == 0)
+        #expect(run.output.hasSuffix("1 passed, 0 failed\n"))
+        let glob = CommandRun.run(["test", path, "--run", "*lunch*"])
+        #expect(glob.exitCode == 1)
+        #expect(glob.output.hasSuffix("0 passed, 1 failed\n"))
+    }
+
+    @Test func junitReportListsFailures() throws {
+        let path = TestRunnerTests.folder.appendingPathComponent("wrong-expectations.test.sla").path
+        let junit = FileManager.default.temporaryDirectory.appendingPathComponent("sla-junit-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: junit) }
+        let run = CommandRun.run(["test", path, "--junit", junit.path])
+        #expect(run.exitCode == 1)
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains("<testsuite name=\"\(path)\" tests=\"2\" failures=\"1\""))
+        #expect(xml.contains("<failure message=\"L1 stage mql: expected entered at 2026-03-02 11:30, found entered at 2026-03-02 11:00\">"))
+        #expect(xml.contains("<testcase name=\"this one passes\""))
+    }
+
+    @Test func verboseShowsTheTimelineOfFailingTests() {
+        let path = TestRunnerTests.folder.appendingPathComponent("wrong-expectations.test.sla").path
+        let run = CommandRun.run(["test", path, "-v"])
+        #expect(run.output.contains("      | lead L1"))
+        #expect(run.output.contains("first_touch #1 opened: budget 4h of office"))
+    }
+
+    @Test func examplesPass() {
+        let files = TestPaths.entries(TestPaths.examples).filter { $0.hasSuffix(".test.sla") }
+            .map { TestPaths.examples.appendingPathComponent($0).path }
+        #expect(files.count >= 3)
+        let run = CommandRun.run(["test"] + files)
+        #expect(run.exitCode == 0, "\(run.output)\(run.error)")
+    }
+}
