@@ -453,11 +453,28 @@ private struct TreePrinter {
             writer.token(name.name, at: name.range, space: space)
         case .list(let elements):
             writer.token("[", at: SourceRange(start: range.start, end: range.start + 1), space: space)
-            for (index, element) in elements.enumerated() {
-                if index > 0 { writer.word(",", space: false) }
-                self.expression(element, space: index > 0)
+            let closing = SourceRange(start: range.end - 1, end: range.end)
+            if writer.hasComment(in: range) {
+                // A list with comments inside: one element per line, so that each comment
+                // stays next to its element; `]` goes back to the indentation of `[`.
+                let savedIndent = writer.continuationIndent
+                let outerIndent = writer.lineIndent
+                for (index, element) in elements.enumerated() {
+                    if index > 0 { writer.word(",", space: false) }
+                    writer.breakLine(indent: outerIndent + 1)
+                    self.expression(element, space: false)
+                }
+                writer.flushComments(before: closing.start)
+                writer.breakLine(indent: outerIndent)
+                writer.token("]", at: closing, space: false)
+                writer.setContinuationIndent(savedIndent)
+            } else {
+                for (index, element) in elements.enumerated() {
+                    if index > 0 { writer.word(",", space: false) }
+                    self.expression(element, space: index > 0)
+                }
+                writer.token("]", at: closing, space: false)
             }
-            writer.token("]", at: SourceRange(start: range.end - 1, end: range.end), space: false)
         case .call(let function, let arguments):
             writer.token(function.name, at: function.range, space: space)
             writer.word("(", space: false)
@@ -468,7 +485,10 @@ private struct TreePrinter {
             writer.token(")", at: SourceRange(start: range.end - 1, end: range.end), space: false)
         case .unary(.negate, let operand):
             writer.token("-", at: SourceRange(start: range.start, end: range.start + 1), space: space)
-            self.expression(operand, space: false)
+            // `- -x`, not `--x`, which reads like a decrement.
+            var operandIsNegation = false
+            if case .unary(.negate, _) = operand.kind { operandIsNegation = true }
+            self.expression(operand, space: operandIsNegation)
         case .unary(.not, let operand):
             writer.token("not", at: keywordRange(at: range.start, "not"), space: space)
             self.expression(operand)

@@ -35,8 +35,14 @@ struct LayoutWriter {
     /// end-of-line comment): no blank line may follow it.
     private var lineOpensBlock = false
 
-    /// Indentation level of the current statement; continuation lines get one more.
+    /// Indentation level of the current statement.
     private var statementIndent = 0
+    /// Indentation level of the lines a statement continues on when it has to be broken
+    /// (one more than the statement; the items of a bracketed list laid out one per line
+    /// get their own).
+    private(set) var continuationIndent = 1
+    /// Indentation level of the physical line being built (or last built).
+    private(set) var lineIndent = 0
     /// True from `beginStatement` until the statement's first token is written.
     private var statementPending = false
     private var blankLinePolicy = BlankLinePolicy.never
@@ -61,9 +67,28 @@ struct LayoutWriter {
     mutating func beginStatement(indent: Int, blankLines: BlankLinePolicy) {
         finishLine()
         statementIndent = indent
+        continuationIndent = indent + 1
         statementPending = true
         blankLinePolicy = blankLines
         breakPending = false
+    }
+
+    /// Makes the next token start a new line at `indent` levels, which also becomes the
+    /// continuation indentation (for lists laid out one item per line).
+    mutating func breakLine(indent: Int) {
+        breakPending = true
+        continuationIndent = indent
+    }
+
+    /// Restores the continuation indentation after a list laid out one item per line.
+    mutating func setContinuationIndent(_ indent: Int) {
+        continuationIndent = indent
+    }
+
+    /// Whether a comment starts inside `range` (a list with comments is laid out one item
+    /// per line).
+    func hasComment(in range: SourceRange) -> Bool {
+        comments.contains { $0.range.start > range.start && $0.range.start < range.end }
     }
 
     /// Writes the `}` at `range` that closes a block whose items are at `innerIndent`:
@@ -85,7 +110,7 @@ struct LayoutWriter {
             startLine(indent: statementIndent, statementElementStart: range.start)
             statementPending = false
         } else if breakPending || line == nil {
-            startLine(indent: statementIndent + 1, statementElementStart: nil)
+            startLine(indent: continuationIndent, statementElementStart: nil)
         } else if space {
             line! += " "
         }
@@ -127,7 +152,7 @@ struct LayoutWriter {
     /// end of the line of the token it followed; an own-line comment gets a line of its own,
     /// at the statement's indentation when it comes before the statement's first token and
     /// at the continuation indentation inside a statement.
-    private mutating func flushComments(before offset: Int) {
+    mutating func flushComments(before offset: Int) {
         while nextComment < comments.count, comments[nextComment].range.start < offset {
             let comment = comments[nextComment]
             nextComment += 1
@@ -145,7 +170,7 @@ struct LayoutWriter {
                 lineEndsWithComment = true
                 finishLine()
             } else {
-                startLine(indent: statementIndent + 1, statementElementStart: nil)
+                startLine(indent: continuationIndent, statementElementStart: nil)
                 line! += text
                 lineEndsWithComment = true
                 finishLine()
@@ -187,6 +212,7 @@ struct LayoutWriter {
             if blankLinePolicy == .required { blankLinePolicy = .preserved }
         }
         line = String(repeating: Self.indentUnit, count: indent)
+        lineIndent = indent
         lineEndsWithComment = false
         lineOpensBlock = false
     }
