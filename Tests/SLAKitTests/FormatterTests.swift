@@ -197,6 +197,16 @@ private func read(_ url: URL) throws -> String {
         #expect(formatText(text) == "sla \"x\" {\n  team a\n\n  team b\n}\n")
     }
 
+    @Test func windowsLineBreaksBecomeLineFeeds() {
+        let text = "sla \"x\" {\r\n  team a   # owner team \r\n\r\n  team b\r\n}\r\n"
+        #expect(formatText(text) == "sla \"x\" {\n  team a # owner team\n\n  team b\n}\n")
+    }
+
+    @Test func commentsInsideAStatementBreakIt() {
+        let text = "sla \"x\" {\n  stage a when lead.a == 1 and # first\n lead.b == 2\n}\n"
+        #expect(formatText(text) == "sla \"x\" {\n  stage a when lead.a == 1 and # first\n    lead.b == 2\n}\n")
+    }
+
     // MARK: - ASTPrinter
 
     @Test func astPrinterIgnoresRangesAndLayout() {

@@ -73,7 +73,9 @@ enum FormatCommand {
         switch Formatter.formatVerified(source) {
         case .syntaxErrors(let diagnostics):
             console.report(diagnostics)
-            console.error("\(displayPath): not formatted: \(DiagnosticRenderer.summary(errors: diagnostics.count, warnings: 0))\n")
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            let summary = DiagnosticRenderer.summary(errors: errors, warnings: diagnostics.count - errors)
+            console.error("\(displayPath): not formatted: \(summary)\n")
             return ExitCode.invalid
         case .unsafe(let reason):
             console.error("sla: internal error: \(reason); `\(displayPath)` is left untouched (please report this)\n")

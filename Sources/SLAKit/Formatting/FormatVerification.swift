@@ -6,7 +6,7 @@
 public enum FormatOutcome: Sendable {
     /// The canonical text, proven safe.
     case formatted(String)
-    /// The source has syntax errors: it is not formatted.
+    /// The source has syntax errors: it is not formatted. All the parser's diagnostics.
     case syntaxErrors([Diagnostic])
     /// The formatter's output failed a safety check (a bug of the formatter): the reason.
     case unsafe(String)
@@ -17,7 +17,7 @@ extension Formatter {
     public static func formatVerified(_ source: SourceFile) -> FormatOutcome {
         let parse = Parser.parse(source)
         if parse.diagnostics.hasErrors {
-            return .syntaxErrors(parse.diagnostics.sorted.filter { $0.severity == .error })
+            return .syntaxErrors(parse.diagnostics.sorted)
         }
         let formatted = format(parse.file, source: source)
         if let problem = verify(parse.file, source: source, formatted: formatted) {

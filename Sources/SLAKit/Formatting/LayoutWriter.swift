@@ -88,7 +88,13 @@ struct LayoutWriter {
     /// Whether a comment starts inside `range` (a list with comments is laid out one item
     /// per line).
     func hasComment(in range: SourceRange) -> Bool {
-        comments.contains { $0.range.start > range.start && $0.range.start < range.end }
+        // Binary search for the first comment after `range.start` (comments are sorted).
+        var low = 0, high = comments.count
+        while low < high {
+            let middle = (low + high) / 2
+            if comments[middle].range.start <= range.start { low = middle + 1 } else { high = middle }
+        }
+        return low < comments.count && comments[low].range.start < range.end
     }
 
     /// Writes the `}` at `range` that closes a block whose items are at `innerIndent`:
