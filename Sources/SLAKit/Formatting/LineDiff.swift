@@ -82,6 +82,7 @@ enum LineDiff {
     /// frontier to walk the path back.
     private static func middleScript(_ old: [Substring], _ oldRange: Range<Int>,
                                      _ new: [Substring], _ newRange: Range<Int>) -> [Edit] {
+        // n and m are the lengths of the two parts, x and y positions in them (Myers' names).
         let n = oldRange.count, m = newRange.count
         let wholesale: [Edit] = oldRange.map { .removed(old: $0) } + newRange.map { .added(new: $0) }
         if n == 0 || m == 0 { return wholesale }
