@@ -158,6 +158,7 @@ public struct Evaluator {
         }
         let goals = leads.isEmpty ? [] : aggregator.verdicts(firstEvent: firstEvent, asOf: asOf)
         return EvaluationResult(sla: program.sla, asOf: asOf, records: store.records, rejected: store.rejected,
-                                rejections: store.rejections, leads: leads, cycles: cycles, goals: goals)
+                                rejections: store.rejections, leads: leads, cycles: cycles, goals: goals,
+                                firstEvent: leads.isEmpty ? nil : firstEvent)
     }
 }
