@@ -52,8 +52,6 @@ private struct DeadlinePeriodSummary {
     var counts: [CycleStatus: Int] = [:]
     /// Elapsed and budget (milliseconds) of the decided cycles started in the period.
     var decided: [(elapsed: Int64, budget: Int64)] = []
-    /// Indices into `EvaluationResult.cycles` of the overdue cycles started in the period.
-    var overdue: [Int] = []
 
     var total: Int { counts.values.reduce(0, +) }
     var decidedCount: Int { (counts[.met] ?? 0) + (counts[.late] ?? 0) + (counts[.overdue] ?? 0) }
@@ -73,6 +71,9 @@ private struct Page {
     var goalSeries: [[GoalSeries]] = []
     /// Per deadline, per review period (index into `reviewPeriods`).
     var deadlineSummaries: [[DeadlinePeriodSummary]] = []
+    /// Per deadline: indices into `EvaluationResult.cycles` of its overdue cycles, most
+    /// overdue (counted time beyond the budget) first.
+    var overdueCycles: [[Int]] = []
     /// Per deadline: the one budget all its cycles share, nil when budgets differ (then
     /// elapsed time is drawn as a share of each cycle's budget).
     var commonBudget: [Int64?] = []
@@ -140,6 +141,7 @@ private struct Page {
 
         deadlineSummaries = Array(repeating: Array(repeating: DeadlinePeriodSummary(), count: reviewPeriods.count),
                                   count: sla.deadlines.count)
+        overdueCycles = Array(repeating: [], count: sla.deadlines.count)
         var budgets: [Int64?] = Array(repeating: nil, count: sla.deadlines.count)
         var budgetsDiffer = Array(repeating: false, count: sla.deadlines.count)
         let starts = reviewPeriods.map(\.start)
@@ -154,8 +156,13 @@ private struct Page {
             if cycle.isDecided {
                 deadlineSummaries[cycle.deadline][periodIndex].decided.append((cycle.elapsed, cycle.budget))
             }
-            if cycle.status == .overdue {
-                deadlineSummaries[cycle.deadline][periodIndex].overdue.append(cycleIndex)
+            if cycle.status == .overdue { overdueCycles[cycle.deadline].append(cycleIndex) }
+        }
+        let cycles = result.cycles
+        for deadline in overdueCycles.indices {
+            overdueCycles[deadline].sort { left, right in
+                let a = cycles[left].elapsed - cycles[left].budget, b = cycles[right].elapsed - cycles[right].budget
+                return a != b ? a > b : left < right
             }
         }
         commonBudget = zip(budgets, budgetsDiffer).map { $1 ? nil : $0 }
@@ -420,7 +427,7 @@ private struct Page {
             html += elapsedHistogram(deadline: deadline, deadlineIndex: deadlineIndex, summary: summary)
         }
         html += "</figure>\n</div>\n"
-        breaches(deadline: deadline, summary: summary)
+        breaches(deadlineIndex: deadlineIndex, period: index)
         html += "</article>\n"
     }
 
@@ -446,17 +453,23 @@ private struct Page {
         return text
     }
 
-    mutating func breaches(deadline: DeadlineModel, summary: DeadlinePeriodSummary) {
-        guard !summary.overdue.isEmpty else {
-            html += "<p class=\"muted\">No open breaches among this period's cycles.</p>\n"
+    /// The worst cycles overdue at the as-of time among those started by the end of the
+    /// period: what is still open from this period or before it.
+    mutating func breaches(deadlineIndex: Int, period index: Int) {
+        let deadline = sla.deadlines[deadlineIndex]
+        let periodEnd = reviewPeriods[index].end
+        let cycles = result.cycles
+        var worst: [Int] = []
+        var total = 0
+        for cycleIndex in overdueCycles[deadlineIndex] where cycles[cycleIndex].started < periodEnd {
+            total += 1
+            if worst.count < HTMLReport.breachesShown { worst.append(cycleIndex) }
+        }
+        guard total > 0 else {
+            html += "<p class=\"muted\">No open breaches: no cycle started by the end of this period is overdue.</p>\n"
             return
         }
-        let cycles = result.cycles
-        let worst = summary.overdue.sorted { left, right in
-            let a = cycles[left].elapsed - cycles[left].budget, b = cycles[right].elapsed - cycles[right].budget
-            return a != b ? a > b : left < right
-        }.prefix(HTMLReport.breachesShown)
-        html += "<h4>Worst open breaches (\(worst.count) of \(summary.overdue.count) overdue)</h4>\n"
+        html += "<h4>Worst open breaches <span class=\"muted\">(\(worst.count) of \(total) cycle\(total == 1 ? "" : "s") started by the end of this period and overdue at the as-of time)</span></h4>\n"
         html += "<table class=\"breaches\"><thead><tr><th>Lead</th><th>Owner</th><th>Started</th><th>Due</th>"
         html += "<th class=\"number\">Budget</th><th class=\"number\">Elapsed</th><th class=\"number\">Overdue by</th></tr></thead><tbody>\n"
         for index in worst {

@@ -95,24 +95,25 @@ enum ChartStyle {
 }
 
 /// Approximate text widths, so that labels can be thinned out before they overlap. The
-/// widths are averages of common sans-serif fonts, in ems; a few percent off is harmless
-/// because labels keep a gap.
+/// widths (in ems) are those of DejaVu Sans, the widest of the common fallback sans-serif
+/// fonts, so that labels that fit here also fit in the narrower system fonts.
 enum TextMetrics {
-    /// Width in pixels of `text` set in a sans-serif font of `fontSize` pixels.
-    static func width(_ text: String, fontSize: Double = ChartStyle.fontSize) -> Double {
+    /// Width in pixels of `text` set in a sans-serif font of `fontSize` pixels; bold text
+    /// is about a tenth wider.
+    static func width(_ text: String, fontSize: Double = ChartStyle.fontSize, bold: Bool = false) -> Double {
         var ems = 0.0
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "i", "l", "j", "I", "'", "|", ".", ",", ":", ";", "!": ems += 0.28
-            case " ", "f", "t", "r", "(", ")", "[", "]", "-", "/": ems += 0.34
-            case "m", "w", "M", "W", "%", "@": ems += 0.86
-            case "A"..."Z": ems += 0.66
-            case "0"..."9": ems += 0.56
-            case "a"..."z": ems += 0.52
-            default: ems += scalar.value >= 0x2E80 ? 1.0 : 0.6  // wide scripts take a full em
+            case "i", "l", "j", "I", "'", "|", ".", ",", ":", ";", "!": ems += 0.3
+            case " ", "f", "t", "r", "(", ")", "[", "]", "-", "/": ems += 0.38
+            case "m", "w", "M", "W", "%", "@": ems += 0.96
+            case "A"..."Z": ems += 0.72
+            case "0"..."9": ems += 0.64
+            case "a"..."z": ems += 0.6
+            default: ems += scalar.value >= 0x2E80 ? 1.0 : 0.7  // wide scripts take a full em
             }
         }
-        return ems * fontSize
+        return ems * fontSize * (bold ? 1.1 : 1)
     }
 }
 
@@ -376,7 +377,7 @@ struct GoalTrendChart {
 
         // Period labels, thinned out around the highlighted (or latest) period.
         let anchor = points.firstIndex(where: \.highlighted) ?? points.count - 1
-        let widest = points.map { TextMetrics.width($0.label) }.max() ?? 0
+        let widest = points.map { TextMetrics.width($0.label, bold: $0.highlighted) }.max() ?? 0
         for index in thinnedLabelIndices(count: points.count, slotWidth: slot, labelWidth: widest, anchorIndex: anchor) {
             let center = left + slot * (Double(index) + 0.5)
             let half = TextMetrics.width(points[index].label) / 2
@@ -427,7 +428,7 @@ struct ComplianceChart {
         let slot = plotWidth / Double(max(bars.count, 1))
         let barWidth = min(max(slot * 0.72, 1.5), 44)
         let anchor = bars.firstIndex(where: \.highlighted) ?? bars.count - 1
-        let rateWidth = TextMetrics.width("100%")
+        let rateWidth = TextMetrics.width("100%", bold: true)
         let rateIndices = Set(thinnedLabelIndices(count: bars.count, slotWidth: slot, labelWidth: rateWidth, anchorIndex: anchor))
         for (index, bar) in bars.enumerated() {
             let center = left + slot * (Double(index) + 0.5)
@@ -457,7 +458,7 @@ struct ComplianceChart {
                 canvas.text(bar.compliance.map(ValueUnit.fraction.label) ?? "–", x: center, y: top - 4, anchor: .middle, bold: bar.highlighted)
             }
         }
-        let widest = bars.map { TextMetrics.width($0.label) }.max() ?? 0
+        let widest = bars.map { TextMetrics.width($0.label, bold: $0.highlighted) }.max() ?? 0
         for index in thinnedLabelIndices(count: bars.count, slotWidth: slot, labelWidth: widest, anchorIndex: anchor) {
             let center = left + slot * (Double(index) + 0.5)
             let half = TextMetrics.width(bars[index].label) / 2
