@@ -184,7 +184,7 @@ enum SVGText {
         let negative = number.hasPrefix("-")
         let unsigned = negative ? String(number.dropFirst()) : number
         let parts = unsigned.split(separator: ".", maxSplits: 1)
-        guard let whole = parts.first, whole.count > 4, whole.allSatisfy(\.isASCII) else { return number }
+        guard let whole = parts.first, whole.count > 3, whole.allSatisfy(\.isASCII) else { return number }
         var grouped = ""
         for (offset, digit) in whole.enumerated() {
             if offset > 0, (whole.count - offset) % 3 == 0 { grouped += "," }
@@ -385,7 +385,10 @@ struct GoalTrendChart {
             let x = min(max(center, half + 1), width - half - 1)
             canvas.text(points[index].label, x: x, y: height - 4, anchor: .middle, bold: points[index].highlighted)
         }
-        let summary = points.map { "\($0.label): \($0.value.map(unit.label) ?? "no data") (\($0.status.rawValue.replacingOccurrences("_", " ")))" }
+        let summary = points.map { point in
+            guard let value = point.value else { return "\(point.label): no data" }
+            return "\(point.label): \(unit.label(value)) (\(point.status.rawValue.replacingOccurrences("_", " ")))"
+        }
         return canvas.svg(title: title + ". Target " + op.symbol + " " + unit.label(target) + ". " + summary.joined(separator: "; "),
                           className: "chart trend")
     }
