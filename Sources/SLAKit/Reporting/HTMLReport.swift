@@ -273,9 +273,20 @@ private struct Page {
         html += "</section>\n"
     }
 
-    /// The goal verdicts of one series whose goal period overlaps the review period.
+    /// The goal verdicts of one series that a review period shows: for a goal reviewed
+    /// less often than the review cycle (a quarterly goal in a monthly review), the one
+    /// goal period holding the review period's start (a week across two months shows the
+    /// first); otherwise every goal period that overlaps the review period.
     func overlapping(_ series: GoalSeries, period: Period) -> [GoalVerdict] {
-        series.verdicts.filter { $0.period.start < period.end && $0.period.end > period.start }
+        series.verdicts.filter { shows($0.period, in: period) }
+    }
+
+    func shows(_ goalPeriod: Period, in period: Period) -> Bool {
+        let kinds = PeriodKind.allCases
+        if let goalRank = kinds.firstIndex(of: goalPeriod.kind), let reviewRank = kinds.firstIndex(of: period.kind), goalRank > reviewRank {
+            return goalPeriod.start <= period.start && period.start < goalPeriod.end
+        }
+        return goalPeriod.start < period.end && goalPeriod.end > period.start
     }
 
     /// "Who delivered what": one column per team with its goals and deadlines.
@@ -380,14 +391,14 @@ private struct Page {
 
     func trendChart(goal: GoalModel, series: GoalSeries, unit: ValueUnit, period: Period) -> String {
         let verdicts = series.verdicts
-        let highlighted = verdicts.indices.filter { verdicts[$0].period.start < period.end && verdicts[$0].period.end > period.start }
+        let highlighted = verdicts.indices.filter { shows(verdicts[$0].period, in: period) }
         let limit = HTMLReport.chartPeriodsShown
         // A window of at most `limit` periods that holds the period under review.
         let end = min(verdicts.count, max((highlighted.last ?? verdicts.count - 1) + 1 + limit / 4, limit))
         let start = max(0, end - limit)
         let points = verdicts[start..<end].map { verdict in
             TrendPoint(label: verdict.period.label, value: verdict.value, status: verdict.status,
-                       highlighted: verdict.period.start < period.end && verdict.period.end > period.start)
+                       highlighted: shows(verdict.period, in: period))
         }
         var title = "\(goal.name) per \(goal.period.rawValue)"
         if goal.groupBy != nil { title += " for \(Page.groupText(series.group))" }
