@@ -65,8 +65,16 @@ private enum PeriodRole {
 private struct Page {
     let result: EvaluationResult
     let sla: CheckedSLA
-    /// Every review period from the first event's to the as-of time's, oldest first.
+    /// The most recent review periods (at most `periodsKept`) up to the as-of time's,
+    /// oldest first: what the sections and charts show.
     var reviewPeriods: [Period] = []
+    /// The first event's review period and how many periods run from it to the as-of
+    /// time's (may be more than `reviewPeriods` holds).
+    var firstReviewPeriod: Period?
+    var reviewPeriodCount = 0
+    /// Periods aggregated: a chart's span beyond the oldest section. Bounded so that a
+    /// daily review over centuries of timestamps costs no more than a short one.
+    static let periodsKept = HTMLReport.periodSectionsShown + HTMLReport.chartPeriodsShown
     /// Per goal: its series, one per group, in the order of `--format json`.
     var goalSeries: [[GoalSeries]] = []
     /// Per deadline, per review period (index into `reviewPeriods`).
@@ -102,9 +110,9 @@ private struct Page {
             for (index, role) in sectionOrder() {
                 periodSection(index, role: role)
             }
-            let hidden = reviewPeriods.count - min(reviewPeriods.count, HTMLReport.periodSectionsShown)
+            let hidden = reviewPeriodCount - sectionOrder().count
             if hidden > 0 {
-                html += "<p class=\"note\">\(hidden) earlier period\(hidden == 1 ? " has" : "s have") no section here; the charts show them, and <code>--format json</code> has every value.</p>\n"
+                html += "<p class=\"note\">\(hidden) earlier period\(hidden == 1 ? " has" : "s have") no section here (the charts show up to \(HTMLReport.chartPeriodsShown) periods); <code>--format json</code> has every value.</p>\n"
             }
             html += "</main>\n"
         }
@@ -118,8 +126,12 @@ private struct Page {
 
     mutating func aggregate() {
         if let asOf = result.asOf, let first = result.firstEvent {
-            var period = Periods.period(containing: first, kind: sla.review, zone: sla.zone)
+            let firstPeriod = Periods.period(containing: first, kind: sla.review, zone: sla.zone)
             let last = Periods.period(containing: asOf, kind: sla.review, zone: sla.zone)
+            firstReviewPeriod = firstPeriod
+            reviewPeriodCount = Int(last.index - firstPeriod.index + 1)
+            let keptFrom = max(firstPeriod.index, last.index - Int64(Page.periodsKept) + 1)
+            var period = keptFrom == firstPeriod.index ? firstPeriod : Periods.period(index: keptFrom, kind: sla.review, zone: sla.zone)
             reviewPeriods.append(period)
             while period.index < last.index {
                 period = Periods.period(index: period.index + 1, kind: sla.review, zone: sla.zone)
@@ -151,12 +163,13 @@ private struct Page {
             } else {
                 budgets[cycle.deadline] = cycle.budget
             }
+            if cycle.status == .overdue { overdueCycles[cycle.deadline].append(cycleIndex) }
+            // Cycles older than the kept periods count only as open breaches.
             guard let periodIndex = Page.periodIndex(of: cycle.started, starts: starts) else { continue }
             deadlineSummaries[cycle.deadline][periodIndex].counts[cycle.status, default: 0] += 1
             if cycle.isDecided {
                 deadlineSummaries[cycle.deadline][periodIndex].decided.append((cycle.elapsed, cycle.budget))
             }
-            if cycle.status == .overdue { overdueCycles[cycle.deadline].append(cycleIndex) }
         }
         let cycles = result.cycles
         for deadline in overdueCycles.indices {
@@ -210,8 +223,8 @@ private struct Page {
         html += "<div><dt>Input</dt><dd>\(result.records) records, "
         html += result.rejected > 0 ? "<strong class=\"warn\">\(result.rejected) rejected</strong>" : "0 rejected"
         html += ", \(result.leads.count) leads</dd></div>\n"
-        if let first = reviewPeriods.first, let last = reviewPeriods.last {
-            html += "<div><dt>Periods</dt><dd>\(e(first.label)) to \(e(last.label)) (\(reviewPeriods.count))</dd></div>\n"
+        if let first = firstReviewPeriod, let last = reviewPeriods.last {
+            html += "<div><dt>Periods</dt><dd>\(e(first.label)) to \(e(last.label)) (\(reviewPeriodCount))</dd></div>\n"
         }
         html += "<div><dt>Teams</dt><dd>\(sla.teams.map(e).joined(separator: ", "))</dd></div>\n"
         html += "</dl>\n"
@@ -615,6 +628,7 @@ private struct Page {
     .team{border:1px solid var(--line);border-radius:6px;padding:4px 14px 8px;background:var(--band)}
     .team ul{margin:4px 0;padding-left:18px}.team li{margin:3px 0}
     .totals{margin:0;font-weight:600}
+    h4 .muted{font-weight:400}
     .name{font-weight:700;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
     .description{font-weight:400;color:var(--muted)}
     table{border-collapse:collapse;margin:6px 0 10px}
