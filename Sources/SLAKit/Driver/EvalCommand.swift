@@ -1,6 +1,6 @@
 /// `sla eval FILE --events PATH...` and `sla explain FILE --events PATH... --lead ID`.
 enum EvalCommand {
-    enum OutputFormat: String { case table, json, csv }
+    enum OutputFormat: String { case table, json, csv, html }
 
     /// Status names `--fail-on` accepts: deadline and goal statuses, and `breached`.
     static let failOnStatuses: Set<String> = ["met", "late", "overdue", "breached", "pending", "at_risk",
@@ -12,7 +12,7 @@ enum EvalCommand {
         if Driver.wantsHelp(arguments) {
             console.out(explain
                 ? "usage: sla explain FILE --events PATH... --lead ID [--as-of TIMESTAMP] [--input-format jsonl|csv]\n"
-                : "usage: sla eval FILE --events PATH... [--format table|json|csv] [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--output FILE] [--goals-csv FILE] [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n")
+                : "usage: sla eval FILE --events PATH... [--format table|json|csv|html] [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--output FILE] [--goals-csv FILE] [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n")
             return ExitCode.success
         }
         var specification: [Arguments.Option] = [
@@ -122,6 +122,7 @@ enum EvalCommand {
         case .json: rendered = JSONReport.renderBytes(result)
         case .table: rendered = Array(TableReport.render(result).utf8)
         case .csv: rendered = Array(CSVReport.cycles(result).utf8)
+        case .html: rendered = Array(HTMLReport.render(result).utf8)
         }
         if let output = options.value("--output") {
             try Files.writeAtomically(rendered, to: output)

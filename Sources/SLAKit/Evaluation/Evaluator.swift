@@ -237,6 +237,7 @@ public struct Evaluator {
             for item in outcome.items { aggregator.add(item) }
         }
         return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
-                                leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf))
+                                leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),
+                                firstEvent: firstEvent)
     }
 }

@@ -83,4 +83,7 @@ public struct EvaluationResult: Sendable {
     public var leads: [LeadVerdict]
     public var cycles: [CycleVerdict]
     public var goals: [GoalVerdict]
+    /// Milliseconds since the epoch of the earliest accepted event at or before the as-of
+    /// time (where goal periods begin, SPEC 6.4); nil when no lead has such an event.
+    public var firstEvent: Int64? = nil
 }
