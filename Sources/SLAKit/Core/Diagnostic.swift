@@ -71,25 +71,30 @@ public struct DiagnosticList: Sendable {
     }
 }
 
-/// Suggests the closest candidate to a misspelt name (Levenshtein distance on scalars),
-/// or nil when nothing is close enough to be a plausible typo.
+/// Suggests the closest candidate to a misspelt name (edit distance on scalars),
+/// or nil when nothing is close enough to be a plausible typo (see `editDistance`).
 public func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
     let target = Array(name.unicodeScalars)
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
         let distance = editDistance(target, Array(candidate.unicodeScalars))
         let allowed = max(1, min(3, (target.count + 2) / 4))
-        if distance <= allowed, best == nil || distance < best!.distance {
+        // Ties go to the alphabetically first name, so suggestions do not depend on the order
+        // of `candidates` (often a dictionary's keys).
+        if distance <= allowed, best == nil || distance < best!.distance || (distance == best!.distance && candidate < best!.name) {
             best = (candidate, distance)
         }
     }
     return best?.name
 }
 
-/// Levenshtein distance between two scalar arrays.
+/// Edit distance between two scalar arrays: insertions, deletions, substitutions and
+/// transpositions of two neighbours each cost 1 (optimal string alignment), so the common
+/// typo `salse` is one edit from `sales`.
 func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    var beforePrevious = [Int](repeating: 0, count: b.count + 1)
     var previous = Array(0...b.count)
     var current = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
@@ -97,8 +102,11 @@ func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         for j in 1...b.count {
             let cost = a[i - 1] == b[j - 1] ? 0 : 1
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], beforePrevious[j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
+        (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[b.count]
 }
