@@ -115,6 +115,50 @@ import Testing
         #expect(closestName(to: "xyz", among: ["sales"]) == nil)
     }
 
+    @Test func editDistanceCountsTranspositionsAsOneEdit() {
+        var measure = EditDistance(to: "sales")
+        #expect(measure.distance(from: "salse") == 1)
+        #expect(measure.distance(from: "sales") == 0)
+        #expect(measure.distance(from: "") == 5)
+        #expect(measure.distance(from: "marketing", limit: 3) == nil)
+        var kitten = EditDistance(to: "kitten")
+        #expect(kitten.distance(from: "sitting") == 3)
+        #expect(kitten.distance(from: "sitting", limit: 2) == nil)
+    }
+
+    @Test func editDistanceAgreesWithTheTextbookTable() {
+        // The full optimal-string-alignment table, without reuse or early exit.
+        func reference(_ a: [Character], _ b: [Character]) -> Int {
+            var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in 0...a.count { table[i][0] = i }
+            for j in 0...b.count { table[0][j] = j }
+            for i in stride(from: 1, through: a.count, by: 1) {
+                for j in stride(from: 1, through: b.count, by: 1) {
+                    table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                        table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                    }
+                }
+            }
+            return table[a.count][b.count]
+        }
+        var state: UInt64 = 7
+        func word() -> String {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 60) % 7
+            return String((0..<length).map { index in Array("abc")[Int((state >> UInt64(8 + 2 * index)) % 3)] })
+        }
+        for _ in 0..<2_000 {
+            let target = word(), candidate = word()
+            var measure = EditDistance(to: target)
+            let expected = reference(Array(candidate), Array(target))
+            #expect(measure.distance(from: candidate) == expected, "\(candidate) → \(target)")
+            for limit in 0...3 {
+                #expect(measure.distance(from: candidate, limit: limit) == (expected <= limit ? expected : nil), "\(candidate) → \(target) within \(limit)")
+            }
+        }
+    }
+
     @Test func unusedWarningsNeedACleanResolution() {
         // Without unresolved references, an unused team is reported …
         #expect(codes("sla \"x\" {\n team a\n team b\n stage s on x\n goal g { owner a count s >= 1 }\n}") == ["unused@3:7"])

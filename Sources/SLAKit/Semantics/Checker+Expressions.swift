@@ -145,11 +145,7 @@ extension Checker {
         usedNames.insert(name.name)
         guard let symbol = lookUp(name.name, preferring: ["score", "stage"]) else {
             hasUnresolvedReference = true
-            let candidates = symbols.filter {
-                if case .score = $0.value { return true }
-                if case .stage = $0.value { return true }
-                return false
-            }.map(\.key)
+            let candidates = (namesByKind["score"] ?? []) + (namesByKind["stage"] ?? [])
             // Without a close name, the likeliest mistake is an attribute written bare.
             let help = didYouMean(name.name, among: candidates)
                 ?? "attributes are read as `lead.\(name.name)` or `event.\(name.name)`"

@@ -19,6 +19,9 @@ public struct Checker {
     /// a name resolves to the declaration of the kind it needs, so the duplicate is reported
     /// once and not again at every use.
     var duplicatedSymbols: [String: [Symbol]] = [:]
+    /// Declared names by kind name (`"team"`, `"stage"`, …): the candidates of did-you-mean
+    /// suggestions, gathered once rather than at every unknown reference.
+    var namesByKind: [String: [String]] = [:]
     /// Whether some reference did not resolve (unknown name or wrong kind). The unused-name
     /// warnings are then left out: the declaration "never used" is most often the one the
     /// broken reference meant.
@@ -123,6 +126,7 @@ public struct Checker {
             if Checker.forbiddenNames.contains(name.name) {
                 report(Catalog.forbiddenName(name.name), at: name.range)
             }
+            namesByKind[symbol.kindName, default: []].append(name.name)
             if let first = symbols[name.name] {
                 report(Catalog.duplicateName(name.name), at: name.range)
                 duplicatedSymbols[name.name, default: [first]].append(symbol)
@@ -145,9 +149,8 @@ public struct Checker {
     mutating func resolve(_ name: Identifier, expecting expected: String, help wrongKindHelp: String? = nil) -> Symbol? {
         usedNames.insert(name.name)
         guard let symbol = lookUp(name.name, preferring: [expected]) else {
-            let candidates = symbols.filter { $0.value.kindName == expected }.map(\.key)
             report(Catalog.unknownName(name.name, kind: expected), at: name.range,
-                   help: didYouMean(name.name, among: candidates))
+                   help: didYouMean(name.name, among: namesByKind[expected] ?? []))
             hasUnresolvedReference = true
             return nil
         }
