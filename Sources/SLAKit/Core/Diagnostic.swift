@@ -71,34 +71,77 @@ public struct DiagnosticList: Sendable {
     }
 }
 
-/// Suggests the closest candidate to a misspelt name (Levenshtein distance on scalars),
-/// or nil when nothing is close enough to be a plausible typo.
+/// Suggests the closest candidate to a misspelt name (edit distance on scalars),
+/// or nil when nothing is close enough to be a plausible typo (see `EditDistance`).
+/// Candidates whose length differs too much are skipped without measuring, and the
+/// measuring allocates nothing per candidate, so a file with thousands of misspelt names and
+/// thousands of declarations is still checked quickly.
 public func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
-    let target = Array(name.unicodeScalars)
+    var measure = EditDistance(to: name)
+    let allowed = max(1, min(3, (measure.target.count + 2) / 4))
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
-        let distance = editDistance(target, Array(candidate.unicodeScalars))
-        let allowed = max(1, min(3, (target.count + 2) / 4))
-        if distance <= allowed, best == nil || distance < best!.distance {
+        let limit = best.map { min($0.distance, allowed) } ?? allowed
+        guard let distance = measure.distance(from: candidate, limit: limit) else { continue }
+        // Ties go to the alphabetically first name, so suggestions do not depend on the order
+        // of `candidates` (often a dictionary's keys).
+        if best == nil || distance < best!.distance || (distance == best!.distance && candidate < best!.name) {
             best = (candidate, distance)
         }
     }
     return best?.name
 }
 
-/// Levenshtein distance between two scalar arrays.
-func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        }
-        swap(&previous, &current)
+/// Edit distance from many candidates to one target: insertions, deletions, substitutions
+/// and transpositions of two neighbours each cost 1 (optimal string alignment), so the
+/// common typo `salse` is one edit from `sales`. Keeps its rows between calls.
+struct EditDistance {
+    let target: [Unicode.Scalar]
+    private var candidate: [Unicode.Scalar] = []
+    // Three rows of the dynamic-programming table, indexed by target position: the row
+    // before the previous one is needed for transpositions.
+    private var beforePrevious: [Int]
+    private var previous: [Int]
+    private var current: [Int]
+
+    init(to target: String) {
+        self.target = Array(target.unicodeScalars)
+        beforePrevious = Array(repeating: 0, count: self.target.count + 1)
+        previous = beforePrevious
+        current = beforePrevious
     }
-    return previous[b.count]
+
+    /// The distance from `text` to the target, or nil as soon as it is known to exceed
+    /// `limit`.
+    mutating func distance(from text: String, limit: Int = .max) -> Int? {
+        // The distance is at least the difference in length.
+        let length = text.unicodeScalars.count
+        guard abs(length - target.count) <= limit else { return nil }
+        candidate.removeAll(keepingCapacity: true)
+        candidate.append(contentsOf: text.unicodeScalars)
+        if candidate.isEmpty || target.isEmpty { return max(candidate.count, target.count) }
+        for j in 0...target.count { previous[j] = j }
+        var previousMinimum = 0
+        for i in 1...candidate.count {
+            current[0] = i
+            var rowMinimum = i
+            for j in 1...target.count {
+                let cost = candidate[i - 1] == target[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, candidate[i - 1] == target[j - 2], candidate[i - 2] == target[j - 1] {
+                    value = min(value, beforePrevious[j - 2] + 1)
+                }
+                current[j] = value
+                rowMinimum = min(rowMinimum, value)
+            }
+            // A later row is never below the smaller minimum of the last two rows (a
+            // transposition reaches back two rows): past the limit, give up.
+            if min(rowMinimum, previousMinimum) > limit { return nil }
+            previousMinimum = rowMinimum
+            swap(&beforePrevious, &previous)
+            swap(&previous, &current)
+        }
+        let distance = previous[target.count]
+        return distance <= limit ? distance : nil
+    }
 }

@@ -164,6 +164,9 @@ public enum Catalog {
     public static func laterStage(_ name: String) -> Message {
         error("later-stage", "stage `\(name)` is declared later; a stage may only refer to stages declared before it")
     }
+    public static func stageRefersToItself(_ name: String) -> Message {
+        error("later-stage", "stage `\(name)` cannot refer to itself")
+    }
     public static func scoreReadsScoreOrStage(_ name: String, kind: String) -> Message {
         error("score-reads-derived", "score rules cannot refer to the \(kind) `\(name)`")
     }
@@ -188,14 +191,18 @@ public enum Catalog {
     public static func invalidClockTime(_ text: String) -> Message {
         error("invalid-time", "invalid clock time `\(text)`")
     }
+    public static func endOfDayAsStart(_ text: String) -> Message {
+        error("invalid-time", "`\(text)` can only end a time range")
+    }
     public static func backwardDayRange(_ text: String) -> Message {
         error("backward-day-range", "day range `\(text)` runs backwards; ranges run forward from monday to sunday")
     }
     public static func emptyTimeRange(_ text: String) -> Message {
         error("empty-time-range", "time range `\(text)` does not end after it starts")
     }
-    public static func overlappingTimeRanges(_ day: String, _ first: String, _ second: String) -> Message {
-        error("overlapping-time-ranges", "time ranges `\(first)` and `\(second)` overlap on `\(day)`")
+    /// `days` names the weekdays on which the two ranges overlap (`mon-fri`, `sat`).
+    public static func overlappingTimeRanges(_ days: String, _ first: String, _ second: String) -> Message {
+        error("overlapping-time-ranges", "time ranges `\(first)` and `\(second)` overlap on `\(days)`")
     }
     public static func calendarWithoutWorkingTime(_ name: String) -> Message {
         error("no-working-time", "calendar `\(name)` has no working time")
@@ -239,17 +246,37 @@ public enum Catalog {
     public static func unknownStatus(_ name: String) -> Message {
         error("unknown-status", "unknown deadline status `\(name)`")
     }
-    public static func rateAboveHundred(_ text: String) -> Message {
-        warning("rate-above-100", "rate target `\(text)` is above 100% and can never be met")
+    /// The `help:` line listing the deadline statuses of `count DEADLINE STATUS`.
+    public static let deadlineStatusesHelp = "deadline statuses are `met`, `late`, `overdue`, `breached`, `pending` and `at_risk`"
+    public static func deadlineCountWithoutStatus(_ deadline: String) -> Message {
+        error("missing-status", "`\(deadline)` is a deadline: `count` needs a status after it")
+    }
+    /// A rate target above 100%: `comparison` is the goal's `OP TARGET` (`>= 120%`);
+    /// `alwaysMet` for `<` and `<=`, which every rate satisfies.
+    public static func rateAboveHundred(_ comparison: String, alwaysMet: Bool) -> Message {
+        warning("rate-above-100", "rate target is above 100%: `\(comparison)` is \(alwaysMet ? "always met" : "never met")")
     }
 
     // MARK: Types and expressions
 
+    /// `left` and `right` describe the operands: `a number`, `score \`fit\` (a number)`.
     public static func typeClash(_ op: String, _ left: String, _ right: String) -> Message {
         error("type-clash", "`\(op)` cannot compare \(left) with \(right)")
     }
+    /// Arithmetic operands that no operator combines (`2h + 5`, `mql * 2`).
+    public static func arithmeticClash(_ op: String, _ left: String, _ right: String) -> Message {
+        error("type-clash", "`\(op)` cannot combine \(left) with \(right)")
+    }
     public static func arithmeticOnString(_ op: String) -> Message {
         error("type-clash", "`\(op)` cannot do arithmetic on a string")
+    }
+    /// `in` / `not in` with something other than a list on the right.
+    public static func membershipNeedsList(_ op: String, found: String) -> Message {
+        error("type-clash", "`\(op)` needs a list on its right, found \(found)")
+    }
+    /// A string operator (`startsWith`, `matches`, …) on an operand known not to be a string.
+    public static func stringOperatorOperand(_ op: String, found: String) -> Message {
+        error("type-clash", "`\(op)` works on strings, found \(found)")
     }
     public static func functionArgumentType(_ name: String, expected: String, found: String) -> Message {
         error("type-clash", "`\(name)` expects \(expected), found \(found)")

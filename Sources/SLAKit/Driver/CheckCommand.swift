@@ -1,5 +1,8 @@
 /// `sla check FILE... [--format human|json|github] [--strict]`.
 enum CheckCommand {
+    /// Most diagnostics of one file printed by `--format human` (the summary counts all).
+    static let maximumShownPerFile = 100
+
     static func run(_ arguments: [String], console: Console) throws -> Int32 {
         if Driver.wantsHelp(arguments) {
             console.out("usage: sla check FILE... [--format human|json|github] [--strict]\n")
@@ -11,15 +14,22 @@ enum CheckCommand {
         ])
         let format = try options.choice("--format", as: DiagnosticFormat.self) ?? .human
         guard !options.positionals.isEmpty else { throw UsageError(message: "check needs at least one file") }
-        var all: [Diagnostic] = []
+        var perFile: [[Diagnostic]] = []
         for path in options.positionals {
-            all += try LoadedFile.load(path).diagnostics
+            perFile.append(try LoadedFile.load(path).diagnostics)
         }
+        let all = perFile.flatMap { $0 }
         let errors = all.filter { $0.severity == .error }.count
         let warnings = all.count - errors
         switch format {
         case .human:
-            console.report(all)
+            for diagnostics in perFile {
+                // A binary file gives thousands of errors; a terminal needs the first few.
+                console.report(Array(diagnostics.prefix(maximumShownPerFile)))
+                if diagnostics.count > maximumShownPerFile, let file = diagnostics.first?.file.path {
+                    console.error("note: \(diagnostics.count - maximumShownPerFile) more in \(file) not shown (`--format json` lists all)\n\n")
+                }
+            }
             let files = options.positionals.count == 1 ? options.positionals[0] : "\(options.positionals.count) files"
             console.error("\(files): \(DiagnosticRenderer.summary(errors: errors, warnings: warnings))\n")
         case .json:

@@ -16,21 +16,51 @@ public enum DiagnosticRenderer {
     public static func human(_ diagnostic: Diagnostic, color: Bool = false) -> String {
         let file = diagnostic.file
         let start = file.location(of: diagnostic.range.start)
-        let lineText = file.lineText(start.line).replacingTabs()
         // Underline to the end of the range or of the line, whichever comes first.
         let endOffset = min(diagnostic.range.end, file.lineStarts.count > start.line ? file.lineStarts[start.line] - 1 : file.bytes.count)
         let end = file.location(of: max(endOffset, diagnostic.range.start))
         let width = max(1, (end.line == start.line ? end.column : start.column + 1) - start.column)
+        let excerpt = lineExcerpt(file.lineText(start.line), caretColumn: start.column, caretWidth: width)
         let gutter = String(repeating: " ", count: String(start.line).count)
         let severity = diagnostic.severity.rawValue
         let (on, off) = color ? (diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m", "\u{1B}[0m") : ("", "")
         var text = "\(on)\(severity)\(off): \(diagnostic.message)\n"
         text += "\(gutter)--> \(file.path):\(start.line):\(start.column)\n"
         text += "\(gutter) |\n"
-        text += "\(start.line) | \(lineText)\n"
-        text += "\(gutter) | \(String(repeating: " ", count: start.column - 1))\(on)\(String(repeating: "^", count: width))\(off)\n"
+        text += "\(start.line) | \(excerpt.text)\n"
+        text += "\(gutter) | \(String(repeating: " ", count: excerpt.caretOffset))\(on)\(String(repeating: "^", count: excerpt.caretWidth))\(off)\n"
         if let help = diagnostic.help { text += "\(gutter) = help: \(help)\n" }
         return text
+    }
+
+    /// Longest source line shown whole, in scalars; longer lines are shown as a window of
+    /// this many scalars around the caret, so a 1 MB line prints a screenful, not a megabyte.
+    static let maximumLineWidth = 120
+    /// Scalars of context shown before the caret when a long line is cut.
+    static let contextBeforeCaret = 40
+
+    /// The part of `line` to print (tabs as single spaces and other control characters as
+    /// their Control Pictures, `␀` for NUL, so the terminal shows them and each stays one
+    /// column under the caret; cut with `…` when too long) and where
+    /// the caret goes in it: `caretOffset` scalars from its start, `caretWidth` wide.
+    /// `caretColumn` is 1-based in scalars of the whole line.
+    static func lineExcerpt(_ line: String, caretColumn: Int, caretWidth: Int) -> (text: String, caretOffset: Int, caretWidth: Int) {
+        var scalars = Array(line.unicodeScalars)
+        for index in scalars.indices where scalars[index].value < 0x20 || scalars[index].value == 0x7F {
+            let value = scalars[index].value
+            scalars[index] = value == 0x09 ? " " : Unicode.Scalar(value == 0x7F ? 0x2421 : 0x2400 + value)!
+        }
+        let caret = min(max(caretColumn - 1, 0), scalars.count)
+        guard scalars.count > maximumLineWidth else {
+            return (String(String.UnicodeScalarView(scalars)), caret, caretWidth)
+        }
+        let first = max(0, min(caret - contextBeforeCaret, scalars.count - maximumLineWidth))
+        let last = min(scalars.count, first + maximumLineWidth)
+        var text = first > 0 ? "…" : ""
+        text += String(String.UnicodeScalarView(scalars[first..<last]))
+        if last < scalars.count { text += "…" }
+        let offset = caret - first + (first > 0 ? 1 : 0)
+        return (text, offset, max(1, min(caretWidth, last - caret)))
     }
 
     /// GitHub workflow command: `::error file=F,line=L,col=C::message`.
@@ -89,7 +119,8 @@ extension String {
         var result = String.UnicodeScalarView()
         var index = 0
         while index < source.count {
-            if index + pattern.count <= source.count, Array(source[index..<(index + pattern.count)]) == pattern {
+            // Compares in place: no array is built per position, so long texts stay linear.
+            if index + pattern.count <= source.count, source[index..<(index + pattern.count)].elementsEqual(pattern) {
                 result.append(contentsOf: replacement.unicodeScalars)
                 index += pattern.count
             } else {
@@ -100,6 +131,4 @@ extension String {
         return String(result)
     }
 
-    /// Tabs as single spaces, so carets line up with scalar columns.
-    func replacingTabs() -> String { replacingOccurrences("\t", " ") }
 }

@@ -23,7 +23,9 @@ extension Checker {
                 for span in line.days {
                     let last = span.last ?? span.first
                     if last < span.first {
-                        report(Catalog.backwardDayRange(source.text(span.range)), at: span.range)
+                        // The forward spelling of a range across the weekend.
+                        let help = "write `\(span.first.name)-sun, \(last == .mon ? "mon" : "mon-\(last.name)")`"
+                        report(Catalog.backwardDayRange(source.text(span.range)), at: span.range, help: help)
                         rejectedRanges = true
                         continue
                     }
@@ -35,7 +37,8 @@ extension Checker {
                     guard validStart, validEnd else { rejectedRanges = true; continue }
                     let start = clockRange.start.secondsOfDay, end = clockRange.end.secondsOfDay
                     guard start < end else {
-                        report(Catalog.emptyTimeRange(source.text(clockRange.range)), at: clockRange.range)
+                        let help = start > end ? "an overnight shift is two ranges on two days, up to `24:00` and from `00:00`" : nil
+                        report(Catalog.emptyTimeRange(source.text(clockRange.range)), at: clockRange.range, help: help)
                         rejectedRanges = true
                         continue
                     }
@@ -47,22 +50,51 @@ extension Checker {
         }
 
         var table: [[(start: Int, end: Int)]] = Array(repeating: [], count: 7)
+        // Overlapping pairs of written ranges (by their source offsets), with the weekdays on
+        // which they overlap: `mon-fri 08:00-12:00, 11:00-17:00` is one mistake, reported
+        // once, not once per weekday.
+        var overlaps: [(earlier: SourceRange, later: SourceRange, days: [Weekday])] = []
         for day in Weekday.allCases {
-            let ranges = weekly[day.rawValue].sorted { $0.start < $1.start }
-            for (index, range) in ranges.enumerated() {
-                // Touching ranges are allowed; any overlap is an error, reported once per pair.
-                if index > 0, ranges[index - 1].end > range.start {
-                    report(Catalog.overlappingTimeRanges(day.name, source.text(ranges[index - 1].range), source.text(range.range)),
-                           at: range.range)
+            let ranges = weekly[day.rawValue].sorted { ($0.start, $0.range.start) < ($1.start, $1.range.start) }
+            // The range reaching furthest so far: a range overlaps the day's earlier ranges
+            // exactly when it starts before that one ends.
+            var furthest: (end: Int, range: SourceRange)?
+            for range in ranges {
+                defer { if furthest == nil || range.end > furthest!.end { furthest = (range.end, range.range) } }
+                // Touching ranges are allowed; an overlap is an error.
+                if let furthest, furthest.end > range.start {
+                    if let index = overlaps.firstIndex(where: { $0.earlier == furthest.range && $0.later == range.range }) {
+                        overlaps[index].days.append(day)
+                    } else {
+                        overlaps.append((furthest.range, range.range, [day]))
+                    }
                     continue
                 }
                 table[day.rawValue].append((range.start, range.end))
             }
         }
+        for overlap in overlaps.sorted(by: { $0.later.start < $1.later.start }) {
+            report(Catalog.overlappingTimeRanges(Checker.describeDays(overlap.days), source.text(overlap.earlier),
+                                                 source.text(overlap.later)),
+                   at: overlap.later)
+        }
         if table.allSatisfy(\.isEmpty), !rejectedRanges {
             report(Catalog.calendarWithoutWorkingTime(calendar.name.name), at: calendar.name.range)
         }
         return CalendarModel(name: calendar.name.name, zone: zone, weekly: table, holidays: holidays)
+    }
+
+    /// Weekdays in calendar notation, runs of neighbours as spans: `mon-fri`, `mon, wed-thu`.
+    static func describeDays(_ days: [Weekday]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < days.count {
+            var last = index
+            while last + 1 < days.count, days[last + 1].rawValue == days[last].rawValue + 1 { last += 1 }
+            parts.append(last == index ? days[index].name : "\(days[index].name)-\(days[last].name)")
+            index = last + 1
+        }
+        return parts.joined(separator: ", ")
     }
 
     /// Checks a clock time: hours 0-23 and minutes 0-59, or `24:00` where `allowsEndOfDay`.
@@ -71,7 +103,12 @@ extension Checker {
         let valid = (0...23).contains(time.hour) && (0...59).contains(time.minute) && (0...59).contains(time.second)
         let endOfDay = allowsEndOfDay && time.hour == 24 && time.minute == 0 && time.second == 0
         if valid || endOfDay { return true }
-        report(Catalog.invalidClockTime(source.text(time.range)), at: time.range)
+        let text = source.text(time.range)
+        if time.hour == 24, time.minute == 0, time.second == 0 {
+            report(Catalog.endOfDayAsStart(text), at: time.range, help: "a day starts at `00:00`")
+        } else {
+            report(Catalog.invalidClockTime(text), at: time.range, help: "hours run from 0 to 23 and minutes from 0 to 59")
+        }
         return false
     }
 }

@@ -88,7 +88,11 @@ extension Checker {
         switch within.budget {
         case .duration(let milliseconds, let hasDayUnit):
             if hasDayUnit, within.calendar != nil {
-                report(Catalog.dayDurationWithCalendar(text), at: within.budgetRange)
+                // Suggest business days only for a plain day count (`2d`): `1w` is not `7bd`.
+                let days = text.dropLast()
+                let help = text.hasSuffix("d") && !days.isEmpty && days.allSatisfy { $0.isASCII && $0.isNumber }
+                    ? "for business days, write `\(days)bd`" : nil
+                report(Catalog.dayDurationWithCalendar(text), at: within.budgetRange, help: help)
                 valid = false
             }
             amount = .milliseconds(milliseconds)

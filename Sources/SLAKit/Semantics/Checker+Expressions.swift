@@ -9,7 +9,7 @@ struct ExpressionScope {
 }
 
 /// The type of an expression as far as it is known before any data is seen.
-enum StaticType: Equatable {
+enum StaticType: Hashable {
     case number, string, bool, duration, time, list, null
     /// An attribute or anything whose type depends on the data.
     case unknown
@@ -39,10 +39,30 @@ extension Checker {
     mutating func checkCondition(_ expression: Expression, scope: ExpressionScope) -> Bool {
         var readsEvent = false
         let type = infer(expression, scope: scope, readsEvent: &readsEvent)
-        if type.isKnown, type != .bool {
-            report(Catalog.notACondition(type.description), at: expression.range)
-        }
+        reportUnlessCondition(expression, type)
         return readsEvent
+    }
+
+    /// Reports `expression` (of static type `type`) where a condition is needed and it can
+    /// never be `true`; a bare score gets a hint to compare it.
+    mutating func reportUnlessCondition(_ expression: Expression, _ type: StaticType) {
+        guard type.isKnown, type != .bool else { return }
+        var help: String?
+        if case .name(let name) = expression.kind, case .score? = lookUp(name.name, preferring: ["score"]) {
+            help = "compare the score with a number, e.g. `\(name.name) >= 50`"
+        }
+        report(Catalog.notACondition(type.description), at: expression.range, help: help)
+    }
+
+    /// How a message names an operand of static type `type`: `score \`fit\` (a number)` for
+    /// a score or stage, else its type (`a string`).
+    func describe(_ expression: Expression, _ type: StaticType) -> String {
+        var inner = expression
+        while case .parenthesized(let wrapped) = inner.kind { inner = wrapped }
+        if case .name(let name) = inner.kind, type.isKnown, let symbol = lookUp(name.name, preferring: ["score", "stage"]) {
+            return "\(symbol.kindName) `\(name.name)` (\(type.description))"
+        }
+        return type.description
     }
 
     /// Infers the static type of `expression`, reporting names that do not resolve and
@@ -80,7 +100,8 @@ extension Checker {
             let types = arguments.map { infer($0, scope: scope, readsEvent: &readsEvent) }
             guard let arity = builtinFunctions[function.name] else {
                 report(Catalog.unknownFunction(function.name), at: function.range,
-                       help: didYouMean(function.name, among: builtinFunctions.keys))
+                       help: didYouMean(function.name, among: builtinFunctions.keys)
+                           ?? "the functions are `lower(x)`, `upper(x)` and `len(x)`")
                 return .unknown
             }
             guard arity == arguments.count else {
@@ -104,7 +125,7 @@ extension Checker {
             let type = infer(operand, scope: scope, readsEvent: &readsEvent)
             switch op {
             case .not:
-                if type.isKnown, type != .bool { report(Catalog.notACondition(type.description), at: operand.range) }
+                reportUnlessCondition(operand, type)
                 return .bool
             case .negate:
                 if type.isKnown, type != .number, type != .duration {
@@ -122,12 +143,9 @@ extension Checker {
 
     mutating func inferName(_ name: Identifier, scope: ExpressionScope) -> StaticType {
         usedNames.insert(name.name)
-        guard let symbol = symbols[name.name] else {
-            let candidates = symbols.filter {
-                if case .score = $0.value { return true }
-                if case .stage = $0.value { return true }
-                return false
-            }.map(\.key)
+        guard let symbol = lookUp(name.name, preferring: ["score", "stage"]) else {
+            hasUnresolvedReference = true
+            let candidates = (namesByKind["score"] ?? []) + (namesByKind["stage"] ?? [])
             // Without a close name, the likeliest mistake is an attribute written bare.
             let help = didYouMean(name.name, among: candidates)
                 ?? "attributes are read as `lead.\(name.name)` or `event.\(name.name)`"
@@ -147,12 +165,13 @@ extension Checker {
                 return .unknown
             }
             if let bound = scope.stageBound, index >= bound {
-                report(Catalog.laterStage(name.name), at: name.range)
+                report(index == bound ? Catalog.stageRefersToItself(name.name) : Catalog.laterStage(name.name), at: name.range)
                 return .unknown
             }
             return .bool
         default:
             report(Catalog.wrongKind(name.name, is: symbol.kindName, expected: "score or stage"), at: name.range)
+            hasUnresolvedReference = true
             return .unknown
         }
     }
@@ -160,40 +179,61 @@ extension Checker {
     mutating func inferBinary(_ op: BinaryOperator, _ left: StaticType, _ right: StaticType,
                               expression: Expression, left leftExpression: Expression, right rightExpression: Expression) -> StaticType {
         let bothKnown = left.isKnown && right.isKnown
+        /// Reports the two operands as not fitting `op` (the whole operation is underlined:
+        /// neither side alone is wrong).
         func clash() -> StaticType {
-            report(Catalog.typeClash(op.rawValue, left.description, right.description), at: expression.range)
+            report(Catalog.typeClash(op.rawValue, describe(leftExpression, left), describe(rightExpression, right)),
+                   at: expression.range, help: stageHelp())
             return .unknown
+        }
+        /// A hint for a stage compared with something else: a stage is already a condition.
+        func stageHelp() -> String? {
+            for operand in [leftExpression, rightExpression] {
+                if case .name(let name) = operand.kind, case .stage? = lookUp(name.name, preferring: ["stage"]) {
+                    return "a stage is true once the lead has entered it: write `\(name.name)` or `not \(name.name)`"
+                }
+            }
+            return nil
         }
         switch op {
         case .or, .and:
-            for (type, operand) in [(left, leftExpression), (right, rightExpression)] where type.isKnown && type != .bool {
-                report(Catalog.notACondition(type.description), at: operand.range)
-            }
+            reportUnlessCondition(leftExpression, left)
+            reportUnlessCondition(rightExpression, right)
             return .bool
         case .equal, .notEqual:
             // Comparing with null is meaningful; otherwise known different types never equal.
             if bothKnown, left != .null, right != .null, left != right { return clash() }
             return .bool
         case .less, .lessEqual, .greater, .greaterEqual:
-            let ordered: Set<String> = ["number", "string", "duration", "time"]
-            if left.isKnown, !ordered.contains("\(left)") { return clash() }
-            if right.isKnown, !ordered.contains("\(right)") { return clash() }
+            let ordered: Set<StaticType> = [.number, .string, .duration, .time]
+            if left.isKnown, !ordered.contains(left) { return clash() }
+            if right.isKnown, !ordered.contains(right) { return clash() }
             if bothKnown, left != right { return clash() }
             return .bool
         case .in, .notIn:
-            if right.isKnown, right != .list { return clash() }
+            // The right side is the offender: underline it alone.
+            if right.isKnown, right != .list {
+                report(Catalog.membershipNeedsList(op.rawValue, found: describe(rightExpression, right)), at: rightExpression.range)
+            }
             return .bool
         case .contains:
-            if left.isKnown, left != .string, left != .list { return clash() }
+            if left.isKnown, left != .string, left != .list {
+                report(Catalog.stringOperatorOperand(op.rawValue, found: describe(leftExpression, left)), at: leftExpression.range,
+                       help: "`contains` looks for a substring of a string or an element of a list")
+                return .bool
+            }
             if left == .string, right.isKnown, right != .string { return clash() }
             return .bool
         case .startsWith, .endsWith, .matches:
-            if left.isKnown, left != .string { return clash() }
-            if right.isKnown, right != .string { return clash() }
+            for (type, operand) in [(left, leftExpression), (right, rightExpression)] where type.isKnown && type != .string {
+                report(Catalog.stringOperatorOperand(op.rawValue, found: describe(operand, type)), at: operand.range)
+                return .bool
+            }
             return .bool
         case .add, .subtract, .multiply, .divide:
-            if left == .string || right == .string {
-                report(Catalog.arithmeticOnString(op.rawValue), at: expression.range)
+            // A string literal is the offender: underline it alone.
+            for (type, operand) in [(left, leftExpression), (right, rightExpression)] where type == .string {
+                report(Catalog.arithmeticOnString(op.rawValue), at: operand.range)
                 return .unknown
             }
             guard bothKnown else { return .unknown }
@@ -204,7 +244,10 @@ extension Checker {
             case (.subtract, .time, .time): return .duration
             case (.multiply, .number, .duration), (.multiply, .duration, .number), (.divide, .duration, .number): return .duration
             case (.divide, .duration, .duration): return .number
-            default: return clash()
+            default:
+                report(Catalog.arithmeticClash(op.rawValue, describe(leftExpression, left), describe(rightExpression, right)),
+                       at: expression.range)
+                return .unknown
             }
         }
     }

@@ -36,23 +36,21 @@ extension Checker {
         case .duration(let milliseconds):
             guard measure.isDuration else {
                 report(Catalog.targetDoesNotFitMeasure(source.text(clause.measureRange), expected: "a number", found: "the duration `\(targetText)`"),
-                       at: clause.targetRange)
+                       at: clause.targetRange, help: measure.isRate ? "write the rate as a percent, e.g. `30%`" : nil)
                 return nil
             }
             target = Double(milliseconds) / 1000
         case .number(let value), .percent(let value):
             guard !measure.isDuration else {
                 report(Catalog.targetDoesNotFitMeasure(source.text(clause.measureRange), expected: "a duration", found: "`\(targetText)`"),
-                       at: clause.targetRange)
+                       at: clause.targetRange, help: "write the target as a duration, e.g. `2h`")
                 return nil
             }
             target = value
         }
-        switch measure {
-        case .rateStages, .rateMet:
-            if target > 1 { report(Catalog.rateAboveHundred(targetText), at: clause.targetRange) }
-        default:
-            break
+        if measure.isRate, target > 1 {
+            let alwaysMet = clause.op == .less || clause.op == .lessEqual
+            report(Catalog.rateAboveHundred("\(clause.op.rawValue) \(targetText)", alwaysMet: alwaysMet), at: clause.targetRange)
         }
         return GoalModel(name: name, description: goal.description?.value, owner: owner, measure: measure,
                          op: clause.op, target: target, period: clause.period ?? review,
@@ -63,30 +61,34 @@ extension Checker {
         switch clause.measure {
         case .count(let name, nil):
             // `count NAME` counts stage entries; a deadline needs a status.
-            if case .deadline? = symbols[name.name] {
+            if case .deadline? = lookUp(name.name, preferring: ["stage"]) {
                 usedNames.insert(name.name)
-                report(Catalog.missingClause("status", in: "measure of", name.name), at: name.range,
-                       help: "write `count \(name.name) met` (or late, overdue, breached, pending, at_risk)")
+                report(Catalog.deadlineCountWithoutStatus(name.name), at: name.range,
+                       help: "write e.g. `count \(name.name) met`; \(Catalog.deadlineStatusesHelp)")
                 return nil
             }
             guard case .stage(let index)? = resolve(name, expecting: "stage") else { return nil }
             return .countStage(index)
         case .count(let name, let status?):
-            let resolved = resolve(name, expecting: "deadline")
+            let resolved = resolve(name, expecting: "deadline",
+                                   help: "statuses belong to deadlines; `count \(name.name)` counts entries into a stage")
             guard let filter = StatusFilter(rawValue: status.name) else {
                 report(Catalog.unknownStatus(status.name), at: status.range,
-                       help: didYouMean(status.name, among: StatusFilter.allCases.map(\.rawValue)))
+                       help: didYouMean(status.name, among: StatusFilter.allCases.map(\.rawValue)) ?? Catalog.deadlineStatusesHelp)
                 return nil
             }
             guard case .deadline(let index)? = resolved else { return nil }
             return .countDeadline(index, filter)
         case .rate(let numerator, let denominator):
-            let top = resolve(numerator, expecting: "stage")
+            let top = resolve(numerator, expecting: "stage",
+                              help: "for the share of cycles met in time, write `rate \(numerator.name) met`")
             let bottom = resolve(denominator, expecting: "stage")
             guard case .stage(let a)? = top, case .stage(let b)? = bottom else { return nil }
             return .rateStages(numerator: a, denominator: b)
         case .rateMet(let deadline):
-            guard case .deadline(let index)? = resolve(deadline, expecting: "deadline") else { return nil }
+            guard case .deadline(let index)? = resolve(deadline, expecting: "deadline",
+                                                       help: "for a conversion rate between stages, write `rate STAGE / \(deadline.name)`")
+            else { return nil }
             return .rateMet(deadline: index)
         case .statistic(let statistic, let deadline):
             guard case .deadline(let index)? = resolve(deadline, expecting: "deadline") else { return nil }

@@ -13,8 +13,19 @@ public struct CheckResult: Sendable {
 public struct Checker {
     let source: SourceFile
     var diagnostics = DiagnosticList()
-    /// Every declared name and what it is.
+    /// Every declared name and what it is (the first declaration of a name declared twice).
     var symbols: [String: Symbol] = [:]
+    /// Every declaration of each name declared more than once, in order. A reference to such
+    /// a name resolves to the declaration of the kind it needs, so the duplicate is reported
+    /// once and not again at every use.
+    var duplicatedSymbols: [String: [Symbol]] = [:]
+    /// Declared names by kind name (`"team"`, `"stage"`, …): the candidates of did-you-mean
+    /// suggestions, gathered once rather than at every unknown reference.
+    var namesByKind: [String: [String]] = [:]
+    /// Whether some reference did not resolve (unknown name or wrong kind). The unused-name
+    /// warnings are then left out: the declaration "never used" is most often the one the
+    /// broken reference meant.
+    var hasUnresolvedReference = false
     /// Names referenced somewhere (for the unused warnings).
     var usedNames: Set<String> = []
     /// Event type names mentioned anywhere in the file (for the stage-name warning).
@@ -115,8 +126,10 @@ public struct Checker {
             if Checker.forbiddenNames.contains(name.name) {
                 report(Catalog.forbiddenName(name.name), at: name.range)
             }
-            if symbols[name.name] != nil {
+            namesByKind[symbol.kindName, default: []].append(name.name)
+            if let first = symbols[name.name] {
                 report(Catalog.duplicateName(name.name), at: name.range)
+                duplicatedSymbols[name.name, default: [first]].append(symbol)
             } else {
                 symbols[name.name] = symbol
             }
@@ -133,19 +146,29 @@ public struct Checker {
 
     /// Resolves a reference to a declared name of kind `expected`, reporting unknown names
     /// (with a did-you-mean among names of that kind) and names of another kind.
-    mutating func resolve(_ name: Identifier, expecting expected: String) -> Symbol? {
+    mutating func resolve(_ name: Identifier, expecting expected: String, help wrongKindHelp: String? = nil) -> Symbol? {
         usedNames.insert(name.name)
-        guard let symbol = symbols[name.name] else {
-            let candidates = symbols.filter { $0.value.kindName == expected }.map(\.key)
+        guard let symbol = lookUp(name.name, preferring: [expected]) else {
             report(Catalog.unknownName(name.name, kind: expected), at: name.range,
-                   help: didYouMean(name.name, among: candidates))
+                   help: didYouMean(name.name, among: namesByKind[expected] ?? []))
+            hasUnresolvedReference = true
             return nil
         }
         guard symbol.kindName == expected else {
-            report(Catalog.wrongKind(name.name, is: symbol.kindName, expected: expected), at: name.range)
+            report(Catalog.wrongKind(name.name, is: symbol.kindName, expected: expected), at: name.range, help: wrongKindHelp)
+            hasUnresolvedReference = true
             return nil
         }
         return symbol
+    }
+
+    /// The declaration `name` refers to: for a name declared more than once (already
+    /// reported), the first one whose kind is among `kinds`.
+    func lookUp(_ name: String, preferring kinds: Set<String>) -> Symbol? {
+        if let all = duplicatedSymbols[name], let match = all.first(where: { kinds.contains($0.kindName) }) {
+            return match
+        }
+        return symbols[name]
     }
 
     mutating func resolveTeam(_ name: Identifier) -> String {
@@ -199,16 +222,21 @@ public struct Checker {
 
     // MARK: - Warnings about meaning
 
+    /// Whether to warn that `name` is never used (not after an unresolved reference).
+    func isUnused(_ name: Identifier) -> Bool {
+        !hasUnresolvedReference && !usedNames.contains(name.name)
+    }
+
     mutating func warnAboutMeaning(_ declarations: [Declaration]) {
         for declaration in declarations {
             switch declaration {
             case .stage(let stage) where eventTypesUsed.contains(stage.name.name):
                 report(Catalog.stageNamedLikeEventType(stage.name.name), at: stage.name.range)
-            case .calendar(let calendar) where !usedNames.contains(calendar.name.name):
+            case .calendar(let calendar) where isUnused(calendar.name):
                 report(Catalog.unused("calendar", calendar.name.name), at: calendar.name.range)
-            case .score(let score) where !usedNames.contains(score.name.name):
+            case .score(let score) where isUnused(score.name):
                 report(Catalog.unused("score", score.name.name), at: score.name.range)
-            case .team(let team) where !usedNames.contains(team.name.name):
+            case .team(let team) where isUnused(team.name):
                 report(Catalog.unused("team", team.name.name), at: team.name.range)
             default:
                 break

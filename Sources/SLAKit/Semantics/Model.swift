@@ -130,6 +130,14 @@ public enum MeasureModel: Sendable {
     case statistic(Statistic, deadline: Int)
     case sum(type: String, attribute: String)
 
+    /// True for the rates, whose value is a fraction (reported as one; targets are percents).
+    public var isRate: Bool {
+        switch self {
+        case .rateStages, .rateMet: true
+        default: false
+        }
+    }
+
     /// True for measures whose value is a duration (reported in seconds).
     public var isDuration: Bool {
         if case .statistic = self { return true }
