@@ -32,3 +32,28 @@ import Testing
         #expect(CivilTime.weekdayIndex(fromDays: 0) == 3)
     }
 }
+
+@Suite struct StringIndexTests {
+    @Test func numbersStringsByExactBytes() {
+        var index = StringIndex()
+        let keys = (0..<5000).map { "lead-\($0)" } + ["é", "e\u{301}", "", "a", "long key that spans several eight-byte words"]
+        for (position, key) in keys.enumerated() {
+            #expect(index.insert(key) == (position, true))
+        }
+        for (position, key) in keys.enumerated() {
+            #expect(index.index(of: key) == position)
+            #expect(index.insert(key) == (position, false))
+        }
+        // Canonically equivalent but different scalars stay different ids (SPEC.md 5).
+        #expect(index.index(of: "é") != index.index(of: "e\u{301}"))
+        #expect(index.index(of: "lead-5000") == nil)
+        #expect(index.count == keys.count)
+    }
+
+    @Test func ordersByBytes() {
+        #expect(ExactText.less("B", "a"))
+        #expect(ExactText.less("a", "ab"))
+        #expect(!ExactText.less("ab", "ab"))
+        #expect(ExactText.less("z", "é"))
+    }
+}

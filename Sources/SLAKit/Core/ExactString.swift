@@ -39,18 +39,3 @@ public enum ExactText {
         return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 }
-
-/// A string compared and hashed by its exact UTF-8 bytes, never by canonical equivalence:
-/// lead ids are compared exactly (SPEC.md section 5).
-struct ExactString: Hashable, Sendable {
-    let string: String
-    init(_ string: String) { self.string = string }
-
-    static func == (lhs: ExactString, rhs: ExactString) -> Bool { ExactText.equal(lhs.string, rhs.string) }
-
-    func hash(into hasher: inout Hasher) {
-        if string.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-            for byte in string.utf8 { hasher.combine(byte) }
-        }
-    }
-}

@@ -3,7 +3,7 @@
 public struct Compiler {
     private var attributeSlots: [String: Int] = [:]
     private var attributeNames: [String] = []
-    private var typeIds: [String: Int] = [:]
+    private var typeIds = StringIndex()
     private let sla: CheckedSLA
 
     private init(sla: CheckedSLA) { self.sla = sla }
@@ -66,10 +66,7 @@ public struct Compiler {
     }
 
     private mutating func typeId(_ type: String) -> Int {
-        if let id = typeIds[type] { return id }
-        let id = typeIds.count
-        typeIds[type] = id
-        return id
+        typeIds.insert(type).index
     }
 
     private mutating func typeSet(_ types: [String]) -> TypeSet {

@@ -42,7 +42,7 @@ public enum EvaluationError: Error, Sendable {
 public struct EventStore: Sendable {
     /// Lead ids in order of first appearance.
     public var leadIds: [String] = []
-    var leadIndex: [ExactString: Int] = [:]
+    var leadIndex = StringIndex()
     /// Each lead's events, in input order.
     public var eventsByLead: [[LeadEvent]] = []
     public var records = 0
@@ -58,12 +58,12 @@ public struct EventStore: Sendable {
         let event = LeadEvent(time: time, position: records, type: type, attributes: attributes)
         records += 1
         if latest == nil || time > latest! { latest = time }
-        if let index = leadIndex[ExactString(lead)] {
-            eventsByLead[index].append(event)
-        } else {
-            leadIndex[ExactString(lead)] = leadIds.count
+        let (index, inserted) = leadIndex.insert(lead)
+        if inserted {
             leadIds.append(lead)
             eventsByLead.append([event])
+        } else {
+            eventsByLead[index].append(event)
         }
     }
 
@@ -132,7 +132,7 @@ public struct Evaluator {
         let reader = makeReader(options)
         let processor = LeadProcessor(program: program)
         var states: [LeadState] = []
-        var index: [ExactString: Int] = [:]
+        var index = StringIndex(capacity: 1024)
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
         var latest: Int64?
@@ -145,13 +145,13 @@ public struct Evaluator {
                     if let asOf, record.time > asOf { return }
                     if latest == nil || record.time > latest! { latest = record.time }
                     let state: LeadState
-                    if let found = index[ExactString(record.lead)] {
+                    let (found, inserted) = index.insert(record.lead)
+                    if inserted {
+                        state = LeadState(lead: record.lead, program: program)
+                        states.append(state)
+                    } else {
                         state = states[found]
                         if record.time < state.lastTime { throw OutOfOrder() }
-                    } else {
-                        state = LeadState(lead: record.lead, program: program)
-                        index[ExactString(record.lead)] = states.count
-                        states.append(state)
                     }
                     if let traceLead {
                         processor.trace = ExactText.equal(record.lead, traceLead) ? trace : nil

@@ -57,16 +57,29 @@ struct GoalAggregator {
     let sla: CheckedSLA
     private var cells: [[CellKey: Cell]]
     private var groups: [Set<GroupKey>]
+    /// The last period found for each goal: items arrive roughly in time order, so most
+    /// lookups hit it.
+    private var lastPeriod: [(index: Int64, start: Int64, end: Int64)]
 
     init(sla: CheckedSLA) {
         self.sla = sla
         cells = Array(repeating: [:], count: sla.goals.count)
         groups = Array(repeating: [], count: sla.goals.count)
+        lastPeriod = Array(repeating: (0, 0, 0), count: sla.goals.count)
+    }
+
+    /// The ordinal of the goal's period holding `time`.
+    private mutating func periodIndex(goal: Int, time: Int64) -> Int64 {
+        let cached = lastPeriod[goal]
+        if time >= cached.start, time < cached.end { return cached.index }
+        let found = Periods.bounds(containing: time, kind: sla.goals[goal].period, zone: sla.zone)
+        lastPeriod[goal] = found
+        return found.index
     }
 
     mutating func add(_ item: ResolvedGoalItem) {
         let goal = sla.goals[item.goal]
-        let period = Periods.period(containing: item.time, kind: goal.period, zone: sla.zone).index
+        let period = periodIndex(goal: item.goal, time: item.time)
         let group = GroupKey(item.group)
         groups[item.goal].insert(group)
         let key = CellKey(period: period, group: group)

@@ -91,15 +91,15 @@ public final class Program {
     public let sla: CheckedSLA
     /// The attribute names the SLA reads (`lead.X`, `event.X`, `by`, `sum`); slot = index.
     public let attributeNames: [String]
-    /// Interned event types mentioned by the SLA.
-    let typeIds: [String: Int]
+    /// Interned event types mentioned by the SLA (index = type id).
+    let typeIds: StringIndex
     let scores: [CompiledScore]
     let stages: [CompiledStage]
     let deadlines: [CompiledDeadline]
     let goals: [CompiledGoal]
     public let calendars: [WorkCalendar]
 
-    init(sla: CheckedSLA, attributeNames: [String], typeIds: [String: Int], scores: [CompiledScore],
+    init(sla: CheckedSLA, attributeNames: [String], typeIds: StringIndex, scores: [CompiledScore],
          stages: [CompiledStage], deadlines: [CompiledDeadline], goals: [CompiledGoal], calendars: [WorkCalendar]) {
         self.sla = sla
         self.attributeNames = attributeNames
@@ -113,7 +113,7 @@ public final class Program {
 
     /// The interned id of an event type, -1 when the SLA never mentions it.
     @inline(__always)
-    func typeId(_ type: String) -> Int { typeIds[type] ?? -1 }
+    func typeId(_ type: String) -> Int { typeIds.index(of: type) ?? -1 }
 
     func makeFrame() -> EvaluationFrame {
         EvaluationFrame(attributeCount: attributeNames.count, scoreCount: scores.count, stageCount: stages.count)

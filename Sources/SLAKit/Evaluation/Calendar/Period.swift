@@ -47,6 +47,28 @@ public enum Periods {
         return period
     }
 
+    /// The ordinal and bounds of the period of `kind` holding `instant`, without building
+    /// its label (the per-item fast path of goal aggregation). Same boundaries as
+    /// `period(containing:kind:zone:)`.
+    public static func bounds(containing instant: Int64, kind: PeriodKind, zone: ZoneRules) -> (index: Int64, start: Int64, end: Int64) {
+        func bounds(_ index: Int64) -> (index: Int64, start: Int64, end: Int64) {
+            (index, zone.instant(fromLocal: firstDay(ofIndex: index, kind: kind) * CivilTime.millisecondsPerDay),
+             zone.instant(fromLocal: firstDay(ofIndex: index + 1, kind: kind) * CivilTime.millisecondsPerDay))
+        }
+        let day = CivilTime.floorDivide(zone.local(instant), CivilTime.millisecondsPerDay)
+        var result = bounds(index(ofDay: day, kind: kind))
+        for _ in 0..<3 {
+            if instant < result.start {
+                result = bounds(result.index - 1)
+            } else if instant >= result.end {
+                result = bounds(result.index + 1)
+            } else {
+                break
+            }
+        }
+        return result
+    }
+
     /// The period of `kind` with ordinal `index` in `zone`.
     public static func period(index: Int64, kind: PeriodKind, zone: ZoneRules) -> Period {
         let firstDay = firstDay(ofIndex: index, kind: kind)
