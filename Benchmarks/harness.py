@@ -170,7 +170,7 @@ def bench_vs_duckdb(args, results):
                  "(median; DuckDB's spans 2 threads). \"duckdb query s\" is the query alone, without Python "
                  "start-up and import.")
     emit(lines, results)
-    return all(r[-4] == "OK" for r in rows)
+    return all(r[-1] == "OK" for r in rows)
 
 
 def duckdb_version():
