@@ -7,7 +7,8 @@ public enum JSONReport {
     /// The document as UTF-8 bytes (the fast path for large outputs).
     public static func renderBytes(_ result: EvaluationResult) -> [UInt8] {
         let sla = result.sla
-        var json = JSONWriter()
+        // One line per lead, cycle and goal row.
+        var json = JSONWriter(lineDepth: 2)
         json.beginObject()
         json.key("sla"); json.string(sla.name)
         json.key("as_of"); json.timestamp(result.asOf)

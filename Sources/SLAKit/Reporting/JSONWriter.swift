@@ -5,14 +5,19 @@ struct JSONWriter {
     /// never as `String` appends).
     private(set) var bytes: [UInt8] = []
     private let indentWidth: Int
+    /// Containers nested deeper than this are written on one line (`{"a": 1, "b": 2}`), so
+    /// a report has one line per lead, cycle and goal row: readable, and a third the size.
+    private let lineDepth: Int
     private var depth = 0
     /// Whether the current container already holds an element (a comma is due).
     private var hasElement: [Bool] = [false]
     private var afterKey = false
 
-    /// `indent` spaces per level; 0 writes compact one-line JSON.
-    init(indent: Int = 2) {
+    /// `indent` spaces per level; 0 writes compact one-line JSON. Containers deeper than
+    /// `lineDepth` levels stay on one line.
+    init(indent: Int = 2, lineDepth: Int = Int.max) {
         indentWidth = indent
+        self.lineDepth = lineDepth
         bytes.reserveCapacity(1 << 16)
     }
 
@@ -21,13 +26,16 @@ struct JSONWriter {
 
     private mutating func beforeValue() {
         if afterKey { afterKey = false; return }
-        if hasElement[hasElement.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        if hasElement[hasElement.count - 1] {
+            bytes.append(UInt8(ascii: ","))
+            if depth > lineDepth { bytes.append(32) }
+        }
         hasElement[hasElement.count - 1] = true
         newline()
     }
 
     private mutating func newline() {
-        guard indentWidth > 0, depth > 0 else { return }
+        guard indentWidth > 0, depth > 0, depth <= lineDepth else { return }
         bytes.append(10)
         for _ in 0..<(depth * indentWidth) { bytes.append(32) }
     }
@@ -40,7 +48,7 @@ struct JSONWriter {
 
     private mutating func end(_ bracket: UInt8) {
         depth -= 1
-        if hasElement.removeLast(), indentWidth > 0 {
+        if hasElement.removeLast(), indentWidth > 0, depth < lineDepth {
             bytes.append(10)
             for _ in 0..<(depth * indentWidth) { bytes.append(32) }
         }
