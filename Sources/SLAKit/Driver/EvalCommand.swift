@@ -117,18 +117,14 @@ enum EvalCommand {
             return ExitCode.success
         }
 
-        let rendered: [UInt8]
+        let sink = try options.value("--output").map { try OutputSink(path: $0) } ?? OutputSink(console: console)
         switch format {
-        case .json: rendered = JSONReport.renderBytes(result)
-        case .table: rendered = Array(TableReport.render(result).utf8)
-        case .csv: rendered = Array(CSVReport.cycles(result).utf8)
-        case .html: rendered = Array(HTMLReport.render(result).utf8)
+        case .json: JSONReport.render(result, to: sink.write)
+        case .table: sink.write(Array(TableReport.render(result).utf8))
+        case .csv: sink.write(Array(CSVReport.cycles(result).utf8))
+        case .html: sink.write(Array(HTMLReport.render(result).utf8))
         }
-        if let output = options.value("--output") {
-            try Files.writeAtomically(rendered, to: output)
-        } else {
-            console.out(bytes: rendered)
-        }
+        try sink.finish()
         if let goalsPath = options.value("--goals-csv") {
             try Files.writeAtomically(Array(CSVReport.goals(result).utf8), to: goalsPath)
         }

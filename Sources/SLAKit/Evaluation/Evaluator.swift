@@ -1,3 +1,5 @@
+import Foundation
+
 /// One input of an evaluation: where the events come from and how to read them.
 public struct EventSource: Sendable {
     public var input: EventInput
@@ -98,9 +100,24 @@ public struct Evaluator {
         let spooled = try StandardInputSpool.replace(in: &options.sources)
         defer { spooled?.remove() }
         var pendingRejections: [(RejectedRecord, String)] = []
-        let result: EvaluationResult
+        var result: EvaluationResult?
+        var outOfOrder = false
+        let parallel = ParallelStreaming(program: program, options: options, makeReader: { makeReader(options) })
+        if parallel.applies, ProcessInfo.processInfo.activeProcessorCount > 1 {
+            do {
+                result = try parallel.run(rejections: &pendingRejections) { states, processor, asOf, records, rejected, rejections in
+                    finish(states, processor: processor, asOf: asOf, records: records, rejected: rejected, rejections: rejections)
+                }
+            } catch ParallelStreaming.Fallback.outOfOrder {
+                outOfOrder = true
+            } catch ParallelStreaming.Fallback.lineTooLong {
+                // The one-core pass below reads it in bounded memory.
+            }
+            if result == nil { pendingRejections.removeAll() }
+        }
         do {
-            result = try streamingPass(options, rejections: &pendingRejections, trace: trace)
+            if outOfOrder { throw OutOfOrder() }
+            if result == nil { result = try streamingPass(options, rejections: &pendingRejections, trace: trace) }
         } catch is OutOfOrder {
             pendingRejections.removeAll()
             var store = try read(options, onReject: { pendingRejections.append(($0, $1)) })
@@ -111,6 +128,7 @@ public struct Evaluator {
             store.rejections = Array(store.rejections.prefix(EvaluationOptions.rejectionsKept))
             result = run(store, asOf: options.asOf, traceLead: options.traceLead, trace: trace)
         }
+        guard let result else { preconditionFailure("every pass returns a result or throws") }
         for (record, file) in pendingRejections { try onReject(record, file) }
         if result.rejected > options.maxBad {
             throw EvaluationError.tooManyRejected(rejected: result.rejected, maxBad: options.maxBad, rejections: result.rejections)
@@ -227,7 +245,9 @@ public struct Evaluator {
         var leads: [LeadVerdict] = []
         var cycles: [CycleVerdict] = []
         var firstEvent = Int64.max
-        let ordered = states.sorted { ExactText.less($0.lead, $1.lead) }
+        // Already in order when the parallel pass merged its shards.
+        let ordered = zip(states, states.dropFirst()).allSatisfy({ ExactText.less($0.lead, $1.lead) })
+            ? states : states.sorted { ExactText.less($0.lead, $1.lead) }
         leads.reserveCapacity(ordered.count)
         for state in ordered {
             firstEvent = min(firstEvent, state.firstTime)

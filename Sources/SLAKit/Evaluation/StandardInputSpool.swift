@@ -8,7 +8,7 @@ struct StandardInputSpool {
 
     /// Replaces a standard-input source with its spooled copy; nil when there is none.
     static func replace(in sources: inout [EventSource]) throws -> StandardInputSpool? {
-        guard let index = sources.firstIndex(where: { if case .standardInput = $0.input { return true } else { return false } }) else {
+        guard sources.contains(where: { if case .standardInput = $0.input { return true } else { return false } }) else {
             return nil
         }
         let path = NSTemporaryDirectory() + "sla-stdin-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).spool"

@@ -4,8 +4,16 @@ public enum JSONReport {
         String(decoding: renderBytes(result), as: UTF8.self)
     }
 
-    /// The document as UTF-8 bytes (the fast path for large outputs).
+    /// The document as UTF-8 bytes.
     public static func renderBytes(_ result: EvaluationResult) -> [UInt8] {
+        var bytes: [UInt8] = []
+        render(result) { bytes += $0 }
+        return bytes
+    }
+
+    /// Streams the document to `sink` in chunks of about a megabyte: the report of millions
+    /// of cycles never sits in memory whole.
+    public static func render(_ result: EvaluationResult, to sink: ([UInt8]) -> Void) {
         let sla = result.sla
         // One line per lead, cycle and goal row.
         var json = JSONWriter(lineDepth: 2)
@@ -37,6 +45,7 @@ public enum JSONReport {
             }
             json.endObject()
             json.endObject()
+            json.drain(into: sink)
         }
         json.endArray()
 
@@ -55,6 +64,7 @@ public enum JSONReport {
             json.key("budget_seconds"); json.number(Double(cycle.budget) / 1000)
             json.key("paused"); json.bool(cycle.paused)
             json.endObject()
+            json.drain(into: sink)
         }
         json.endArray()
 
@@ -71,11 +81,12 @@ public enum JSONReport {
             json.key("op"); json.string(goal.op.rawValue)
             json.key("status"); json.string(verdict.status.rawValue)
             json.endObject()
+            json.drain(into: sink)
         }
         json.endArray()
         json.endObject()
         var bytes = json.bytes
         bytes.append(10)
-        return bytes
+        sink(bytes)
     }
 }

@@ -24,6 +24,14 @@ struct JSONWriter {
     /// The document as a string.
     var output: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Hands the bytes written so far to `sink` once they exceed `threshold`, and forgets
+    /// them, so a large report streams out in bounded memory.
+    mutating func drain(threshold: Int = 1 << 20, into sink: ([UInt8]) -> Void) {
+        guard bytes.count >= threshold else { return }
+        sink(bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     private mutating func beforeValue() {
         if afterKey { afterKey = false; return }
         if hasElement[hasElement.count - 1] {

@@ -63,15 +63,25 @@ public final class EventReader {
     /// rethrown. Throws `InputError` when the input cannot be read (`.unreadable`) or is
     /// unusable as a whole, such as a CSV header without a required column (`.invalid`).
     public func read(_ input: EventInput, format: InputFormat, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+        try read(input, format: format, firstLine: 1, skipsByteOrderMark: true, accept: accept, reject: reject)
+    }
+
+    /// Reads a part of a larger input: its first record is on line `firstLine` of the whole
+    /// input, and a byte order mark is skipped only where `skipsByteOrderMark` says the part
+    /// is the input's beginning. Used to parse blocks of a JSONL file in parallel.
+    func read(_ input: EventInput, format: InputFormat, firstLine: Int, skipsByteOrderMark: Bool,
+              accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
         let source = try ByteInput(input)
         defer { source.close() }
         switch format {
         case .jsonl:
             var parser = JSONLineParser(fields: fields, zone: zone)
-            try split(source, quoteAware: false, parser: &parser, accept: accept, reject: reject)
+            try split(source, quoteAware: false, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark,
+                      parser: &parser, accept: accept, reject: reject)
         case .csv:
             var parser = CSVRecordParser(fields: fields, zone: zone, inputName: source.name)
-            try split(source, quoteAware: true, parser: &parser, accept: accept, reject: reject)
+            try split(source, quoteAware: true, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark,
+                      parser: &parser, accept: accept, reject: reject)
         }
     }
 
@@ -87,7 +97,8 @@ public final class EventReader {
 
     /// The main loop: finds record boundaries (line feeds; for CSV only those outside
     /// quoted fields), keeps partial records across reads and hands each record to `parser`.
-    private func split<Parser: RecordParsing>(_ source: ByteInput, quoteAware: Bool, parser: inout Parser, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+    private func split<Parser: RecordParsing>(_ source: ByteInput, quoteAware: Bool, firstLine: Int, skipsByteOrderMark: Bool,
+                                              parser: inout Parser, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
         let base = buffer
         // The unconsumed bytes are `[start, end)`; boundary search resumes at `scan`.
         var start = 0
@@ -95,7 +106,7 @@ public final class EventReader {
         var scan = 0
         var atEnd = false
         /// The line on which the record at `start` begins.
-        var line = 1
+        var line = firstLine
         var quoting = CSVQuoting()
 
         // Read at least three bytes (or all there is) to recognize a byte order mark.
@@ -103,7 +114,7 @@ public final class EventReader {
             let count = try source.read(into: base + end, count: chunkBytes)
             if count == 0 { atEnd = true } else { end += count }
         }
-        if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
+        if skipsByteOrderMark && end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
             start = 3
             scan = 3
         }

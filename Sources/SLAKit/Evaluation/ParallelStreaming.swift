@@ -1,0 +1,247 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The two-core streaming pass for JSONL files.
+///
+/// The input is cut into blocks of whole lines. Blocks are parsed two at a time, one per
+/// core; then the parsed events are processed by two shards, each owning the leads whose
+/// id hashes to it, again one per core. Leads are independent (SPEC.md 6.1) and each shard
+/// sees its leads' events in input order, so the verdicts are exactly those of the
+/// one-core pass; rejected records are reported in input order too.
+///
+/// The pass declines (returns nil before doing anything) for what it does not handle —
+/// CSV, a traced lead — and gives up (throws `ParallelStreaming.Fallback`) on a line too
+/// long for a block or on events out of order; the caller then runs the one-core pass.
+struct ParallelStreaming {
+    /// Bytes read per block: large enough that synchronisation is rare, small enough that
+    /// two blocks of parsed events stay a few tens of megabytes.
+    static let blockBytes = 4 << 20
+
+    enum Fallback: Error {
+        /// A line longer than a block: the one-core reader rejects it in bounded memory.
+        case lineTooLong
+        /// A lead's events go back in time: the buffered pass sorts them.
+        case outOfOrder
+    }
+
+    let program: Program
+    let options: EvaluationOptions
+    let makeReader: () -> EventReader
+
+    /// Whether the pass applies: only JSONL files, and no trace.
+    var applies: Bool {
+        options.traceLead == nil && options.sources.allSatisfy { source in
+            if case .file = source.input, source.format == .jsonl { return true }
+            return false
+        }
+    }
+
+    /// Runs the pass; `pending` receives every rejected record, in input order.
+    func run(rejections pending: inout [(RejectedRecord, String)],
+             finish: ([LeadState], LeadProcessor, Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
+        let shards = [Shard(program: program), Shard(program: program)]
+        let workers = [Worker(reader: makeReader()), Worker(reader: makeReader())]
+        var records = 0, rejected = 0
+        var rejections: [Rejection] = []
+        let asOf = options.asOf
+
+        for source in options.sources {
+            guard case .file(let path) = source.input else { continue }
+            let blocks: LineBlocks
+            do {
+                blocks = try LineBlocks(path: path, blockBytes: ParallelStreaming.blockBytes)
+            } catch let error as InputError {
+                throw EvaluationError.input(error, file: source.displayName)
+            }
+            defer { blocks.close() }
+            while true {
+                guard let first = try blocks.next() else { break }
+                let second = try blocks.next()
+                workers[0].block = first
+                workers[1].block = second
+                let parsing = second == nil ? 1 : 2
+                DispatchQueue.concurrentPerform(iterations: parsing) { worker in workers[worker].parse(path: path) }
+                for worker in workers.prefix(parsing) {
+                    if let error = worker.failure {
+                        if let error = error as? InputError { throw EvaluationError.input(error, file: source.displayName) }
+                        throw error
+                    }
+                    records += worker.records.count
+                    for rejection in worker.rejections {
+                        rejected += 1
+                        if rejections.count < EvaluationOptions.rejectionsKept {
+                            rejections.append(Rejection(file: source.displayName, line: rejection.line, reason: rejection.reason))
+                        }
+                        pending.append((rejection, source.displayName))
+                    }
+                }
+                let parsed = Array(workers.prefix(parsing))
+                DispatchQueue.concurrentPerform(iterations: 2) { shard in
+                    shards[shard].process(parsed, shard: UInt8(shard), asOf: asOf)
+                }
+                if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
+            }
+        }
+        let latest = shards.compactMap(\.latest).max()
+        // Each shard sorts its leads on its own core; one linear merge gives the byte order.
+        DispatchQueue.concurrentPerform(iterations: 2) { shard in
+            shards[shard].states.sort { ExactText.less($0.lead, $1.lead) }
+        }
+        let first = shards[0].states, second = shards[1].states
+        var merged: [LeadState] = []
+        merged.reserveCapacity(first.count + second.count)
+        var i = 0, j = 0
+        while i < first.count || j < second.count {
+            if j == second.count || (i < first.count && ExactText.less(first[i].lead, second[j].lead)) {
+                merged.append(first[i]); i += 1
+            } else {
+                merged.append(second[j]); j += 1
+            }
+        }
+        return finish(merged, shards[0].processor, asOf ?? latest, records, rejected, rejections)
+    }
+
+    /// Parses one block on one core.
+    final class Worker: @unchecked Sendable {
+        let reader: EventReader
+        var block: LineBlocks.Block?
+        var records: [EventRecord] = []
+        /// Which shard each record belongs to.
+        var shardOf: [UInt8] = []
+        var rejections: [RejectedRecord] = []
+        var failure: Error?
+
+        init(reader: EventReader) { self.reader = reader }
+
+        func parse(path: String) {
+            records.removeAll(keepingCapacity: true)
+            shardOf.removeAll(keepingCapacity: true)
+            rejections.removeAll(keepingCapacity: true)
+            failure = nil
+            guard let block else { return }
+            do {
+                try reader.read(.bytes(name: path, block.bytes), format: .jsonl, firstLine: block.firstLine,
+                                skipsByteOrderMark: block.isStart, accept: { record in
+                    records.append(record)
+                    // The top bit is independent of the bits the shards' tables index by.
+                    shardOf.append(UInt8(truncatingIfNeeded: StringIndex.hash(record.lead) >> 63))
+                }, reject: { rejections.append($0) })
+            } catch {
+                failure = error
+            }
+        }
+    }
+
+    /// The leads of one half of the hash space, with their processor.
+    final class Shard: @unchecked Sendable {
+        let program: Program
+        let processor: LeadProcessor
+        var index = StringIndex(capacity: 1024)
+        var states: [LeadState] = []
+        var latest: Int64?
+        var outOfOrder = false
+
+        init(program: Program) {
+            self.program = program
+            processor = LeadProcessor(program: program)
+        }
+
+        /// Processes this shard's events of the parsed blocks, in block order.
+        func process(_ workers: [Worker], shard: UInt8, asOf: Int64?) {
+            for worker in workers {
+                for position in worker.records.indices where worker.shardOf[position] == shard {
+                    let record = worker.records[position]
+                    if let asOf, record.time > asOf { continue }
+                    if latest == nil || record.time > latest! { latest = record.time }
+                    let (found, inserted) = index.insert(record.lead)
+                    let state: LeadState
+                    if inserted {
+                        state = LeadState(lead: record.lead, program: program)
+                        states.append(state)
+                    } else {
+                        state = states[found]
+                        if record.time < state.lastTime {
+                            outOfOrder = true
+                            return
+                        }
+                    }
+                    processor.process(record.type, time: record.time, attributes: record.attributes, into: state)
+                }
+            }
+        }
+    }
+}
+
+/// Reads a file as blocks of whole lines (each ends with a line feed, except perhaps the
+/// file's last), with the line number each block starts on.
+final class LineBlocks {
+    struct Block {
+        var bytes: [UInt8]
+        /// 1-based line of the block's first byte.
+        var firstLine: Int
+        /// True for the block at the start of the file (where a byte order mark may stand).
+        var isStart: Bool
+    }
+
+    private let descriptor: Int32
+    private let blockBytes: Int
+    /// Read buffer; `[0, filled)` holds bytes not yet handed out.
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private var filled = 0
+    private var atEnd = false
+    private var nextLine = 1
+    private var isStart = true
+
+    init(path: String, blockBytes: Int) throws {
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw InputError(kind: .unreadable, message: "\(path): cannot open: \(String(cString: strerror(errno)))")
+        }
+        self.blockBytes = blockBytes
+        buffer = .allocate(capacity: blockBytes)
+    }
+
+    deinit { buffer.deallocate() }
+
+    func close() { _ = Glibc.close(descriptor) }
+
+    /// The next block, nil at the end of the file.
+    func next() throws -> Block? {
+        while filled < blockBytes && !atEnd {
+            let count = read(descriptor, buffer + filled, blockBytes - filled)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw InputError(kind: .unreadable, message: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { atEnd = true } else { filled += count }
+        }
+        if filled == 0 { return nil }
+        var length = filled
+        if !atEnd {
+            // Cut after the last line feed; the rest starts the next block.
+            // (Lines are short: the scan back from the end stops after a few hundred bytes.)
+            var lastLineFeed = filled - 1
+            while lastLineFeed >= 0, buffer[lastLineFeed] != 10 { lastLineFeed -= 1 }
+            guard lastLineFeed >= 0 else { throw ParallelStreaming.Fallback.lineTooLong }
+            length = lastLineFeed + 1
+        }
+        let bytes = Array(UnsafeBufferPointer(start: buffer, count: length))
+        var lines = 0
+        var cursor = UnsafePointer(buffer)
+        let end = cursor + length
+        while cursor < end, let found = memchr(cursor, 10, end - cursor) {
+            lines += 1
+            cursor = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        memmove(buffer, buffer + length, filled - length)
+        filled -= length
+        let block = Block(bytes: bytes, firstLine: nextLine, isStart: isStart)
+        isStart = false
+        nextLine += lines
+        return block
+    }
+}
