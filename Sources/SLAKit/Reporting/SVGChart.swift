@@ -2,40 +2,6 @@
 // chart is a pure function of its data, so the same input gives byte-identical SVG (the
 // golden-file test relies on that). Coordinates are pixels of the chart's view box.
 
-/// Escaping of text taken from the input (lead ids, names, attribute values) for HTML and
-/// SVG, valid both as element content and inside a double- or single-quoted attribute.
-enum Markup {
-    static func escape(_ text: String) -> String {
-        // Fast path: most names and ids need nothing.
-        if !text.unicodeScalars.contains(where: { needsEscape($0) }) { return text }
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default:
-                // Control characters are not allowed in HTML text (and NUL ends some readers):
-                // show them as the replacement character instead of passing them through.
-                escaped.unicodeScalars.append(needsEscape(scalar) ? "\u{FFFD}" : scalar)
-            }
-        }
-        return escaped
-    }
-
-    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x26, 0x3C, 0x3E, 0x22, 0x27: true
-        case 0x09, 0x0A: false
-        case 0..<0x20, 0x7F: true
-        default: false
-        }
-    }
-}
-
 /// Colours and fills of the charts: the Okabe-Ito palette, which stays distinguishable for
 /// the common forms of colour blindness, plus hatching and dots on the "bad" statuses so
 /// that they also differ from their neighbours in grey print.

@@ -19,9 +19,9 @@ public enum TestReport {
         for suite in suites {
             let failures = suite.outcomes.filter { !$0.passed }.count
             let time = suite.outcomes.reduce(0) { $0 + $1.duration }
-            xml += "  <testsuite name=\"\(escape(suite.file.path))\" tests=\"\(suite.outcomes.count)\" failures=\"\(failures)\" time=\"\(time)\">\n"
+            xml += "  <testsuite name=\"\(Markup.escape(suite.file.path))\" tests=\"\(suite.outcomes.count)\" failures=\"\(failures)\" time=\"\(time)\">\n"
             for outcome in suite.outcomes {
-                xml += "    <testcase name=\"\(escape(outcome.name))\" classname=\"\(escape(suite.file.path))\" time=\"\(outcome.duration)\""
+                xml += "    <testcase name=\"\(Markup.escape(outcome.name))\" classname=\"\(Markup.escape(suite.file.path))\" time=\"\(outcome.duration)\""
                 if outcome.passed {
                     xml += "/>\n"
                     continue
@@ -30,29 +30,12 @@ public enum TestReport {
                 for failure in outcome.failures {
                     let location = suite.file.location(of: failure.range.start)
                     let message = "\(failure.subject): expected \(failure.expected), found \(failure.actual)"
-                    xml += "      <failure message=\"\(escape(message))\">\(escape("\(suite.file.path):\(location.line):\(location.column): \(message)"))</failure>\n"
+                    xml += "      <failure message=\"\(Markup.escape(message))\">\(Markup.escape("\(suite.file.path):\(location.line):\(location.column): \(message)"))</failure>\n"
                 }
                 xml += "    </testcase>\n"
             }
             xml += "  </testsuite>\n"
         }
         return xml + "</testsuites>\n"
-    }
-
-    /// XML text and attribute escaping; control characters XML cannot hold become U+FFFD.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\n", "\t", "\r": result.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20: result += "\u{FFFD}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 }

@@ -69,17 +69,9 @@ public enum CivilTime {
     /// Formats an instant as SPEC.md 7.1 wants: `YYYY-MM-DDTHH:MM:SSZ`, with `.sss` only when
     /// the milliseconds are not zero.
     public static func formatUTC(_ instant: Int64) -> String {
-        let days = floorDivide(instant, millisecondsPerDay)
-        let withinDay = instant - days * millisecondsPerDay
-        let (year, month, day) = date(fromDays: days)
-        let hour = withinDay / millisecondsPerHour
-        let minute = (withinDay / millisecondsPerMinute) % 60
-        let second = (withinDay / 1000) % 60
-        let millisecond = withinDay % 1000
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
-        text += "T" + pad(Int(hour), 2) + ":" + pad(Int(minute), 2) + ":" + pad(Int(second), 2)
-        if millisecond != 0 { text += "." + pad(Int(millisecond), 3) }
-        return text + "Z"
+        var bytes: [UInt8] = []
+        appendUTC(instant, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends `formatUTC(instant)` as UTF-8 bytes, without building a string.

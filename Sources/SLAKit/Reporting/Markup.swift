@@ -1,0 +1,34 @@
+/// Escaping of text taken from the input (lead ids, names, attribute values) for HTML, SVG
+/// and the JUnit XML of `sla test`, valid both as element content and inside a double- or
+/// single-quoted attribute.
+enum Markup {
+    static func escape(_ text: String) -> String {
+        // Fast path: most names and ids need nothing.
+        if !text.unicodeScalars.contains(where: { needsEscape($0) }) { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default:
+                // Control characters are not allowed in HTML text (and NUL ends some readers):
+                // show them as the replacement character instead of passing them through.
+                escaped.unicodeScalars.append(needsEscape(scalar) ? "\u{FFFD}" : scalar)
+            }
+        }
+        return escaped
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x26, 0x3C, 0x3E, 0x22, 0x27: true
+        case 0x09, 0x0A: false
+        case 0..<0x20, 0x7F: true
+        default: false
+        }
+    }
+}
