@@ -72,3 +72,22 @@ import Testing
         #expect(run.exitCode == 0, "\(run.output)\(run.error)")
     }
 }
+
+@Suite struct CheckingTestFilesTests {
+    @Test func checkResolvesTestExpectationsAgainstTheSLAUnderTest() {
+        let path = TestRunnerTests.folder.appendingPathComponent("unknown-names.test.sla").path
+        let run = CommandRun.run(["check", path])
+        #expect(run.exitCode == 2)
+        #expect(run.error.contains("unknown stage `mqll`"))
+        #expect(run.error.contains("unknown deadline `first_tuch`"))
+    }
+
+    @Test func checkReportsAnUnreadableUse() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sla-use-\(UUID().uuidString).test.sla")
+        try "use \"missing.sla\"\n\ntest \"x\" {\n  expect goal g \"2026\" met\n}\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = CommandRun.run(["check", file.path])
+        #expect(run.exitCode == 2)
+        #expect(run.error.contains("cannot use `missing.sla`"))
+    }
+}

@@ -16,7 +16,10 @@ enum CheckCommand {
         guard !options.positionals.isEmpty else { throw UsageError(message: "check needs at least one file") }
         var perFile: [[Diagnostic]] = []
         for path in options.positionals {
-            perFile.append(try LoadedFile.load(path).diagnostics)
+            let loaded = try LoadedFile.load(path)
+            // Test blocks are checked against the SLA they test, so CI catches a misspelt
+            // expectation before `sla test` runs.
+            perFile.append(loaded.diagnostics + loaded.testDiagnostics())
         }
         let all = perFile.flatMap { $0 }
         let errors = all.filter { $0.severity == .error }.count

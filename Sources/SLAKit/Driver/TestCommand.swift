@@ -27,28 +27,12 @@ enum TestCommand {
                 invalid = true
                 continue
             }
-            // The SLA under test: the file's own, or the one it `use`s.
-            var program: Program
-            if let use = loaded.parse.file.use, loaded.parse.file.sla == nil {
-                let target = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(use.value).path
-                let slaFile: LoadedFile
-                do {
-                    slaFile = try LoadedFile.load(target)
-                } catch let error as UsageError {
-                    console.report([Diagnostic(Catalog.unreadableUse(use.value, error.message), at: use.range, in: loaded.source)])
-                    invalid = true
-                    continue
-                }
-                guard let sla = slaFile.check?.sla, !slaFile.hasErrors else {
-                    console.report(slaFile.diagnostics.filter { $0.severity == .error })
-                    invalid = true
-                    continue
-                }
-                program = Compiler.compile(sla)
-            } else if let sla = loaded.check?.sla {
-                program = Compiler.compile(sla)
-            } else {
-                console.report([Diagnostic(Catalog.testFileWithoutSLA(), at: SourceRange.at(0), in: loaded.source)])
+            let program: Program
+            switch loaded.programUnderTest() {
+            case .success(let compiled):
+                program = compiled
+            case .failure(let problems):
+                console.report(problems.diagnostics)
                 invalid = true
                 continue
             }
@@ -100,3 +84,48 @@ enum TestCommand {
         return failed > 0 ? ExitCode.failure : ExitCode.success
     }
 }
+
+/// Diagnostics that stop a file's tests from running.
+struct TestSetupProblems: Error {
+    var diagnostics: [Diagnostic]
+}
+
+extension LoadedFile {
+    /// The SLA a file's tests run against, compiled: the file's own `sla` block, or the one
+    /// its `use "FILE.sla"` names (relative to the file).
+    func programUnderTest() -> Result<Program, TestSetupProblems> {
+        if let use = parse.file.use, parse.file.sla == nil {
+            let target = URL(fileURLWithPath: source.path).deletingLastPathComponent().appendingPathComponent(use.value).path
+            let slaFile: LoadedFile
+            do {
+                slaFile = try LoadedFile.load(target)
+            } catch let error as UsageError {
+                return .failure(TestSetupProblems(diagnostics: [
+                    Diagnostic(Catalog.unreadableUse(use.value, error.message), at: use.range, in: source)]))
+            } catch {
+                return .failure(TestSetupProblems(diagnostics: [
+                    Diagnostic(Catalog.unreadableUse(use.value, "\(error)"), at: use.range, in: source)]))
+            }
+            guard let sla = slaFile.check?.sla, !slaFile.hasErrors else {
+                return .failure(TestSetupProblems(diagnostics: slaFile.diagnostics.filter { $0.severity == .error }))
+            }
+            return .success(Compiler.compile(sla))
+        }
+        if let sla = check?.sla { return .success(Compiler.compile(sla)) }
+        return .failure(TestSetupProblems(diagnostics: [Diagnostic(Catalog.testFileWithoutSLA(), at: SourceRange.at(0), in: source)]))
+    }
+
+    /// Problems in the file's test blocks: names the SLA under test does not declare, bad
+    /// timestamps, or an SLA that cannot be used. Empty for a file without tests.
+    func testDiagnostics() -> [Diagnostic] {
+        guard !parse.file.tests.isEmpty, !hasErrors else { return [] }
+        switch programUnderTest() {
+        case .success(let program):
+            let runner = TestBlockRunner(program: program, testFile: source)
+            return parse.file.tests.flatMap { runner.check($0) }
+        case .failure(let problems):
+            return problems.diagnostics
+        }
+    }
+}
+
