@@ -9,6 +9,7 @@ public enum ExplainReport {
         func local(_ instant: Int64) -> String { CivilTime.formatLocal(zone.local(instant)) }
         var text = "lead \(lead) — \(sla.name)\n"
         if let asOf = result.asOf { text += "as of \(local(asOf)) (times in \(zone.identifier))\n" }
+        text += "\n"
         let indent = String(repeating: " ", count: 18)
         var lastTime: Int64?
 
