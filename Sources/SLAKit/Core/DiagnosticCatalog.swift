@@ -76,6 +76,10 @@ public enum Catalog {
     public static func tooManyDeclarations(_ limit: Int) -> Message {
         error("too-many-declarations", "file has more than \(limit) declarations")
     }
+    public static func tooManyDiagnostics(more: Int, severity: Severity) -> Message {
+        Message(code: "too-many-diagnostics", severity: severity,
+                text: "\(more) more diagnostic\(more == 1 ? "" : "s") in this file not shown")
+    }
     public static func slaBlockInTestFile() -> Message {
         error("sla-in-test-file", "a file that starts with `use` holds only `test` blocks")
     }

@@ -21,16 +21,37 @@ public enum DiagnosticRenderer {
         let endOffset = min(diagnostic.range.end, file.lineStarts.count > start.line ? file.lineStarts[start.line] - 1 : file.bytes.count)
         let end = file.location(of: max(endOffset, diagnostic.range.start))
         let width = max(1, (end.line == start.line ? end.column : start.column + 1) - start.column)
+        let (shownLine, caretColumn, caretWidth) = window(lineText, column: start.column, width: width)
         let gutter = String(repeating: " ", count: String(start.line).count)
         let severity = diagnostic.severity.rawValue
         let (on, off) = color ? (diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m", "\u{1B}[0m") : ("", "")
         var text = "\(on)\(severity)\(off): \(diagnostic.message)\n"
         text += "\(gutter)--> \(file.path):\(start.line):\(start.column)\n"
         text += "\(gutter) |\n"
-        text += "\(start.line) | \(lineText)\n"
-        text += "\(gutter) | \(String(repeating: " ", count: start.column - 1))\(on)\(String(repeating: "^", count: width))\(off)\n"
+        text += "\(start.line) | \(shownLine)\n"
+        text += "\(gutter) | \(String(repeating: " ", count: caretColumn - 1))\(on)\(String(repeating: "^", count: caretWidth))\(off)\n"
         if let help = diagnostic.help { text += "\(gutter) = help: \(help)\n" }
         return text
+    }
+
+    /// The part of a source line to show: the whole line when it has at most
+    /// `Limits.maximumSourceLineShown` scalars, else a window of that many around the caret
+    /// with `…` for the text cut on either side. Returns the text and the caret's 1-based
+    /// column and width within it.
+    static func window(_ line: String, column: Int, width: Int) -> (text: String, column: Int, width: Int) {
+        let scalars = Array(line.unicodeScalars)
+        let limit = Limits.maximumSourceLineShown
+        guard scalars.count > limit else { return (line, column, width) }
+        // Some context before the caret, then as much of the underlined text as fits.
+        let first = max(0, min(column - 1 - limit / 4, scalars.count - limit))
+        let last = min(scalars.count, first + limit)
+        var text = String.UnicodeScalarView()
+        if first > 0 { text.append("…") }
+        text.append(contentsOf: scalars[first..<last])
+        if last < scalars.count { text.append("…") }
+        let shownColumn = column - first + (first > 0 ? 1 : 0)
+        let shownWidth = max(1, min(width, last - (column - 1)))
+        return (String(text), shownColumn, shownWidth)
     }
 
     /// GitHub workflow command: `::error file=F,line=L,col=C::message`.

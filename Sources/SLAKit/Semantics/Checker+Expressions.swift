@@ -79,8 +79,8 @@ extension Checker {
         case .call(let function, let arguments):
             let types = arguments.map { infer($0, scope: scope, readsEvent: &readsEvent) }
             guard let arity = builtinFunctions[function.name] else {
-                report(Catalog.unknownFunction(function.name), at: function.range,
-                       help: didYouMean(function.name, among: builtinFunctions.keys))
+                let help = maySuggest() ? didYouMean(function.name, among: builtinFunctions.keys) : nil
+                report(Catalog.unknownFunction(function.name), at: function.range, help: help)
                 return .unknown
             }
             guard arity == arguments.count else {
@@ -123,11 +123,11 @@ extension Checker {
     mutating func inferName(_ name: Identifier, scope: ExpressionScope) -> StaticType {
         usedNames.insert(name.name)
         guard let symbol = symbols[name.name] else {
-            let candidates = symbols.filter {
+            let candidates = maySuggest() ? symbols.filter {
                 if case .score = $0.value { return true }
                 if case .stage = $0.value { return true }
                 return false
-            }.map(\.key)
+            }.map(\.key) : []
             // Without a close name, the likeliest mistake is an attribute written bare.
             let help = didYouMean(name.name, among: candidates)
                 ?? "attributes are read as `lead.\(name.name)` or `event.\(name.name)`"

@@ -74,8 +74,8 @@ extension Checker {
         case .count(let name, let status?):
             let resolved = resolve(name, expecting: "deadline")
             guard let filter = StatusFilter(rawValue: status.name) else {
-                report(Catalog.unknownStatus(status.name), at: status.range,
-                       help: didYouMean(status.name, among: StatusFilter.allCases.map(\.rawValue)))
+                let help = maySuggest() ? didYouMean(status.name, among: StatusFilter.allCases.map(\.rawValue)) : nil
+                report(Catalog.unknownStatus(status.name), at: status.range, help: help)
                 return nil
             }
             guard case .deadline(let index)? = resolved else { return nil }
