@@ -44,8 +44,19 @@ stale=0
 for path in "${inputs[@]}"; do [[ $path -nt $binary ]] && stale=1; done
 if [[ $stale == 1 ]]; then
     echo "building $binary" >&2
-    "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -g -module-name SLAKit \
-        -o "$binary" "${inputs[@]}"
+    # Compile a snapshot, so that editing the sources during the (minutes long) build
+    # cannot fail it; the snapshot keeps the layout, so the targets find examples/.
+    snapshot=$build/snapshot-$target
+    started=$(date +%s)
+    rm -rf "$snapshot"
+    mkdir -p "$snapshot/Tests"
+    cp -R Sources examples "$snapshot/"
+    cp -R Tests/Fuzz "$snapshot/Tests/"
+    (cd "$snapshot" && "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -g -module-name SLAKit \
+        -o "../$target.new" "${inputs[@]}")
+    mv "$build/$target.new" "$binary"
+    # Dated from the snapshot, so that a source edited during the build is newer.
+    touch -d "@$started" "$binary"
 fi
 
 corpus=$(mktemp -d "${TMPDIR:-/tmp}/sla-fuzz-$target.XXXXXX")

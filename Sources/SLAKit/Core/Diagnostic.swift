@@ -75,10 +75,14 @@ public struct DiagnosticList: Sendable {
 /// or nil when nothing is close enough to be a plausible typo.
 public func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
     let target = Array(name.unicodeScalars)
+    let allowed = max(1, min(3, (target.count + 2) / 4))
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
-        let distance = editDistance(target, Array(candidate.unicodeScalars))
-        let allowed = max(1, min(3, (target.count + 2) / 4))
+        let scalars = Array(candidate.unicodeScalars)
+        // The distance is at least the difference in length: skip the quadratic-time
+        // comparison when that alone is too far.
+        if abs(scalars.count - target.count) > allowed { continue }
+        let distance = editDistance(target, scalars)
         if distance <= allowed, best == nil || distance < best!.distance {
             best = (candidate, distance)
         }

@@ -16,12 +16,13 @@ public enum DiagnosticRenderer {
     public static func human(_ diagnostic: Diagnostic, color: Bool = false) -> String {
         let file = diagnostic.file
         let start = file.location(of: diagnostic.range.start)
-        let lineText = file.lineText(start.line).replacingTabs()
+        let (lineText, lineCut) = shownLine(file, line: start.line, around: diagnostic.range.start)
         // Underline to the end of the range or of the line, whichever comes first.
         let endOffset = min(diagnostic.range.end, file.lineStarts.count > start.line ? file.lineStarts[start.line] - 1 : file.bytes.count)
         let end = file.location(of: max(endOffset, diagnostic.range.start))
         let width = max(1, (end.line == start.line ? end.column : start.column + 1) - start.column)
-        let (shownLine, caretColumn, caretWidth) = window(lineText, column: start.column, width: width)
+        let (shownLine, caretColumn, caretWidth) = window(lineText, column: start.column - lineCut.scalarsBefore,
+                                                          width: width, cutBefore: lineCut.scalarsBefore > 0, cutAfter: lineCut.after)
         let gutter = String(repeating: " ", count: String(start.line).count)
         let severity = diagnostic.severity.rawValue
         let (on, off) = color ? (diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m", "\u{1B}[0m") : ("", "")
@@ -38,20 +39,41 @@ public enum DiagnosticRenderer {
     /// `Limits.maximumSourceLineShown` scalars, else a window of that many around the caret
     /// with `…` for the text cut on either side. Returns the text and the caret's 1-based
     /// column and width within it.
-    static func window(_ line: String, column: Int, width: Int) -> (text: String, column: Int, width: Int) {
+    /// `cutBefore` and `cutAfter` say that `line` is itself already a cut piece of a longer
+    /// line (see `shownLine`).
+    static func window(_ line: String, column: Int, width: Int, cutBefore: Bool = false, cutAfter: Bool = false) -> (text: String, column: Int, width: Int) {
         let scalars = Array(line.unicodeScalars)
         let limit = Limits.maximumSourceLineShown
-        guard scalars.count > limit else { return (line, column, width) }
+        guard scalars.count > limit || cutBefore || cutAfter else { return (line, column, width) }
         // Some context before the caret, then as much of the underlined text as fits.
         let first = max(0, min(column - 1 - limit / 4, scalars.count - limit))
         let last = min(scalars.count, first + limit)
         var text = String.UnicodeScalarView()
-        if first > 0 { text.append("…") }
+        if first > 0 || cutBefore { text.append("…") }
         text.append(contentsOf: scalars[first..<last])
-        if last < scalars.count { text.append("…") }
-        let shownColumn = column - first + (first > 0 ? 1 : 0)
+        if last < scalars.count || cutAfter { text.append("…") }
+        let shownColumn = column - first + (first > 0 || cutBefore ? 1 : 0)
         let shownWidth = max(1, min(width, last - (column - 1)))
         return (String(text), shownColumn, shownWidth)
+    }
+
+    /// The text of line `line` (tabs as spaces), or for a very long line only a piece
+    /// around `offset`, so that rendering a diagnostic never costs time proportional to its
+    /// line. `scalarsBefore` counts the scalars of the line left out before the piece;
+    /// `after` says whether text was left out after it.
+    static func shownLine(_ file: SourceFile, line: Int, around offset: Int) -> (text: String, cut: (scalarsBefore: Int, after: Bool)) {
+        let lineStart = file.lineStarts[line - 1]
+        let lineEnd = file.lineEnd(line)
+        let reach = 4 * Limits.maximumSourceLineShown // bytes: at least that many scalars
+        guard lineEnd - lineStart > 2 * reach else { return (file.lineText(line).replacingTabs(), (0, false)) }
+        var pieceStart = max(lineStart, min(offset, lineEnd) - reach)
+        var pieceEnd = min(lineEnd, max(offset, lineStart) + reach)
+        // Cut at scalar boundaries.
+        while pieceStart > lineStart, file.bytes[pieceStart] & 0xC0 == 0x80 { pieceStart -= 1 }
+        while pieceEnd < lineEnd, file.bytes[pieceEnd] & 0xC0 == 0x80 { pieceEnd += 1 }
+        let text = String(decoding: file.bytes[pieceStart..<pieceEnd], as: UTF8.self).replacingTabs()
+        let before = file.location(of: pieceStart).column - 1
+        return (text, (before, pieceEnd < lineEnd))
     }
 
     /// GitHub workflow command: `::error file=F,line=L,col=C::message`.

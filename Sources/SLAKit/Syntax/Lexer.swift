@@ -261,6 +261,8 @@ public struct Lexer {
             } else {
                 report(Catalog.invalidUTF8(), SourceRange(start: position, end: position + 1))
                 position += 1
+                // One diagnostic per run of bad bytes, as elsewhere.
+                while position < bytes.count, bytes[position] >= 0x80, scalarLength(at: position) == nil { position += 1 }
             }
         }
         var end = position
