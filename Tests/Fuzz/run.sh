@@ -76,6 +76,8 @@ for seed in "${seeds[@]}"; do
 done
 artifacts=$build/artifacts/$target
 mkdir -p "$artifacts"
-# -max_len: big enough for the example files, small enough to keep runs fast.
+# -max_len: big enough for the example files, small enough to keep runs fast. The Swift
+# runtime's own backtracer is turned off: it confuses AddressSanitizer after a crash.
+export SWIFT_BACKTRACE=enable=no
 exec "$binary" "$corpus" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 "$@"
