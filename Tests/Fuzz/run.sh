@@ -20,7 +20,9 @@ target=$1; seconds=$2; shift 2
 targets=(parse-check jsonl-reader csv-reader evaluation)
 
 if [[ $target == all ]]; then
-    for name in "${targets[@]}"; do "$0" "$name" "$seconds" "$@"; done
+    failed=()
+    for name in "${targets[@]}"; do "$0" "$name" "$seconds" "$@" || failed+=("$name"); done
+    if [[ ${#failed[@]} -gt 0 ]]; then echo "failed: ${failed[*]}" >&2; exit 1; fi
     exit 0
 fi
 
