@@ -24,6 +24,14 @@ public enum Catalog {
         Message(code: code, severity: .warning, text: text)
     }
 
+    /// Source text quoted in a message, cut to 40 scalars and `…`: a literal may be as long
+    /// as its limit allows, and the message must stay one readable line.
+    static func shown(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > 40 else { return text }
+        return String(String.UnicodeScalarView(scalars.prefix(40))) + "…"
+    }
+
     // MARK: Source and lexical
 
     public static func invalidUTF8() -> Message { error("invalid-utf8", "source is not valid UTF-8") }
@@ -35,22 +43,22 @@ public enum Catalog {
         error("unterminated-string", "string is not closed before the end of the line")
     }
     public static func invalidEscape(_ escape: String) -> Message {
-        error("invalid-escape", "invalid escape `\(escape)` in string")
+        error("invalid-escape", "invalid escape `\(shown(escape))` in string")
     }
     public static func invalidNumber(_ text: String) -> Message {
-        error("invalid-number", "invalid number `\(text)`")
+        error("invalid-number", "invalid number `\(shown(text))`")
     }
     public static func invalidDuration(_ text: String) -> Message {
-        error("invalid-duration", "invalid duration `\(text)`")
+        error("invalid-duration", "invalid duration `\(shown(text))`")
     }
     public static func tokenTooLong(_ limit: Int) -> Message {
         error("token-too-long", "token is longer than \(limit) bytes")
     }
     public static func numberTooLarge(_ text: String) -> Message {
-        error("number-too-large", "number `\(text)` is too large")
+        error("number-too-large", "number `\(shown(text))` is too large")
     }
     public static func invalidUnicodeEscape(_ escape: String) -> Message {
-        error("invalid-escape", "escape `\(escape)` is not a Unicode scalar value")
+        error("invalid-escape", "escape `\(shown(escape))` is not a Unicode scalar value")
     }
 
     // MARK: Parser
@@ -75,6 +83,10 @@ public enum Catalog {
     }
     public static func tooManyDeclarations(_ limit: Int) -> Message {
         error("too-many-declarations", "file has more than \(limit) declarations")
+    }
+    public static func tooManyDiagnostics(more: Int, severity: Severity) -> Message {
+        Message(code: "too-many-diagnostics", severity: severity,
+                text: "\(more) more diagnostic\(more == 1 ? "" : "s") in this file not shown")
     }
     public static func slaBlockInTestFile() -> Message {
         error("sla-in-test-file", "a file that starts with `use` holds only `test` blocks")
@@ -183,7 +195,7 @@ public enum Catalog {
     // MARK: Time and calendars
 
     public static func unknownTimeZone(_ name: String) -> Message {
-        error("unknown-time-zone", "unknown time zone `\(name)`")
+        error("unknown-time-zone", "unknown time zone `\(shown(name))`")
     }
     public static func invalidDate(_ text: String) -> Message {
         error("invalid-date", "invalid date `\(text)`")

@@ -37,15 +37,37 @@ public final class SourceFile: Sendable {
     public let bytes: [UInt8]
     /// Offsets at which each line starts (line 1 starts at offset 0).
     public let lineStarts: [Int]
+    /// `scalarCheckpoints[k]`: how many scalars start before offset `k * checkpointBytes`, so
+    /// that a column costs at most `checkpointBytes` steps however long its line is.
+    private let scalarCheckpoints: [Int]
+    private static let checkpointBytes = 4096
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        var checkpoints = [0]
+        var scalars = 0
+        for (offset, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+            // Every byte that is not a UTF-8 continuation byte starts a scalar.
+            if byte & 0xC0 != 0x80 { scalars += 1 }
+            if (offset + 1) % Self.checkpointBytes == 0 { checkpoints.append(scalars) }
         }
         self.lineStarts = starts
+        self.scalarCheckpoints = checkpoints
+    }
+
+    /// How many scalars start before `offset`.
+    private func scalarsBefore(_ offset: Int) -> Int {
+        let checkpoint = offset / Self.checkpointBytes
+        var count = scalarCheckpoints[checkpoint]
+        var index = checkpoint * Self.checkpointBytes
+        while index < offset {
+            if bytes[index] & 0xC0 != 0x80 { count += 1 }
+            index += 1
+        }
+        return count
     }
 
     public convenience init(path: String, text: String) {
@@ -67,14 +89,7 @@ public final class SourceFile: Sendable {
         let clamped = min(max(offset, 0), bytes.count)
         let line = line(of: clamped)
         let start = lineStarts[line - 1]
-        var column = 1
-        var index = start
-        while index < clamped {
-            // Count scalars: every byte that is not a UTF-8 continuation byte starts one.
-            if bytes[index] & 0xC0 != 0x80 { column += 1 }
-            index += 1
-        }
-        return SourceLocation(line: line, column: column)
+        return SourceLocation(line: line, column: scalarsBefore(clamped) - scalarsBefore(start) + 1)
     }
 
     /// The text of 1-based line `line`, without its line break; invalid UTF-8 is repaired.
@@ -84,6 +99,13 @@ public final class SourceFile: Sendable {
         var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// The offset one past the last byte of 1-based line `line`, without its line break.
+    public func lineEnd(_ line: Int) -> Int {
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > lineStarts[line - 1], bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return end
     }
 
     /// The source text covered by `range`; invalid UTF-8 is repaired.

@@ -96,22 +96,85 @@ enum Files {
         return Array(data)
     }
 
-    /// Writes a file atomically: a temporary file beside it, then a rename, so a killed run
-    /// leaves the old file or the new one, never half of one.
+    /// Writes a file atomically: a temporary file beside it, then a rename, so a killed or
+    /// failed run leaves the old file or the new one, never half of one.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let file = try AtomicFile(path: path)
+        try file.write(bytes)
+        try file.commit()
+    }
+}
+
+/// A file written atomically in pieces (for outputs whose size depends on the input, such
+/// as `--rejects`, so that they never have to be held in memory whole): the bytes go to a
+/// temporary file beside `path`, which `commit` renames over it. Until then, and whenever
+/// writing fails or the file is released without `commit`, `path` keeps its old content
+/// and the temporary file is removed.
+final class AtomicFile {
+    let path: String
+    private let temporaryPath: String
+    private var descriptor: Int32
+    private var pending: [UInt8] = []
+    /// Bytes buffered before a `write(2)` call.
+    private static let bufferBytes = 1 << 16
+
+    /// Creates the temporary file; throws `UsageError` when it cannot (no such directory,
+    /// no permission).
+    init(path: String) throws {
+        self.path = path
         let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try Data(bytes).write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                try? FileManager.default.removeItem(at: temporary)
-                throw UsageError(message: "cannot write `\(path)`")
-            }
-        } catch let error as UsageError {
-            throw error
-        } catch {
-            throw UsageError(message: "cannot write `\(path)`: \(error.localizedDescription)")
+        temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp").path
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        guard descriptor >= 0 else {
+            throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(errno)))")
         }
+    }
+
+    deinit { discard() }
+
+    /// Appends bytes (buffered).
+    func write(_ bytes: [UInt8]) throws {
+        pending.append(contentsOf: bytes)
+        if pending.count >= Self.bufferBytes { try flush() }
+    }
+
+    /// Writes the buffered bytes out; on failure the file is discarded.
+    private func flush() throws {
+        var offset = 0
+        while offset < pending.count {
+            let written = pending.withUnsafeBytes { buffer in
+                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                discard()
+                throw UsageError(message: "cannot write `\(path)`: \(reason)")
+            }
+            offset += written
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is buffered and renames the temporary file over `path`.
+    func commit() throws {
+        guard descriptor >= 0 else { throw UsageError(message: "cannot write `\(path)`") }
+        try flush()
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0, rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw UsageError(message: "cannot write `\(path)`: \(reason)")
+        }
+    }
+
+    /// Drops the temporary file; `path` is untouched. Does nothing after `commit`.
+    func discard() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+        unlink(temporaryPath)
     }
 }

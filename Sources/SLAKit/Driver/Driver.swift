@@ -74,11 +74,21 @@ struct LoadedFile {
     var parse: ParseResult
     var check: CheckResult?
 
-    /// Parse diagnostics, then (when parsing was clean) checker diagnostics.
+    /// Parse diagnostics, then (when parsing was clean) checker diagnostics, in file order.
+    /// At most `Limits.maximumDiagnosticsShown` are kept, then one `too-many-diagnostics`
+    /// (an error when an error was left out): rendering one costs time proportional to its
+    /// line, so a long line full of mistakes would otherwise take quadratic time and output.
     var diagnostics: [Diagnostic] {
         var list = parse.diagnostics
         if let check { list.append(contentsOf: check.diagnostics) }
-        return list.sorted
+        let sorted = list.sorted
+        guard sorted.count > Limits.maximumDiagnosticsShown else { return sorted }
+        let left = sorted[Limits.maximumDiagnosticsShown...]
+        let severity: Severity = left.contains { $0.severity == .error } ? .error : .warning
+        var shown = Array(sorted.prefix(Limits.maximumDiagnosticsShown))
+        shown.append(Diagnostic(Catalog.tooManyDiagnostics(more: left.count, severity: severity),
+                                at: left.first!.range, in: source))
+        return shown
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

@@ -84,29 +84,30 @@ enum EvalCommand {
         evaluation.timeField = options.value("--time-field") ?? "at"
         evaluation.traceLead = lead
 
-        var rejectedBytes: [UInt8] = []
-        let rejectsPath = options.value("--rejects")
+        // Rejected records are streamed to a temporary file (a gigabyte of bad input must
+        // not be held in memory), which replaces `--rejects FILE` once reading is done.
+        let rejects = try options.value("--rejects").map { try AtomicFile(path: $0) }
         var trace: [TraceEntry] = []
         let result: EvaluationResult
         do {
             result = try Evaluator(program: program).evaluate(evaluation, onReject: { record, _ in
-                if rejectsPath != nil {
-                    rejectedBytes += record.raw
-                    rejectedBytes.append(10)
+                if let rejects {
+                    try rejects.write(record.raw)
+                    try rejects.write([10])
                 }
             }, trace: { trace.append($0) })
         } catch EvaluationError.input(let error, let file) {
-            if let rejectsPath { try Files.writeAtomically(rejectedBytes, to: rejectsPath) }
+            try rejects?.commit()
             if error.kind == .unreadable { throw UsageError(message: "\(file): \(error.message)") }
             console.error("sla: \(file): \(error.message)\n")
             return ExitCode.invalid
         } catch EvaluationError.tooManyRejected(let rejected, let maxBad, let rejections) {
-            if let rejectsPath { try Files.writeAtomically(rejectedBytes, to: rejectsPath) }
+            try rejects?.commit()
             reportRejections(rejections, total: rejected, console: console)
             console.error("sla: \(rejected) record\(rejected == 1 ? "" : "s") rejected, more than `--max-bad \(maxBad)` allows: no verdicts written\n")
             return ExitCode.invalid
         }
-        if let rejectsPath { try Files.writeAtomically(rejectedBytes, to: rejectsPath) }
+        try rejects?.commit()
         reportRejections(result.rejections, total: result.rejected, console: console)
 
         if explain, let lead {

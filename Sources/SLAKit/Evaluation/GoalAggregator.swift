@@ -83,8 +83,14 @@ struct GoalAggregator {
         let group = GroupKey(item.group)
         groups[item.goal].insert(group)
         let key = CellKey(period: period, group: group)
-        var cell = cells[item.goal][key] ?? Cell()
-        switch (goal.measure, item.contribution) {
+        // Mutated in place: copying the cell out and back would copy its `elapsed` array
+        // at every item, making a period with n decided cycles cost O(n²).
+        GoalAggregator.apply(item.contribution, of: goal.measure, to: &cells[item.goal][key, default: Cell()])
+    }
+
+    /// Adds one item's contribution to a cell.
+    private static func apply(_ contribution: ResolvedGoalItem.Contribution, of measure: MeasureModel, to cell: inout Cell) {
+        switch (measure, contribution) {
         case (.countStage, .count):
             cell.count += 1
         case (.countDeadline(_, let filter), .cycle(let status, _)):
@@ -104,7 +110,6 @@ struct GoalAggregator {
         default:
             break
         }
-        cells[item.goal][key] = cell
     }
 
     /// Verdicts for every goal, every period from `firstPeriodInstant`'s to `asOf`'s, and

@@ -79,31 +79,80 @@ public enum Operations {
         return globMatches(Array(text.unicodeScalars), Array(glob.unicodeScalars))
     }
 
-    /// Iterative glob matching with single-star backtracking: linear-ish, never exponential.
+    /// Glob matching in time linear in the text for patterns without `?`, and in
+    /// O(text × longest `?`-holding run between stars) otherwise: never exponential, and not
+    /// the O(text × pattern) of backtracking matchers.
+    ///
+    /// A pattern is `S0 * S1 * ... * Sk` with runs `Si` free of `*`; it matches iff the text
+    /// starts with S0, ends with Sk, and S1 ... S(k-1) occur in order, without overlapping,
+    /// in between. Taking each middle run at its leftmost occurrence is optimal (it leaves
+    /// the most text for the runs after it), so no backtracking is needed.
     static func globMatches(_ text: [Unicode.Scalar], _ pattern: [Unicode.Scalar]) -> Bool {
-        var t = 0, p = 0
-        var starPattern = -1, starText = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] == "?" || (pattern[p] != "*" && pattern[p] == text[t]) {
-                t += 1; p += 1
-            } else if p < pattern.count, pattern[p] == "*" {
-                starPattern = p; starText = t; p += 1
-            } else if starPattern >= 0 {
-                p = starPattern + 1; starText += 1; t = starText
-            } else {
-                return false
-            }
+        let runs = pattern.split(separator: "*", omittingEmptySubsequences: false).map(Array.init)
+        if runs.count == 1 {
+            return text.count == pattern.count && runMatches(runs[0], text, at: 0)
         }
-        while p < pattern.count, pattern[p] == "*" { p += 1 }
-        return p == pattern.count
+        let first = runs[0], last = runs[runs.count - 1]
+        guard first.count + last.count <= text.count,
+              runMatches(first, text, at: 0),
+              runMatches(last, text, at: text.count - last.count) else { return false }
+        var cursor = first.count
+        let end = text.count - last.count
+        for run in runs[1..<(runs.count - 1)] where !run.isEmpty {
+            guard let found = firstOccurrence(of: run, in: text, from: cursor, to: end) else { return false }
+            cursor = found + run.count
+        }
+        return true
     }
 
+    /// Whether `run` (where `?` stands for any one scalar) matches `text` at `offset`.
+    private static func runMatches(_ run: [Unicode.Scalar], _ text: [Unicode.Scalar], at offset: Int) -> Bool {
+        for index in run.indices where run[index] != "?" && run[index] != text[offset + index] { return false }
+        return true
+    }
+
+    /// The first offset in `from ..< to - run.count + 1` where `run` matches, or nil. Runs
+    /// without `?` use Knuth-Morris-Pratt (linear); others are tried at each offset.
+    private static func firstOccurrence(of run: [Unicode.Scalar], in text: [Unicode.Scalar], from: Int, to: Int) -> Int? {
+        guard to - from >= run.count else { return nil }
+        if run.contains("?") {
+            for offset in from...(to - run.count) where runMatches(run, text, at: offset) { return offset }
+            return nil
+        }
+        // failure[i]: the length of the longest proper border of run[0...i].
+        var failure = [Int](repeating: 0, count: run.count)
+        var border = 0
+        for index in 1..<max(1, run.count) {
+            while border > 0, run[index] != run[border] { border = failure[border - 1] }
+            if run[index] == run[border] { border += 1 }
+            failure[index] = border
+        }
+        var matched = 0
+        for index in from..<to {
+            while matched > 0, text[index] != run[matched] { matched = failure[matched - 1] }
+            if text[index] == run[matched] { matched += 1 }
+            if matched == run.count { return index - run.count + 1 }
+        }
+        return nil
+    }
+
+    /// Substring search in linear time (Knuth-Morris-Pratt over bytes), so `contains` on a
+    /// long attribute cannot cost O(haystack × needle).
     static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         if needle.isEmpty { return true }
         guard needle.count <= haystack.count else { return false }
-        outer: for start in 0...(haystack.count - needle.count) {
-            for offset in 0..<needle.count where haystack[start + offset] != needle[offset] { continue outer }
-            return true
+        var failure = [Int](repeating: 0, count: needle.count)
+        var border = 0
+        for index in 1..<max(1, needle.count) {
+            while border > 0, needle[index] != needle[border] { border = failure[border - 1] }
+            if needle[index] == needle[border] { border += 1 }
+            failure[index] = border
+        }
+        var matched = 0
+        for byte in haystack {
+            while matched > 0, byte != needle[matched] { matched = failure[matched - 1] }
+            if byte == needle[matched] { matched += 1 }
+            if matched == needle.count { return true }
         }
         return false
     }

@@ -16,11 +16,13 @@ public enum DiagnosticRenderer {
     public static func human(_ diagnostic: Diagnostic, color: Bool = false) -> String {
         let file = diagnostic.file
         let start = file.location(of: diagnostic.range.start)
+        let (pieceText, cut) = shownLine(file, line: start.line, around: diagnostic.range.start)
         // Underline to the end of the range or of the line, whichever comes first.
         let endOffset = min(diagnostic.range.end, file.lineStarts.count > start.line ? file.lineStarts[start.line] - 1 : file.bytes.count)
         let end = file.location(of: max(endOffset, diagnostic.range.start))
         let width = max(1, (end.line == start.line ? end.column : start.column + 1) - start.column)
-        let excerpt = lineExcerpt(file.lineText(start.line), caretColumn: start.column, caretWidth: width)
+        let excerpt = lineExcerpt(pieceText, caretColumn: start.column - cut.scalarsBefore, caretWidth: width,
+                                  cutBefore: cut.scalarsBefore > 0, cutAfter: cut.after)
         let gutter = String(repeating: " ", count: String(start.line).count)
         let severity = diagnostic.severity.rawValue
         let (on, off) = color ? (diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m", "\u{1B}[0m") : ("", "")
@@ -35,7 +37,7 @@ public enum DiagnosticRenderer {
 
     /// Longest source line shown whole, in scalars; longer lines are shown as a window of
     /// this many scalars around the caret, so a 1 MB line prints a screenful, not a megabyte.
-    static let maximumLineWidth = 120
+    static let maximumLineWidth = Limits.maximumSourceLineShown
     /// Scalars of context shown before the caret when a long line is cut.
     static let contextBeforeCaret = 40
 
@@ -43,24 +45,45 @@ public enum DiagnosticRenderer {
     /// their Control Pictures, `␀` for NUL, so the terminal shows them and each stays one
     /// column under the caret; cut with `…` when too long) and where
     /// the caret goes in it: `caretOffset` scalars from its start, `caretWidth` wide.
-    /// `caretColumn` is 1-based in scalars of the whole line.
-    static func lineExcerpt(_ line: String, caretColumn: Int, caretWidth: Int) -> (text: String, caretOffset: Int, caretWidth: Int) {
+    /// `caretColumn` is 1-based in scalars of `line`. `cutBefore` and `cutAfter` say that
+    /// `line` is itself a piece of a longer line (see `shownLine`).
+    static func lineExcerpt(_ line: String, caretColumn: Int, caretWidth: Int, cutBefore: Bool = false,
+                            cutAfter: Bool = false) -> (text: String, caretOffset: Int, caretWidth: Int) {
         var scalars = Array(line.unicodeScalars)
         for index in scalars.indices where scalars[index].value < 0x20 || scalars[index].value == 0x7F {
             let value = scalars[index].value
             scalars[index] = value == 0x09 ? " " : Unicode.Scalar(value == 0x7F ? 0x2421 : 0x2400 + value)!
         }
         let caret = min(max(caretColumn - 1, 0), scalars.count)
-        guard scalars.count > maximumLineWidth else {
+        guard scalars.count > maximumLineWidth || cutBefore || cutAfter else {
             return (String(String.UnicodeScalarView(scalars)), caret, caretWidth)
         }
         let first = max(0, min(caret - contextBeforeCaret, scalars.count - maximumLineWidth))
         let last = min(scalars.count, first + maximumLineWidth)
-        var text = first > 0 ? "…" : ""
+        var text = first > 0 || cutBefore ? "…" : ""
         text += String(String.UnicodeScalarView(scalars[first..<last]))
-        if last < scalars.count { text += "…" }
-        let offset = caret - first + (first > 0 ? 1 : 0)
+        if last < scalars.count || cutAfter { text += "…" }
+        let offset = caret - first + (first > 0 || cutBefore ? 1 : 0)
         return (text, offset, max(1, min(caretWidth, last - caret)))
+    }
+
+    /// The text of line `line`, or for a very long line only a piece
+    /// around `offset`, so that rendering a diagnostic never costs time proportional to its
+    /// line. `scalarsBefore` counts the scalars of the line left out before the piece;
+    /// `after` says whether text was left out after it.
+    static func shownLine(_ file: SourceFile, line: Int, around offset: Int) -> (text: String, cut: (scalarsBefore: Int, after: Bool)) {
+        let lineStart = file.lineStarts[line - 1]
+        let lineEnd = file.lineEnd(line)
+        let reach = 4 * Limits.maximumSourceLineShown // bytes: at least that many scalars
+        guard lineEnd - lineStart > 2 * reach else { return (file.lineText(line), (0, false)) }
+        var pieceStart = max(lineStart, min(offset, lineEnd) - reach)
+        var pieceEnd = min(lineEnd, max(offset, lineStart) + reach)
+        // Cut at scalar boundaries.
+        while pieceStart > lineStart, file.bytes[pieceStart] & 0xC0 == 0x80 { pieceStart -= 1 }
+        while pieceEnd < lineEnd, file.bytes[pieceEnd] & 0xC0 == 0x80 { pieceEnd += 1 }
+        let text = String(decoding: file.bytes[pieceStart..<pieceEnd], as: UTF8.self)
+        let before = file.location(of: pieceStart).column - 1
+        return (text, (before, pieceEnd < lineEnd))
     }
 
     /// GitHub workflow command: `::error file=F,line=L,col=C::message`.

@@ -147,7 +147,7 @@ extension Checker {
             hasUnresolvedReference = true
             let candidates = (namesByKind["score"] ?? []) + (namesByKind["stage"] ?? [])
             // Without a close name, the likeliest mistake is an attribute written bare.
-            let help = didYouMean(name.name, among: candidates)
+            let help = (maySuggest() ? didYouMean(name.name, among: candidates) : nil)
                 ?? "attributes are read as `lead.\(name.name)` or `event.\(name.name)`"
             report(Catalog.unknownName(name.name, kind: "score or stage"), at: name.range, help: help)
             return .unknown

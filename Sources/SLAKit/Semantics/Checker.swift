@@ -30,6 +30,8 @@ public struct Checker {
     var usedNames: Set<String> = []
     /// Event type names mentioned anywhere in the file (for the stage-name warning).
     var eventTypesUsed: Set<String> = []
+    /// How many more did-you-mean suggestions may be computed (see `didYouMean`).
+    var suggestionsLeft = Limits.maximumSuggestions
 
     /// Names that cannot be declared (SPEC.md section 2).
     static let forbiddenNames: Set<String> = ["lead", "event", "lower", "upper", "len"]
@@ -51,9 +53,19 @@ public struct Checker {
         diagnostics.append(Diagnostic(message, at: range, help: help, in: source))
     }
 
-    /// A `help:` line suggesting the closest of `candidates`, or nil.
+    /// A `help:` line suggesting the closest of `candidates`, or nil. Call it only when
+    /// `maySuggest()` allows.
     func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String? {
         closestName(to: name, among: candidates).map { "did you mean `\($0)`?" }
+    }
+
+    /// Whether a did-you-mean may still be computed: only the first
+    /// `Limits.maximumSuggestions` are, since each one compares a name with up to every
+    /// declared name, and a file full of unknown names would otherwise take quadratic time.
+    mutating func maySuggest() -> Bool {
+        guard suggestionsLeft > 0 else { return false }
+        suggestionsLeft -= 1
+        return true
     }
 
     // MARK: - The sla block
@@ -139,8 +151,8 @@ public struct Checker {
     /// Resolves an IANA zone name, reporting unknown ones with a did-you-mean.
     mutating func resolveZone(_ name: StringLiteral) -> ZoneRules? {
         if let rules = ZoneRules.named(name.value) { return rules }
-        report(Catalog.unknownTimeZone(name.value), at: name.range,
-               help: didYouMean(name.value, among: TimeZone.knownTimeZoneIdentifiers))
+        let help = maySuggest() ? didYouMean(name.value, among: TimeZone.knownTimeZoneIdentifiers) : nil
+        report(Catalog.unknownTimeZone(name.value), at: name.range, help: help)
         return nil
     }
 
@@ -150,7 +162,7 @@ public struct Checker {
         usedNames.insert(name.name)
         guard let symbol = lookUp(name.name, preferring: [expected]) else {
             report(Catalog.unknownName(name.name, kind: expected), at: name.range,
-                   help: didYouMean(name.name, among: namesByKind[expected] ?? []))
+                   help: maySuggest() ? didYouMean(name.name, among: namesByKind[expected] ?? []) : nil)
             hasUnresolvedReference = true
             return nil
         }

@@ -17,4 +17,17 @@ public enum Limits {
 
     /// The most declarations an `sla` block may hold (test blocks are not counted).
     public static let maximumDeclarations = 100_000
+
+    /// How many did-you-mean suggestions the checker computes per file; later unknown names
+    /// get none. Each suggestion compares the name with every declared name, so without a
+    /// cap a file of n declarations referring to unknown names would take O(n²) time.
+    public static let maximumSuggestions = 100
+
+    /// The most diagnostics `sla check` (and every command that reports an invalid file)
+    /// shows per file; one `too-many-diagnostics` line stands for the rest.
+    public static let maximumDiagnosticsShown = 1_000
+
+    /// The widest part of a source line a diagnostic shows, in Unicode scalars: longer lines
+    /// are cut around the caret, with `…` where text was left out.
+    public static let maximumSourceLineShown = 120
 }

@@ -1,0 +1,270 @@
+import Foundation
+import Testing
+@testable import SLAKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The limits of Tests/Fuzz/README.md ("Limits and bad input"): each is enforced with a
+/// diagnostic (SLA files) or a rejected record (event files), never a crash, a hang or
+/// unbounded memory.
+@Suite struct LimitsTests {
+    // MARK: Helpers
+
+    /// Every diagnostic `sla check` would show for `bytes`.
+    static func diagnostics(_ bytes: [UInt8]) -> [Diagnostic] {
+        LoadedFile.analyse(SourceFile(path: "limits.sla", bytes: bytes)).diagnostics
+    }
+
+    static func diagnostics(_ text: String) -> [Diagnostic] { diagnostics(Array(text.utf8)) }
+
+    static func codes(_ text: String) -> [String] { diagnostics(text).map(\.code) }
+
+    /// An SLA whose one score rule has `condition`.
+    static func sla(condition: String) -> String {
+        "sla \"limits\" {\n  score s {\n    +1 when \(condition)\n  }\n  stage hot when s > 0\n}\n"
+    }
+
+    /// A temporary folder, removed by the caller.
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sla-limits-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static let slaText = "sla \"limits\" {\n  score s {\n    +1 when lead.n > 1\n  }\n}\n"
+
+    /// `sla eval --format json` of `slaText` over an event file with `bytes`; returns the run and
+    /// the report's `input` object.
+    static func evaluate(_ bytes: [UInt8], name: String, extra: [String] = []) throws -> (run: CommandRun, input: [String: JSON]) {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try slaText.write(to: folder.appendingPathComponent("limits.sla"), atomically: true, encoding: .utf8)
+        try Data(bytes).write(to: folder.appendingPathComponent(name))
+        let run = CommandRun.run(["eval", folder.appendingPathComponent("limits.sla").path, "--events",
+                                  folder.appendingPathComponent(name).path, "--format", "json", "--max-bad", "100"] + extra)
+        guard case .object(let document)? = JSON.parse(run.output), case .object(let input)? = document["input"] else {
+            return (run, [:])
+        }
+        return (run, input)
+    }
+
+    static let at = #""at":"2026-03-02T09:05:00Z""#
+
+    // MARK: SLA files
+
+    @Test func expressionNestingIsLimited() {
+        // 99 parentheses inside a comparison: 100 levels, the limit.
+        let atLimit = Self.sla(condition: "lead.n > " + String(repeating: "(", count: 99) + "1" + String(repeating: ")", count: 99))
+        #expect(Self.codes(atLimit) == [])
+        let over = Self.sla(condition: "lead.n > " + String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100))
+        #expect(Self.codes(over) == ["nesting-too-deep"])
+        // Far deeper nestings of every kind: one diagnostic, no stack overflow.
+        for (open, close) in [("(", ")"), ("[", "]"), ("- ", ""), ("len(", ")")] {
+            let deep = Self.sla(condition: "lead.n > " + String(repeating: open, count: 50_000) + "1" + String(repeating: close, count: 50_000))
+            #expect(Self.codes(deep) == ["nesting-too-deep"], "nesting of `\(open)`")
+        }
+        #expect(Self.codes(Self.sla(condition: String(repeating: "not ", count: 50_000) + "lead.n > 1")) == ["nesting-too-deep"])
+        let chain = (0..<50_000).map { "lead.n == \($0)" }.joined(separator: " or ")
+        #expect(Self.codes(Self.sla(condition: chain)) == ["nesting-too-deep"])
+    }
+
+    @Test func identifierLengthIsLimited() {
+        let longest = String(repeating: "a", count: Limits.maximumIdentifierBytes)
+        #expect(Self.codes("sla \"x\" {\n  team \(longest)\n  deadline d { owner \(longest) starts on a met on b within 1h }\n}\n") == [])
+        let tooLong = longest + "b"
+        #expect(Self.codes("sla \"x\" {\n  team \(tooLong)\n}\n").contains("token-too-long"))
+    }
+
+    @Test func stringLengthIsLimited() {
+        let longest = String(repeating: "s", count: Limits.maximumStringBytes)
+        #expect(Self.codes("sla \"\(longest)\" {\n}\n") == [])
+        #expect(Self.codes("sla \"\(longest)x\" {\n}\n") == ["token-too-long"])
+    }
+
+    @Test func declarationCountIsLimited() {
+        var text = "sla \"many\" {\n"
+        for index in 0...Limits.maximumDeclarations { text += "team t\(index)\n" }
+        text += "}\n"
+        let found = Self.diagnostics(text)
+        #expect(found.contains { $0.code == "too-many-declarations" })
+        // 100,000 unused teams are as many warnings: shown up to the cap, then one line.
+        #expect(found.count <= Limits.maximumDiagnosticsShown + 1)
+    }
+
+    @Test func diagnosticsPerFileAreCapped() {
+        let line = "sla \"x\" { " + String(repeating: "= ", count: 5_000) + "}\n"
+        let found = Self.diagnostics(line)
+        #expect(found.count == Limits.maximumDiagnosticsShown + 1)
+        #expect(found.last?.code == "too-many-diagnostics")
+        #expect(found.last?.severity == .error)
+        #expect(found.last?.message.hasPrefix("\(5_000 - Limits.maximumDiagnosticsShown) more diagnostics") == true)
+        // Each shown diagnostic quotes at most a window of its (10,000-scalar) line.
+        let rendered = DiagnosticRenderer.human(found[900])
+        let sourceLine = rendered.split(separator: "\n")[3]
+        #expect(sourceLine.unicodeScalars.count <= Limits.maximumSourceLineShown + 8)
+        let caretLine = rendered.split(separator: "\n")[4]
+        // The caret still points at the `=` it is about.
+        let caretColumn = caretLine.unicodeScalars.firstIndex(of: "^").map { caretLine.unicodeScalars.distance(from: caretLine.unicodeScalars.startIndex, to: $0) }
+        let equalsColumn = Array(sourceLine.unicodeScalars).indices.filter { Array(sourceLine.unicodeScalars)[$0] == "=" }
+        #expect(caretColumn.map { equalsColumn.contains($0) } == true)
+    }
+
+    @Test func numbersBeyondDoubleAreDiagnostics() {
+        let huge = String(repeating: "9", count: 400)
+        #expect(Self.codes(Self.sla(condition: "lead.n > \(huge)")) == ["number-too-large"])
+        #expect(Self.codes(Self.sla(condition: "lead.n > \(huge).5")) == ["number-too-large"])
+        #expect(Self.codes(Self.sla(condition: "lead.n > \(huge)%")) == ["number-too-large"])
+        #expect(Self.codes(Self.sla(condition: "lead.d > 99999999999999999999h")) == ["number-too-large"])
+        // The message quotes only the start of the literal.
+        let message = Self.diagnostics(Self.sla(condition: "lead.n > \(huge)"))[0].message
+        #expect(message.count < 80)
+    }
+
+    @Test func invalidUTF8AndNULInSLAFilesAreDiagnostics() {
+        func codes(_ bytes: [UInt8]) -> [String] { Self.diagnostics(bytes).map(\.code) }
+        let prefix = Array("sla \"x\" {\n  team a\n".utf8), suffix = Array("}\n".utf8)
+        #expect(codes(prefix + [0xFF, 0xFE, 0x0A] + suffix) == ["invalid-utf8"])
+        #expect(codes(prefix + Array("  # comment \u{1}".utf8) + [0xC3, 0x28, 0x0A] + suffix) == ["invalid-utf8"])
+        #expect(codes(Array("sla \"x".utf8) + [0xED, 0xA0, 0x80] + Array("\" {\n}\n".utf8)) == ["invalid-utf8"])
+        #expect(codes(prefix + [0x00, 0x0A] + suffix) == ["nul-byte"])
+        #expect(codes(Array("sla \"a".utf8) + [0x00] + Array("b\" {\n}\n".utf8)) == ["nul-byte"])
+        // Binary junk: no crash, some diagnostics, bounded in number.
+        var random = SeededGenerator(seed: 99)
+        let junk = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let found = Self.diagnostics(junk)
+        #expect(!found.isEmpty && found.count <= Limits.maximumDiagnosticsShown + 1)
+    }
+
+    // MARK: Event files
+
+    @Test func overlongEventLineIsRejectedInBoundedMemory() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.slaText.write(to: folder.appendingPathComponent("limits.sla"), atomically: true, encoding: .utf8)
+        // A valid record, a 100 MB record (a valid JSON object, just too long), a valid record.
+        let path = folder.appendingPathComponent("huge.jsonl").path
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.write(Data(#"{"lead":"L1","type":"t",\#(Self.at),"n":2}"#.utf8 + [0x0A]))
+        handle.write(Data(#"{"lead":"L2","type":"t",\#(Self.at),"pad":""#.utf8))
+        let block = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        for _ in 0..<100 { handle.write(block) }
+        handle.write(Data("\"}\n".utf8))
+        handle.write(Data(#"{"lead":"L3","type":"t",\#(Self.at)}"#.utf8 + [0x0A]))
+        try handle.close()
+
+        let before = Self.peakResidentBytes()
+        let rejects = folder.appendingPathComponent("rejects.jsonl").path
+        let run = CommandRun.run(["eval", folder.appendingPathComponent("limits.sla").path, "--events", path,
+                                  "--format", "json", "--max-bad", "1", "--rejects", rejects])
+        let growth = Self.peakResidentBytes() - before
+        #expect(run.exitCode == 0, "\(run.error)")
+        #expect(run.error.contains("huge.jsonl:2: record longer than 1048576 bytes"))
+        guard case .object(let document)? = JSON.parse(run.output), case .object(let input)? = document["input"] else {
+            Issue.record("no report"); return
+        }
+        #expect(input["records"] == .number(2))
+        #expect(input["rejected"] == .number(1))
+        // The rejects file keeps the record's first 1 MiB only.
+        let kept = try FileManager.default.attributesOfItem(atPath: rejects)[.size] as? Int
+        #expect(kept == EventReader.defaultMaximumRecordBytes + 1)
+        // The reader holds about 2 MiB of buffer; reading the line whole would take 100 MB.
+        // (The peak of the whole test process only grows, so this cannot fail spuriously.)
+        #expect(growth < 48 << 20, "peak resident memory grew by \(growth >> 20) MiB")
+    }
+
+    /// The process's peak resident set size in bytes (`getrusage`; Linux reports KiB).
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if canImport(Darwin)
+        getrusage(RUSAGE_SELF, &usage)
+        return Int(usage.ru_maxrss)
+        #else
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) * 1024
+        #endif
+    }
+
+    @Test func numbersBeyondDoubleRejectTheRecord() throws {
+        let lines = [
+            #"{"lead":"L1","type":"t",\#(Self.at),"n":1e999}"#,
+            #"{"lead":"L1","type":"t",\#(Self.at),"n":-1e999}"#,
+            #"{"lead":"L1","type":"t",\#(Self.at),"n":\#(String(repeating: "9", count: 400))}"#,
+            #"{"lead":"L1","type":"t",\#(Self.at),"other":{"deep":[1e999]}}"#,
+            #"{"lead":"L1","type":"t",\#(Self.at),"n":1.7976931348623157e308}"#,
+            #"{"lead":"L1","type":"t",\#(Self.at),"n":1e-999}"#,
+        ]
+        let json = try Self.evaluate(Array(lines.joined(separator: "\n").utf8), name: "n.jsonl")
+        #expect(json.input["records"] == .number(2))
+        #expect(json.input["rejected"] == .number(4))
+        #expect(json.run.error.contains("number out of range"))
+        let csv = try Self.evaluate(Array("lead,type,at,n\nL1,t,2026-03-02,1e999\nL1,t,2026-03-02,-1E+400\nL1,t,2026-03-02,1e308\n".utf8), name: "n.csv")
+        #expect(csv.input["records"] == .number(1))
+        #expect(csv.input["rejected"] == .number(2))
+    }
+
+    @Test func timestampsOutsideYears1To9999AreRejected() throws {
+        let accepted = ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "0001-01-01", "9999-12-31T22:00:00-01:00"]
+        let rejected = ["0000-12-31T23:59:59Z", "10000-01-01T00:00:00Z", "0001-01-01T00:30:00+01:00",
+                        "9999-12-31T23:30:00-01:00", "-0001-01-01T00:00:00Z", "99999999999999999999-01-01"]
+        let lines = (accepted + rejected).map { #"{"lead":"L1","type":"t","at":"\#($0)"}"# }
+        let result = try Self.evaluate(Array(lines.joined(separator: "\n").utf8), name: "t.jsonl")
+        #expect(result.input["records"] == .number(Double(accepted.count)))
+        #expect(result.input["rejected"] == .number(Double(rejected.count)))
+        let csv = try Self.evaluate(Array(("lead,type,at\n" + (accepted + rejected).map { "L1,t,\($0)" }.joined(separator: "\n")).utf8), name: "t.csv")
+        #expect(csv.input["records"] == .number(Double(accepted.count)))
+        #expect(csv.input["rejected"] == .number(Double(rejected.count)))
+    }
+
+    @Test func invalidUTF8InEventsRejectsTheRecord() throws {
+        let good = Array(#"{"lead":"L1","type":"t",\#(Self.at)}"#.utf8)
+        var bytes = good + [0x0A]
+        bytes += Array(#"{"lead":"L"#.utf8) + [0xC3, 0x28] + Array(#"","type":"t",\#(Self.at)}"#.utf8) + [0x0A]
+        bytes += Array(#"{"lead":"L1","type":"t",\#(Self.at),"x":""#.utf8) + [0xED, 0xA0, 0x80] + Array("\"}".utf8) + [0x0A]
+        bytes += Array(#"{"lead":"L1","type":"t",\#(Self.at),"\#u{1F600}":"ok"}"#.utf8) + [0x0A]
+        bytes += [0xFF] + good + [0x0A]
+        let result = try Self.evaluate(bytes, name: "u.jsonl")
+        #expect(result.input["records"] == .number(2))
+        #expect(result.input["rejected"] == .number(3))
+        #expect(result.run.error.contains("invalid UTF-8 at column"))
+
+        let csv = Array("lead,type,at\nL1,t,2026-03-02\nL".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array(",t,2026-03-02\n".utf8)
+        let csvResult = try Self.evaluate(csv, name: "u.csv")
+        #expect(csvResult.input["records"] == .number(1))
+        #expect(csvResult.input["rejected"] == .number(1))
+        // Invalid UTF-8 in the header makes the whole input invalid.
+        let header = try Self.evaluate(Array("lead,type,at,".utf8) + [0xFF] + Array("\nL1,t,2026-03-02\n".utf8), name: "h.csv")
+        #expect(header.run.exitCode == 2)
+        #expect(header.run.error.contains("invalid CSV header"))
+    }
+
+    @Test func nulBytesInEvents() throws {
+        var bytes = Array(#"{"lead":"L1","type":"t",\#(Self.at)}"#.utf8) + [0x0A]
+        bytes += Array(#"{"lead":"L"#.utf8) + [0x00] + Array(#"","type":"t",\#(Self.at)}"#.utf8) + [0x0A] // raw, in a string
+        bytes += [0x00] + Array(#"{"lead":"L1","type":"t",\#(Self.at)}"#.utf8) + [0x0A] // raw, outside
+        bytes += Array(#"{"lead":"L\u0000","type":"t",\#(Self.at)}"#.utf8) + [0x0A] // escaped: valid JSON
+        let result = try Self.evaluate(bytes, name: "nul.jsonl")
+        #expect(result.input["records"] == .number(2))
+        #expect(result.input["rejected"] == .number(2))
+        #expect(result.run.output.contains(#""lead": "L\u0000""#))
+        // In CSV a NUL is an ordinary character of a cell.
+        let csv = try Self.evaluate(Array("lead,type,at\nL".utf8) + [0x00] + Array(",t,2026-03-02\n".utf8), name: "nul.csv")
+        #expect(csv.input["records"] == .number(1))
+        #expect(csv.run.output.contains(#""lead": "L\u0000""#))
+    }
+
+    @Test func deeplyNestedJSONValuesAreSkippedWithoutRecursion() throws {
+        let depth = 400_000
+        let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        let unbalanced = String(repeating: "{\"a\":[", count: 100_000)
+        let lines = [#"{"lead":"L1","type":"t",\#(Self.at),"deep":\#(nested)}"#,
+                     #"{"lead":"L1","type":"t",\#(Self.at),"deep":\#(unbalanced)}"#]
+        let result = try Self.evaluate(Array(lines.joined(separator: "\n").utf8), name: "deep.jsonl")
+        #expect(result.input["records"] == .number(1))
+        #expect(result.input["rejected"] == .number(1))
+    }
+}

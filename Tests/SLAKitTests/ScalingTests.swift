@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+@testable import SLAKit
+
+/// Evaluation and checking cost time linear in their input (SPEC.md section 4, "its cost is
+/// linear in the expression's size"; section 7, no input makes the tool hang). Each test
+/// times the same work at size N and 4N and requires a ratio well below the 16 of a
+/// quadratic algorithm: no fixed wall-clock limit, so a slow or busy machine cannot fail
+/// them. Each size is timed three times and the fastest run counts, to damp noise.
+@Suite(.serialized) struct ScalingTests {
+    /// Seconds taken by the fastest of three runs of `body`.
+    static func fastest(_ body: () -> Void) -> Double {
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return best
+    }
+
+    /// The time ratio of `work(4N)` to `work(N)`: about 4 when linear, 16 when quadratic.
+    static func ratio(_ size: Int, _ work: (Int) -> Void) -> Double {
+        work(size / 4) // warm up caches and lazy globals
+        let single = fastest { work(size) }
+        let quadruple = fastest { work(4 * size) }
+        return quadruple / max(single, 1e-6)
+    }
+
+    /// Twice the linear ratio, to absorb noise on a busy machine; half the quadratic one.
+    static let limit = 8.0
+
+    static func program(_ source: String) throws -> Program {
+        let loaded = LoadedFile.analyse(SourceFile(path: "scaling.sla", text: source))
+        let sla = try #require(loaded.check?.sla, "\(loaded.diagnostics.map(\.message))")
+        return Compiler.compile(sla)
+    }
+
+    /// One lead with `count` events: requests and replies (cycles of an `every` deadline,
+    /// with a p50 over all of them in one period), pauses toggling, visits.
+    static func oneLeadEvents(_ count: Int) -> EventStore {
+        var store = EventStore()
+        let start: Int64 = 1_772_409_600_000 // 2026-03-02T00:00:00Z
+        let types = ["request", "hold", "visit", "reply", "release", "complaint"]
+        for index in 0..<count {
+            let type = types[index % types.count]
+            let hold: Value = type == "hold" ? .string("yes") : (type == "release" ? .string("no") : .null)
+            store.add(lead: "L1", time: start + Int64(index) * 1000, type: type,
+                      attributes: [hold, .string("EMEA-\(index % 3)"), .string("gold")])
+        }
+        return store
+    }
+
+    @Test func oneLeadWithManyEventsIsLinear() throws {
+        let program = try Self.program("""
+        sla "scaling" {
+          calendar office {
+            mon-fri 09:00-17:00
+          }
+          team sales
+          score heat {
+            +1 on visit
+          }
+          stage hot when heat >= 3
+          deadline reply {
+            owner sales
+            starts on every request
+            met on reply
+            within 1h of office
+            paused while lead.hold == "yes"
+          }
+          deadline escalation {
+            owner sales
+            starts on every complaint where lead.region matches "EMEA-*"
+            met on reply
+            within 2bd of office
+            paused while lead.hold == "yes"
+          }
+          goal speed {
+            owner sales
+            p90 reply <= 1h per year
+          }
+          goal compliance {
+            owner sales
+            rate reply met >= 90% by lead.region per year
+          }
+        }
+        """)
+        let slots = program.attributeNames
+        func events(_ count: Int) -> EventStore {
+            var store = Self.oneLeadEvents(count)
+            // Match the generated attribute order to the program's slots.
+            let order = ["hold", "region", "tier"]
+            store.eventsByLead = store.eventsByLead.map { lead in
+                lead.map { event in
+                    var event = event
+                    event.attributes = slots.map { name in order.firstIndex(of: name).map { event.attributes[$0] } ?? .null }
+                    return event
+                }
+            }
+            return store
+        }
+        let small = events(3_000), large = events(12_000)
+        let evaluator = Evaluator(program: program)
+        let check = evaluator.run(small, asOf: nil)
+        #expect(check.cycles.count >= 900)
+        let single = Self.fastest { _ = evaluator.run(small, asOf: nil) }
+        let quadruple = Self.fastest { _ = evaluator.run(large, asOf: nil) }
+        #expect(quadruple / single < Self.limit, "3,000 events: \(single) s, 12,000 events: \(quadruple) s")
+    }
+
+    @Test func largeExpressionsCostLinearTime() throws {
+        // A list of n strings: checking, compiling and evaluating it over fixed events.
+        var store = EventStore()
+        for index in 0..<100 {
+            store.add(lead: "L\(index % 20)", time: 1_772_409_600_000 + Int64(index) * 60_000, type: "visit",
+                      attributes: [.string("value-\(index)")])
+        }
+        let ratio = try Self.ratio(1_000) { count in
+            let list = (0..<count).map { "\"value-\($0 * 7)\"" }.joined(separator: ", ")
+            let source = "sla \"scaling\" {\n  score s {\n    +1 on visit where event.page in [\(list)] or event.page matches \"*-1?\"\n  }\n  stage hot when s > 2\n}\n"
+            guard let program = try? Self.program(source) else { return }
+            _ = Evaluator(program: program).run(store, asOf: nil)
+        }
+        #expect(ratio < Self.limit, "ratio \(ratio)")
+    }
+
+    @Test func matchesAndContainsAreLinear() {
+        // The classic worst case of backtracking globs: a text of `a`s and a pattern that
+        // almost matches everywhere.
+        let ratio = Self.ratio(20_000) { size in
+            let text = Value.string(String(repeating: "a", count: size))
+            let pattern = Value.string("*" + String(repeating: "a", count: size / 2) + "b*")
+            _ = Operations.matches(text, pattern)
+            _ = Operations.contains(text, .string(String(repeating: "a", count: size / 2) + "b"))
+        }
+        #expect(ratio < Self.limit, "ratio \(ratio)")
+    }
+
+    @Test func checkingManyUnknownNamesIsLinear() {
+        // Every stage refers to an unknown name: each would look for a did-you-mean among
+        // all declarations.
+        let ratio = Self.ratio(500) { count in
+            var source = "sla \"scaling\" {\n"
+            for index in 0..<count { source += "  stage s\(index) when missing\(index) > 1\n" }
+            source += "}\n"
+            _ = LoadedFile.analyse(SourceFile(path: "scaling.sla", text: source)).diagnostics
+        }
+        #expect(ratio < Self.limit, "ratio \(ratio)")
+    }
+
+    @Test func diagnosticsOnOneLongLineAreLinear() throws {
+        // One line full of mistakes: every diagnostic quotes the line.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sla-scaling-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ratio = Self.ratio(20_000) { count in
+            let path = folder.appendingPathComponent("line-\(count).sla").path
+            if !FileManager.default.fileExists(atPath: path) {
+                FileManager.default.createFile(atPath: path, contents: Data(("sla \"x\" { " + String(repeating: "=", count: count) + " }\n").utf8))
+            }
+            for format in ["human", "json", "github"] { _ = CommandRun.run(["check", path, "--format", format]) }
+        }
+        #expect(ratio < Self.limit, "ratio \(ratio)")
+    }
+}
