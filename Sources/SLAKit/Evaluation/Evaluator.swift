@@ -91,21 +91,32 @@ public struct Evaluator {
     private struct OutOfOrder: Error {}
 
     /// Reads every source and evaluates every lead. `onReject` receives each rejected record
-    /// (for `--rejects`), after reading is complete. `trace` receives the traced lead's
-    /// timeline.
+    /// once, in input order, as it is found (for `--rejects`). `trace` receives the traced
+    /// lead's timeline.
     public func evaluate(_ options: EvaluationOptions,
                          onReject: (RejectedRecord, String) throws -> Void = { _, _ in },
                          trace: ((TraceEntry) -> Void)? = nil) throws -> EvaluationResult {
         var options = options
         let spooled = try StandardInputSpool.replace(in: &options.sources)
         defer { spooled?.remove() }
-        var pendingRejections: [(RejectedRecord, String)] = []
+        // Rejected records go to `onReject` as they are found. A pass that starts over (on
+        // out-of-order events) meets the same rejections in the same order again: only those
+        // beyond what an earlier pass already handed out are passed on.
+        var handedOut = 0
+        var seenInPass = 0
+        let forward: (RejectedRecord, String) throws -> Void = { record, file in
+            seenInPass += 1
+            if seenInPass > handedOut {
+                handedOut = seenInPass
+                try onReject(record, file)
+            }
+        }
         var result: EvaluationResult?
         var outOfOrder = false
         let parallel = ParallelStreaming(program: program, options: options, makeReader: { makeReader(options) })
         if parallel.applies, ProcessInfo.processInfo.activeProcessorCount > 1 {
             do {
-                result = try parallel.run(rejections: &pendingRejections) { states, processor, asOf, records, rejected, rejections in
+                result = try parallel.run(onReject: forward) { states, processor, asOf, records, rejected, rejections in
                     finish(states, processor: processor, asOf: asOf, records: records, rejected: rejected, rejections: rejections)
                 }
             } catch ParallelStreaming.Fallback.outOfOrder {
@@ -113,23 +124,21 @@ public struct Evaluator {
             } catch ParallelStreaming.Fallback.lineTooLong {
                 // The one-core pass below reads it in bounded memory.
             }
-            if result == nil { pendingRejections.removeAll() }
+            seenInPass = 0
         }
         do {
             if outOfOrder { throw OutOfOrder() }
-            if result == nil { result = try streamingPass(options, rejections: &pendingRejections, trace: trace) }
+            if result == nil { result = try streamingPass(options, onReject: forward, trace: trace) }
         } catch is OutOfOrder {
-            pendingRejections.removeAll()
-            var store = try read(options, onReject: { pendingRejections.append(($0, $1)) })
+            seenInPass = 0
+            var store = try read(options, onReject: forward)
             if store.rejected > options.maxBad {
-                for (record, file) in pendingRejections { try onReject(record, file) }
                 throw EvaluationError.tooManyRejected(rejected: store.rejected, maxBad: options.maxBad, rejections: store.rejections)
             }
             store.rejections = Array(store.rejections.prefix(EvaluationOptions.rejectionsKept))
             result = run(store, asOf: options.asOf, traceLead: options.traceLead, trace: trace)
         }
         guard let result else { preconditionFailure("every pass returns a result or throws") }
-        for (record, file) in pendingRejections { try onReject(record, file) }
         if result.rejected > options.maxBad {
             throw EvaluationError.tooManyRejected(rejected: result.rejected, maxBad: options.maxBad, rejections: result.rejections)
         }
@@ -145,7 +154,7 @@ public struct Evaluator {
     }
 
     /// Reads and processes in one pass; throws `OutOfOrder` when a lead's events go back in time.
-    private func streamingPass(_ options: EvaluationOptions, rejections pending: inout [(RejectedRecord, String)],
+    private func streamingPass(_ options: EvaluationOptions, onReject: (RejectedRecord, String) throws -> Void,
                                trace: ((TraceEntry) -> Void)?) throws -> EvaluationResult {
         let reader = makeReader(options)
         let processor = LeadProcessor(program: program)
@@ -180,7 +189,7 @@ public struct Evaluator {
                     if rejections.count < EvaluationOptions.rejectionsKept {
                         rejections.append(Rejection(file: source.displayName, line: rejection.line, reason: rejection.reason))
                     }
-                    pending.append((rejection, source.displayName))
+                    try onReject(rejection, source.displayName)
                 })
             } catch let error as InputError {
                 throw EvaluationError.input(error, file: source.displayName)

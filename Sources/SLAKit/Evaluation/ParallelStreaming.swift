@@ -40,8 +40,8 @@ struct ParallelStreaming {
         }
     }
 
-    /// Runs the pass; `pending` receives every rejected record, in input order.
-    func run(rejections pending: inout [(RejectedRecord, String)],
+    /// Runs the pass; `onReject` receives every rejected record, in input order.
+    func run(onReject: (RejectedRecord, String) throws -> Void,
              finish: ([LeadState], LeadProcessor, Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
         let shards = [Shard(program: program), Shard(program: program)]
         let workers = [Worker(reader: makeReader()), Worker(reader: makeReader())]
@@ -76,7 +76,7 @@ struct ParallelStreaming {
                         if rejections.count < EvaluationOptions.rejectionsKept {
                             rejections.append(Rejection(file: source.displayName, line: rejection.line, reason: rejection.reason))
                         }
-                        pending.append((rejection, source.displayName))
+                        try onReject(rejection, source.displayName)
                     }
                 }
                 let parsed = Array(workers.prefix(parsing))

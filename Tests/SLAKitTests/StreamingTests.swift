@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import SLAKit
+
+/// The evaluator's passes: the two-core streaming pass over JSONL, the one-core pass, and
+/// the buffered pass it starts over with when events are out of order. Whatever pass runs,
+/// the verdicts and the rejected records must be the same.
+@Suite struct StreamingTests {
+    static let sla = """
+    sla "streaming" {
+      team sales
+      stage mql on form_submit
+      deadline touch {
+        owner sales
+        starts at mql
+        met on call
+        within 4h
+      }
+      goal volume {
+        owner sales
+        count mql >= 1
+      }
+    }
+    """
+
+    /// Lines of a JSONL export: leads L0...L(n-1), each a form and a call, time-sorted,
+    /// with a broken line every 50 lines.
+    static func lines(leads: Int) -> [String] {
+        var lines: [String] = []
+        for lead in 0..<leads {
+            let minute = lead % 60, hour = 8 + lead / 60 % 10
+            lines.append(#"{"lead": "L\#(lead)", "type": "form_submit", "at": "2026-03-02T\#(String(format: "%02d:%02d", hour, minute)):00Z"}"#)
+        }
+        for lead in 0..<leads {
+            let minute = lead % 60, hour = 12 + lead / 60 % 10
+            lines.append(#"{"lead": "L\#(lead)", "type": "call", "at": "2026-03-02T\#(String(format: "%02d:%02d", hour, minute)):30Z"}"#)
+        }
+        var withBroken: [String] = []
+        for (index, line) in lines.enumerated() {
+            if index % 50 == 7 { withBroken.append("{broken line \(index)") }
+            withBroken.append(line)
+        }
+        return withBroken
+    }
+
+    func evaluate(_ text: String, in folder: TemporaryFolder, name: String) throws -> (json: String, rejects: String, exit: Int32) {
+        let slaPath = try folder.write("s.sla", StreamingTests.sla)
+        let events = try folder.write(name, text)
+        let rejects = folder.url.appendingPathComponent(name + ".rejects").path
+        let run = CommandRun.run(["eval", slaPath, "--events", events, "--format", "json", "--max-bad", "1000", "--rejects", rejects])
+        return (run.output, (try? String(contentsOfFile: rejects, encoding: .utf8)) ?? "", run.exitCode)
+    }
+
+    @Test func everyPassGivesTheSameVerdictsAndRejects() throws {
+        let folder = try TemporaryFolder()
+        let lines = StreamingTests.lines(leads: 3000) // several hundred kilobytes: more than one block pair
+        let sorted = try evaluate(lines.joined(separator: "\n") + "\n", in: folder, name: "sorted.jsonl")
+        #expect(sorted.exit == 0)
+        // Out of order near the end: the passes start over after having handed out rejects.
+        var late = lines
+        late.append(#"{"lead": "L5", "type": "call", "at": "2026-03-01T00:00:00Z"}"#)
+        let outOfOrder = try evaluate(late.joined(separator: "\n") + "\n", in: folder, name: "late.jsonl")
+        #expect(outOfOrder.exit == 0)
+        let expectedRejects = lines.filter { $0.hasPrefix("{broken") }.joined(separator: "\n") + "\n"
+        #expect(sorted.rejects == expectedRejects)
+        #expect(outOfOrder.rejects == expectedRejects, "each rejected record exactly once, in input order")
+        // The extra call of L5 is before its form: it changes nothing but the record count.
+        let recordsLine = #""records": \#(lines.count - lines.filter { $0.hasPrefix("{broken") }.count)"#
+        #expect(sorted.json.contains(recordsLine))
+        #expect(outOfOrder.json.replacingOccurrences(of: #""records": \#(lines.count - lines.filter { $0.hasPrefix("{broken") }.count + 1)"#, with: recordsLine) == sorted.json)
+    }
+
+    @Test func blocksCutAtLineBoundariesKeepLineNumbers() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("lines.jsonl", (1...10).map { "line \($0)" }.joined(separator: "\n"))
+        let blocks = try LineBlocks(path: path, blockBytes: 16)
+        defer { blocks.close() }
+        var seen: [(Int, String)] = []
+        while let block = try blocks.next() {
+            seen.append((block.firstLine, String(decoding: block.bytes, as: UTF8.self)))
+        }
+        #expect(seen.map(\.1).joined() == (1...10).map { "line \($0)" }.joined(separator: "\n"))
+        for (firstLine, text) in seen {
+            #expect(text.hasPrefix("line \(firstLine)\n") || text == "line \(firstLine)")
+        }
+    }
+
+    @Test func aLineLongerThanABlockFallsBack() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("long.jsonl", String(repeating: "x", count: 40) + "\nshort\n")
+        let blocks = try LineBlocks(path: path, blockBytes: 16)
+        defer { blocks.close() }
+        #expect(throws: ParallelStreaming.Fallback.self) { try blocks.next() }
+    }
+}
