@@ -4,7 +4,7 @@
 #   Tests/Fuzz/run.sh TARGET SECONDS [LIBFUZZER OPTIONS...]
 #   Tests/Fuzz/run.sh all SECONDS        # every target, one after the other
 #
-# TARGET is parse-check, jsonl-reader, csv-reader or evaluation. Each target is one Swift
+# TARGET is parse-check, format, jsonl-reader, csv-reader or evaluation. Each target is one Swift
 # file here, compiled together with every file of Sources/SLAKit into one module (so the
 # target sees internal declarations) with `-sanitize=fuzzer,address`. Binaries are cached
 # in .build-fuzz/ (git-ignored) and rebuilt when a source is newer. The seed corpus is
@@ -13,11 +13,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-usage() { echo "usage: Tests/Fuzz/run.sh parse-check|jsonl-reader|csv-reader|evaluation|all SECONDS [libFuzzer options]" >&2; exit 3; }
+usage() { echo "usage: Tests/Fuzz/run.sh parse-check|format|jsonl-reader|csv-reader|evaluation|all SECONDS [libFuzzer options]" >&2; exit 3; }
 [[ $# -ge 2 ]] || usage
 target=$1; seconds=$2; shift 2
 [[ $seconds =~ ^[0-9]+$ ]] || usage
-targets=(parse-check jsonl-reader csv-reader evaluation)
+targets=(parse-check format jsonl-reader csv-reader evaluation)
 
 if [[ $target == all ]]; then
     failed=()
@@ -28,6 +28,7 @@ fi
 
 case $target in
     parse-check) file=ParseCheckTarget.swift; seeds=(examples/*.sla Tests/Conformance/cases/*/*.sla) ;;
+    format) file=FormatTarget.swift; seeds=(examples/*.sla Tests/Conformance/cases/*/*.sla Tests/Fixtures/format/*.sla) ;;
     jsonl-reader) file=JSONLReaderTarget.swift; seeds=(examples/*.jsonl Tests/Conformance/cases/*/*.jsonl) ;;
     csv-reader) file=CSVReaderTarget.swift; seeds=(examples/*.csv Tests/Conformance/cases/*/*.csv) ;;
     evaluation) file=EvaluationTarget.swift; seeds=(examples/*.jsonl Tests/Conformance/cases/*/*.jsonl) ;;
