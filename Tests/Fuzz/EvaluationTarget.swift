@@ -54,6 +54,16 @@ public func fuzzEvaluation(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
               "records \(result.records) + rejected \(result.rejected) != \(expected) non-blank lines")
     let json = JSONReport.render(result)
     fuzzCheck(json.hasPrefix("{") && json.contains("\"input\""), "JSON report malformed")
+    // What `sla eval` runs (streaming into per-lead state, starting over buffered when events
+    // are out of order) must give exactly the buffered pass's verdicts.
+    var streamingOptions = options
+    streamingOptions.traceLead = nil
+    do {
+        let streamed = try Evaluator(program: program).evaluate(streamingOptions)
+        fuzzCheck(JSONReport.render(streamed) == json, "streaming and buffered evaluations differ")
+    } catch {
+        fuzzCheck(false, "streaming evaluation threw \(error)")
+    }
     _ = TableReport.render(result)
     _ = CSVReport.cycles(result)
     _ = CSVReport.goals(result)
