@@ -374,16 +374,7 @@ struct GeneratorProfile {
     // MARK: Helpers for the generated text
 
     static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONWriter.quoted(text)
     }
 
     static func csvField(_ text: String) -> String {

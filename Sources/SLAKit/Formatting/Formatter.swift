@@ -90,26 +90,27 @@ private struct TreePrinter {
                 optionalCondition("where", condition)
             }
         case .deadline(let deadline):
-            writer.token("deadline", at: keywordRange(at: deadline.range.start, "deadline"))
-            identifier(deadline.name)
-            if let description = deadline.description { string(description) }
-            writer.word("{")
-            for clause in deadline.clauses {
-                writer.beginStatement(indent: 2, blankLines: .preserved)
-                deadlineClause(clause)
-            }
-            writer.closeBlock(at: closingBrace(of: deadline.range), innerIndent: 2)
+            clauseBlock("deadline", deadline.name, deadline.description, range: deadline.range,
+                        clauses: deadline.clauses) { $0.deadlineClause($1) }
         case .goal(let goal):
-            writer.token("goal", at: keywordRange(at: goal.range.start, "goal"))
-            identifier(goal.name)
-            if let description = goal.description { string(description) }
-            writer.word("{")
-            for clause in goal.clauses {
-                writer.beginStatement(indent: 2, blankLines: .preserved)
-                goalClause(clause)
-            }
-            writer.closeBlock(at: closingBrace(of: goal.range), innerIndent: 2)
+            clauseBlock("goal", goal.name, goal.description, range: goal.range,
+                        clauses: goal.clauses) { $0.goalClause($1) }
         }
+    }
+
+    /// `KEYWORD NAME ["description"] { CLAUSES }`, one clause per line (deadlines and goals).
+    mutating func clauseBlock<Clause>(_ keyword: String, _ name: Identifier, _ description: StringLiteral?,
+                                      range: SourceRange, clauses: [Clause],
+                                      clause format: (inout TreePrinter, Clause) -> Void) {
+        writer.token(keyword, at: keywordRange(at: range.start, keyword))
+        identifier(name)
+        if let description { string(description) }
+        writer.word("{")
+        for clause in clauses {
+            writer.beginStatement(indent: 2, blankLines: .preserved)
+            format(&self, clause)
+        }
+        writer.closeBlock(at: closingBrace(of: range), innerIndent: 2)
     }
 
     mutating func calendarDeclaration(_ calendar: CalendarDeclaration) {
