@@ -98,8 +98,10 @@ enum EvalCommand {
             }, trace: { trace.append($0) })
         } catch EvaluationError.input(let error, let file) {
             try rejects?.commit()
-            if error.kind == .unreadable { throw UsageError(message: "\(file): \(error.message)") }
-            console.error("sla: \(file): \(error.message)\n")
+            // The reader's messages start with the input's name.
+            let message = error.message.hasPrefix(file) || file == "-" ? error.message : "\(file): \(error.message)"
+            if error.kind == .unreadable { throw UsageError(message: message) }
+            console.error("sla: \(message)\n")
             return ExitCode.invalid
         } catch EvaluationError.tooManyRejected(let rejected, let maxBad, let rejections) {
             try rejects?.commit()

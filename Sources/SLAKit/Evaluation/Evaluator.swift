@@ -14,6 +14,15 @@ public struct EventSource: Sendable {
     }
 }
 
+extension EventSource {
+    /// `error` as the user should read it: standard input, read from its spooled copy
+    /// (`StandardInputSpool`), is named `-`, not by the copy's temporary path.
+    func naming(_ error: InputError) -> InputError {
+        guard case .file(let path) = input, path != displayName else { return error }
+        return InputError(kind: error.kind, message: error.message.replacingOccurrences(path, displayName))
+    }
+}
+
 /// How to run an evaluation.
 public struct EvaluationOptions: Sendable {
     public var sources: [EventSource] = []
@@ -192,7 +201,7 @@ public struct Evaluator {
                     try onReject(rejection, source.displayName)
                 })
             } catch let error as InputError {
-                throw EvaluationError.input(error, file: source.displayName)
+                throw EvaluationError.input(source.naming(error), file: source.displayName)
             }
         }
         return finish(states, processor: processor, asOf: asOf ?? latest, records: records, rejected: rejected,
@@ -212,7 +221,7 @@ public struct Evaluator {
                     try onReject(rejection, source.displayName)
                 })
             } catch let error as InputError {
-                throw EvaluationError.input(error, file: source.displayName)
+                throw EvaluationError.input(source.naming(error), file: source.displayName)
             }
         }
         return store

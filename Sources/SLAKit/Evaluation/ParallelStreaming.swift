@@ -55,7 +55,7 @@ struct ParallelStreaming {
             do {
                 blocks = try LineBlocks(path: path, blockBytes: ParallelStreaming.blockBytes)
             } catch let error as InputError {
-                throw EvaluationError.input(error, file: source.displayName)
+                throw EvaluationError.input(source.naming(error), file: source.displayName)
             }
             defer { blocks.close() }
             while true {
@@ -67,7 +67,7 @@ struct ParallelStreaming {
                 DispatchQueue.concurrentPerform(iterations: parsing) { worker in workers[worker].parse(path: path) }
                 for worker in workers.prefix(parsing) {
                     if let error = worker.failure {
-                        if let error = error as? InputError { throw EvaluationError.input(error, file: source.displayName) }
+                        if let error = error as? InputError { throw EvaluationError.input(source.naming(error), file: source.displayName) }
                         throw error
                     }
                     records += worker.records.count
