@@ -93,3 +93,32 @@ import Testing
         #expect(throws: ParallelStreaming.Fallback.self) { try blocks.next() }
     }
 }
+
+@Suite struct EvalCommandTests {
+    @Test func unreadableEventsAreAUsageErrorNamedOnce() {
+        let path = TestPaths.examples.appendingPathComponent("smarketing.sla").path
+        for missing in ["/nonexistent/events.jsonl", "/nonexistent/events.csv"] {
+            let run = CommandRun.run(["eval", path, "--events", missing])
+            #expect(run.exitCode == 3)
+            #expect(run.error == "sla: \(missing): cannot open: No such file or directory\n")
+        }
+    }
+
+    @Test func unknownExtensionIsAUsageError() {
+        let path = TestPaths.examples.appendingPathComponent("smarketing.sla").path
+        let run = CommandRun.run(["eval", path, "--events", "events.txt"])
+        #expect(run.exitCode == 3)
+        #expect(run.error.contains("--input-format"))
+    }
+
+    @Test func failOnExitsOneButStillReports() {
+        let sla = TestPaths.examples.appendingPathComponent("smarketing.sla").path
+        let events = TestPaths.examples.appendingPathComponent("smarketing.jsonl").path
+        let run = CommandRun.run(["eval", sla, "--events", events, "--format", "json", "--fail-on", "breached"])
+        #expect(run.exitCode == 1)
+        #expect(run.output.contains("\"status\": \"late\""))
+        let unknown = CommandRun.run(["eval", sla, "--events", events, "--fail-on", "breachd"])
+        #expect(unknown.exitCode == 3)
+        #expect(unknown.error.contains("did you mean `breached`?"))
+    }
+}
