@@ -85,8 +85,12 @@ export SWIFT_BACKTRACE=enable=no
 # The evaluation target compiles the example SLAs once, at start-up, and keeps them for
 # every input. LeakSanitizer cannot follow Swift's pointers that carry enum tag bits, so at
 # exit it reports those syntax trees (about 9.7 KB, the same every run) as leaked and turns
-# a clean run into a failure. Leak detection is off for that target only.
+# a clean run into a failure. Leak detection (libFuzzer's per-input check and the
+# sanitizer's check at exit) is off for that target only.
 extra=()
-[[ $target == evaluation ]] && extra=(-detect_leaks=0)
+if [[ $target == evaluation ]]; then
+    extra=(-detect_leaks=0)
+    export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+fi
 exec "$binary" "$corpus" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 "${extra[@]}" "$@"
