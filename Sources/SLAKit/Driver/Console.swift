@@ -86,7 +86,9 @@ struct UsageError: Error {
 enum Files {
     /// Reads a whole file, or throws a `UsageError` naming it.
     static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Character devices and pipes (`/dev/null`, `<(...)`) are read through a handle.
+        guard let data = FileManager.default.contents(atPath: path)
+                ?? FileHandle(forReadingAtPath: path).flatMap({ try? $0.readToEnd() ?? Data() }) else {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw UsageError(message: "cannot read `\(path)`: it is a directory")
