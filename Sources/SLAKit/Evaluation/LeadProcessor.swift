@@ -186,26 +186,30 @@ final class LeadProcessor {
             trace(.event(LeadEvent(time: time, position: 0, type: type, attributes: attributes), changes: changes))
         }
 
-        // 2. Scores.
+        // 2. Scores. Rules are read in place (`scores[i].eventRules[j].field`), never copied
+        // out: a copy would retain and release every array and closure it holds, per event.
+        let scores = program.scores
         var ruleOffset = 0
-        for (scoreIndex, score) in program.scores.enumerated() {
+        for scoreIndex in scores.indices {
             var value = 0.0
-            for (ruleIndex, rule) in score.eventRules.enumerated() {
-                if rule.types.contains(typeId), rule.condition?(frame) ?? true {
-                    state.ruleTotals[ruleOffset + ruleIndex] += rule.points
+            let ruleCount = scores[scoreIndex].eventRules.count
+            for ruleIndex in 0..<ruleCount {
+                if scores[scoreIndex].eventRules[ruleIndex].types.contains(typeId),
+                   scores[scoreIndex].eventRules[ruleIndex].condition?(frame) ?? true {
+                    state.ruleTotals[ruleOffset + ruleIndex] += scores[scoreIndex].eventRules[ruleIndex].points
                 }
                 let total = state.ruleTotals[ruleOffset + ruleIndex]
-                if let maximum = rule.maximum, abs(total) > maximum {
+                if let maximum = scores[scoreIndex].eventRules[ruleIndex].maximum, abs(total) > maximum {
                     value += total < 0 ? -maximum : maximum
                 } else {
                     value += total
                 }
             }
-            ruleOffset += score.eventRules.count
-            for rule in score.stateRules where rule.condition(frame) {
-                value += rule.points
+            ruleOffset += ruleCount
+            for ruleIndex in scores[scoreIndex].stateRules.indices where scores[scoreIndex].stateRules[ruleIndex].condition(frame) {
+                value += scores[scoreIndex].stateRules[ruleIndex].points
             }
-            if let limit = score.limit, value > limit { value = limit }
+            if let limit = scores[scoreIndex].limit, value > limit { value = limit }
             if value != frame.scores[scoreIndex] {
                 trace?(.scoreChanged(score: scoreIndex, from: frame.scores[scoreIndex], to: value))
                 frame.scores[scoreIndex] = value
