@@ -84,6 +84,36 @@ public struct EventStore: Sendable {
     }
 }
 
+/// The leads of a streaming pass: each lead's state, found by its id, and the latest event
+/// time seen. Shared by the one-core pass and each shard of the two-core one.
+struct StreamingLeads {
+    let program: Program
+    private var index = StringIndex(capacity: 1024)
+    private(set) var states: [LeadState] = []
+    private(set) var latest: Int64?
+
+    init(program: Program) { self.program = program }
+
+    /// The state that the record's event goes into (a new one for a new lead), or nil when
+    /// the event is earlier than its lead's previous one: the input is out of order.
+    mutating func state(for record: EventRecord) -> LeadState? {
+        if latest == nil || record.time > latest! { latest = record.time }
+        let (found, inserted) = index.insert(record.lead)
+        if inserted {
+            let state = LeadState(lead: record.lead, program: program)
+            states.append(state)
+            return state
+        }
+        let state = states[found]
+        return record.time < state.lastTime ? nil : state
+    }
+
+    /// Sorts the states by lead id, in byte order.
+    mutating func sortByLead() {
+        states.sort { ExactText.less($0.lead, $1.lead) }
+    }
+}
+
 /// Runs a compiled SLA over event inputs (SPEC.md sections 5-6).
 ///
 /// Events are processed as they are read, each into its lead's state, so input that is in
@@ -167,11 +197,9 @@ public struct Evaluator {
                                trace: ((TraceEntry) -> Void)?) throws -> EvaluationResult {
         let reader = makeReader(options)
         let processor = LeadProcessor(program: program)
-        var states: [LeadState] = []
-        var index = StringIndex(capacity: 1024)
+        var leads = StreamingLeads(program: program)
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
-        var latest: Int64?
         let asOf = options.asOf
         let traceLead = options.traceLead
         for source in options.sources {
@@ -179,16 +207,7 @@ public struct Evaluator {
                 try reader.read(source.input, format: source.format, accept: { record in
                     records += 1
                     if let asOf, record.time > asOf { return }
-                    if latest == nil || record.time > latest! { latest = record.time }
-                    let state: LeadState
-                    let (found, inserted) = index.insert(record.lead)
-                    if inserted {
-                        state = LeadState(lead: record.lead, program: program)
-                        states.append(state)
-                    } else {
-                        state = states[found]
-                        if record.time < state.lastTime { throw OutOfOrder() }
-                    }
+                    guard let state = leads.state(for: record) else { throw OutOfOrder() }
                     if let traceLead {
                         processor.trace = ExactText.equal(record.lead, traceLead) ? trace : nil
                     }
@@ -204,7 +223,7 @@ public struct Evaluator {
                 throw EvaluationError.input(source.naming(error), file: source.displayName)
             }
         }
-        return finish(states, processor: processor, asOf: asOf ?? latest, records: records, rejected: rejected,
+        return finish(leads.states, processor: processor, asOf: asOf ?? leads.latest, records: records, rejected: rejected,
                       rejections: rejections)
     }
 

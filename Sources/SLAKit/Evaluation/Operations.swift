@@ -119,42 +119,35 @@ public enum Operations {
             for offset in from...(to - run.count) where runMatches(run, text, at: offset) { return offset }
             return nil
         }
-        // failure[i]: the length of the longest proper border of run[0...i].
-        var failure = [Int](repeating: 0, count: run.count)
+        return firstMatch(of: run, in: text, from: from, to: to)
+    }
+
+    /// Substring search in linear time, so `contains` on a long attribute cannot cost
+    /// O(haystack × needle).
+    static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        firstMatch(of: needle, in: haystack, from: 0, to: haystack.count) != nil
+    }
+
+    /// The first offset in `[from, to)` of `text` where `pattern` occurs, by Knuth-Morris-Pratt
+    /// (linear in `to - from` plus the pattern); `from` for an empty pattern.
+    static func firstMatch<Element: Equatable>(of pattern: [Element], in text: [Element], from: Int, to: Int) -> Int? {
+        if pattern.isEmpty { return from }
+        guard to - from >= pattern.count else { return nil }
+        // failure[i]: the length of the longest proper border of pattern[0...i].
+        var failure = [Int](repeating: 0, count: pattern.count)
         var border = 0
-        for index in 1..<max(1, run.count) {
-            while border > 0, run[index] != run[border] { border = failure[border - 1] }
-            if run[index] == run[border] { border += 1 }
+        for index in 1..<max(1, pattern.count) {
+            while border > 0, pattern[index] != pattern[border] { border = failure[border - 1] }
+            if pattern[index] == pattern[border] { border += 1 }
             failure[index] = border
         }
         var matched = 0
         for index in from..<to {
-            while matched > 0, text[index] != run[matched] { matched = failure[matched - 1] }
-            if text[index] == run[matched] { matched += 1 }
-            if matched == run.count { return index - run.count + 1 }
+            while matched > 0, text[index] != pattern[matched] { matched = failure[matched - 1] }
+            if text[index] == pattern[matched] { matched += 1 }
+            if matched == pattern.count { return index - pattern.count + 1 }
         }
         return nil
-    }
-
-    /// Substring search in linear time (Knuth-Morris-Pratt over bytes), so `contains` on a
-    /// long attribute cannot cost O(haystack × needle).
-    static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        if needle.isEmpty { return true }
-        guard needle.count <= haystack.count else { return false }
-        var failure = [Int](repeating: 0, count: needle.count)
-        var border = 0
-        for index in 1..<max(1, needle.count) {
-            while border > 0, needle[index] != needle[border] { border = failure[border - 1] }
-            if needle[index] == needle[border] { border += 1 }
-            failure[index] = border
-        }
-        var matched = 0
-        for byte in haystack {
-            while matched > 0, byte != needle[matched] { matched = failure[matched - 1] }
-            if byte == needle[matched] { matched += 1 }
-            if matched == needle.count { return true }
-        }
-        return false
     }
 
     /// `lower(x)` / `upper(x)`: scalar-wise case mapping; null for non-strings.

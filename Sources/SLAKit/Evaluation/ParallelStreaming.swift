@@ -86,12 +86,12 @@ struct ParallelStreaming {
                 if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
             }
         }
-        let latest = shards.compactMap(\.latest).max()
+        let latest = shards.compactMap(\.leads.latest).max()
         // Each shard sorts its leads on its own core; one linear merge gives the byte order.
         DispatchQueue.concurrentPerform(iterations: 2) { shard in
-            shards[shard].states.sort { ExactText.less($0.lead, $1.lead) }
+            shards[shard].leads.sortByLead()
         }
-        let first = shards[0].states, second = shards[1].states
+        let first = shards[0].leads.states, second = shards[1].leads.states
         var merged: [LeadState] = []
         merged.reserveCapacity(first.count + second.count)
         var i = 0, j = 0
@@ -138,16 +138,13 @@ struct ParallelStreaming {
 
     /// The leads of one half of the hash space, with their processor.
     final class Shard: @unchecked Sendable {
-        let program: Program
         let processor: LeadProcessor
-        var index = StringIndex(capacity: 1024)
-        var states: [LeadState] = []
-        var latest: Int64?
+        var leads: StreamingLeads
         var outOfOrder = false
 
         init(program: Program) {
-            self.program = program
             processor = LeadProcessor(program: program)
+            leads = StreamingLeads(program: program)
         }
 
         /// Processes this shard's events of the parsed blocks, in block order.
@@ -156,18 +153,9 @@ struct ParallelStreaming {
                 for position in worker.records.indices where worker.shardOf[position] == shard {
                     let record = worker.records[position]
                     if let asOf, record.time > asOf { continue }
-                    if latest == nil || record.time > latest! { latest = record.time }
-                    let (found, inserted) = index.insert(record.lead)
-                    let state: LeadState
-                    if inserted {
-                        state = LeadState(lead: record.lead, program: program)
-                        states.append(state)
-                    } else {
-                        state = states[found]
-                        if record.time < state.lastTime {
-                            outOfOrder = true
-                            return
-                        }
+                    guard let state = leads.state(for: record) else {
+                        outOfOrder = true
+                        return
                     }
                     processor.process(record.type, time: record.time, attributes: record.attributes, into: state)
                 }

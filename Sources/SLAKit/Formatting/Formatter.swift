@@ -69,14 +69,7 @@ private struct TreePrinter {
         case .calendar(let calendar):
             calendarDeclaration(calendar)
         case .score(let score):
-            writer.token("score", at: keywordRange(at: score.range.start, "score"))
-            identifier(score.name)
-            writer.word("{")
-            for item in score.items {
-                writer.beginStatement(indent: 2, blankLines: .preserved)
-                scoreItem(item)
-            }
-            writer.closeBlock(at: closingBrace(of: score.range), innerIndent: 2)
+            clauseBlock("score", score.name, nil, range: score.range, clauses: score.items) { $0.scoreItem($1) }
         case .stage(let stage):
             writer.token("stage", at: keywordRange(at: stage.range.start, "stage"))
             identifier(stage.name)
@@ -98,7 +91,8 @@ private struct TreePrinter {
         }
     }
 
-    /// `KEYWORD NAME ["description"] { CLAUSES }`, one clause per line (deadlines and goals).
+    /// `KEYWORD NAME ["description"] { CLAUSES }`, one clause per line (scores, deadlines and
+    /// goals).
     mutating func clauseBlock<Clause>(_ keyword: String, _ name: Identifier, _ description: StringLiteral?,
                                       range: SourceRange, clauses: [Clause],
                                       clause format: (inout TreePrinter, Clause) -> Void) {
