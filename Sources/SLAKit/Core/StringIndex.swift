@@ -63,36 +63,7 @@ public struct StringIndex: Sendable {
         }
     }
 
-    /// A 64-bit hash of the UTF-8 bytes: eight bytes at a time, multiply-xorshift mixing.
-    /// Not for untrusted adversarial keys' worst case, but lead ids come from the user's own
-    /// export, and probing stays linear-time per lookup in the common case.
+    /// A 64-bit hash of the UTF-8 bytes (`ByteHash`).
     @inline(__always)
-    static func hash(_ key: String) -> UInt64 {
-        let seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        if let result = key.utf8.withContiguousStorageIfAvailable({ bytes -> UInt64 in
-            var hash = seed ^ UInt64(bytes.count)
-            var index = 0
-            let raw = UnsafeRawBufferPointer(bytes)
-            while index + 8 <= bytes.count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-                hash ^= hash >> 32
-                index += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count {
-                tail |= UInt64(bytes[index]) << shift
-                shift += 8
-                index += 1
-            }
-            hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-            return hash ^ (hash >> 29)
-        }) {
-            return result
-        }
-        var hash = seed
-        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return hash ^ (hash >> 29)
-    }
+    static func hash(_ key: String) -> UInt64 { ByteHash.hash(key) }
 }

@@ -4,6 +4,8 @@ public struct Compiler {
     private var attributeSlots: [String: Int] = [:]
     private var attributeNames: [String] = []
     private var typeIds = StringIndex()
+    private var readsLeadId = false
+    private var readsEventType = false
     private let sla: CheckedSLA
 
     private init(sla: CheckedSLA) { self.sla = sla }
@@ -62,7 +64,8 @@ public struct Compiler {
                          holidays: model.holidays)
         }
         return Program(sla: sla, attributeNames: attributeNames, typeIds: typeIds, scores: scores, stages: stages,
-                       deadlines: deadlines, goals: goals, calendars: calendars)
+                       deadlines: deadlines, goals: goals, calendars: calendars,
+                       readsLeadId: readsLeadId, readsEventType: readsEventType)
     }
 
     private mutating func typeId(_ type: String) -> Int {
@@ -158,7 +161,9 @@ public struct Compiler {
             return self.expression(inner)
         case .leadAttribute(let attribute):
             switch attribute.name {
-            case "id": return { .string($0.leadId) }
+            case "id":
+                readsLeadId = true
+                return { .string($0.leadId) }
             case "type", "at", "lead": return { _ in .null }
             default:
                 let index = slot(attribute.name)
@@ -166,7 +171,9 @@ public struct Compiler {
             }
         case .eventAttribute(let attribute):
             switch attribute.name {
-            case "type": return { .string($0.eventType) }
+            case "type":
+                readsEventType = true
+                return { .string($0.eventType) }
             case "at": return { .time($0.eventTime) }
             case "lead": return { _ in .null }
             default:

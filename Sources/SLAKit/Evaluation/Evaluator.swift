@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// One input of an evaluation: where the events come from and how to read them.
@@ -84,33 +85,72 @@ public struct EventStore: Sendable {
     }
 }
 
-/// The leads of a streaming pass: each lead's state, found by its id, and the latest event
-/// time seen. Shared by the one-core pass and each shard of the two-core one.
-struct StreamingLeads {
-    let program: Program
-    private var index = StringIndex(capacity: 1024)
-    private(set) var states: [LeadState] = []
+/// The leads of a streaming pass: their states and the processor that advances them, and
+/// the latest event time seen. Shared by the one-core pass and each shard of the two-core one.
+final class StreamingLeads: @unchecked Sendable {
+    let states: LeadStates
+    let processor: LeadProcessor
     private(set) var latest: Int64?
 
-    init(program: Program) { self.program = program }
-
-    /// The state that the record's event goes into (a new one for a new lead), or nil when
-    /// the event is earlier than its lead's previous one: the input is out of order.
-    mutating func state(for record: EventRecord) -> LeadState? {
-        if latest == nil || record.time > latest! { latest = record.time }
-        let (found, inserted) = index.insert(record.lead)
-        if inserted {
-            let state = LeadState(lead: record.lead, program: program)
-            states.append(state)
-            return state
-        }
-        let state = states[found]
-        return record.time < state.lastTime ? nil : state
+    init(program: Program) {
+        states = LeadStates(program: program)
+        processor = LeadProcessor(program: program, states: states)
     }
 
-    /// Sorts the states by lead id, in byte order.
-    mutating func sortByLead() {
-        states.sort { ExactText.less($0.lead, $1.lead) }
+    /// Processes one event of the lead whose id is `leadBytes[0 ..< leadLength]` (hash
+    /// `ByteHash.hash`). Returns false, doing nothing, when the event is earlier than its
+    /// lead's previous one: the input is out of order.
+    @inline(__always)
+    func process(leadBytes: UnsafePointer<UInt8>, leadLength: Int, hash: UInt64, typeId: Int, typeText: String,
+                 time: Int64, attributes: UnsafePointer<Value>) -> Bool {
+        if latest == nil || time > latest! { latest = time }
+        let (lead, inserted) = states.lead(leadBytes, leadLength, hash: hash)
+        if !inserted, time < states.lastTime[lead] { return false }
+        processor.process(lead: lead, typeId: typeId, typeText: typeText, time: time, attributes: attributes)
+        return true
+    }
+
+    /// `process` for a record read as strings.
+    func process(_ record: EventRecord) -> Bool {
+        var id = record.lead
+        let program = states.program
+        return id.withUTF8 { bytes in
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            return record.attributes.withUnsafeBufferPointer { attributes in
+                process(leadBytes: base, leadLength: bytes.count, hash: ByteHash.hash(base, bytes.count),
+                        typeId: program.typeId(record.type), typeText: record.type, time: record.time,
+                        attributes: attributes.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Value>.alignment)!)
+            }
+        }
+    }
+}
+
+/// One shard's verdicts, leads in byte order of their ids, before shards are merged.
+final class ShardVerdicts: @unchecked Sendable {
+    var leads: [LeadVerdict] = []
+    var cycles: [CycleVerdict] = []
+    /// Lead `i`'s cycles end at `cycleEnds[i]` (they start where lead `i - 1`'s end).
+    var cycleEnds: [Int] = []
+    var items: [ResolvedGoalItem] = []
+    var itemEnds: [Int] = []
+    var firstEvent = Int64.max
+
+    /// Computes the verdicts of every lead of `leads` at `asOf`.
+    func compute(_ leads: StreamingLeads, asOf: Int64) {
+        let states = leads.states
+        let order = states.table.sortedLeads()
+        self.leads.reserveCapacity(order.count)
+        cycleEnds.reserveCapacity(order.count)
+        itemEnds.reserveCapacity(order.count)
+        for lead in order {
+            firstEvent = min(firstEvent, states.firstTime[Int(lead)])
+            let outcome = leads.processor.finish(lead: Int(lead), asOf: asOf)
+            self.leads.append(outcome.lead)
+            cycles.append(contentsOf: outcome.cycles)
+            cycleEnds.append(cycles.count)
+            items.append(contentsOf: outcome.items)
+            itemEnds.append(items.count)
+        }
     }
 }
 
@@ -155,8 +195,8 @@ public struct Evaluator {
         let parallel = ParallelStreaming(program: program, options: options, makeReader: { makeReader(options) })
         if parallel.applies, ProcessInfo.processInfo.activeProcessorCount > 1 {
             do {
-                result = try parallel.run(onReject: forward) { states, processor, asOf, records, rejected, rejections in
-                    finish(states, processor: processor, asOf: asOf, records: records, rejected: rejected, rejections: rejections)
+                result = try parallel.run(onReject: forward) { shards, asOf, records, rejected, rejections in
+                    finish(shards, asOf: asOf, records: records, rejected: rejected, rejections: rejections)
                 }
             } catch ParallelStreaming.Fallback.outOfOrder {
                 outOfOrder = true
@@ -196,8 +236,7 @@ public struct Evaluator {
     private func streamingPass(_ options: EvaluationOptions, onReject: (RejectedRecord, String) throws -> Void,
                                trace: ((TraceEntry) -> Void)?) throws -> EvaluationResult {
         let reader = makeReader(options)
-        let processor = LeadProcessor(program: program)
-        var leads = StreamingLeads(program: program)
+        let leads = StreamingLeads(program: program)
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
         let asOf = options.asOf
@@ -207,11 +246,10 @@ public struct Evaluator {
                 try reader.read(source.input, format: source.format, accept: { record in
                     records += 1
                     if let asOf, record.time > asOf { return }
-                    guard let state = leads.state(for: record) else { throw OutOfOrder() }
                     if let traceLead {
-                        processor.trace = ExactText.equal(record.lead, traceLead) ? trace : nil
+                        leads.processor.trace = ExactText.equal(record.lead, traceLead) ? trace : nil
                     }
-                    processor.process(record.type, time: record.time, attributes: record.attributes, into: state)
+                    guard leads.process(record) else { throw OutOfOrder() }
                 }, reject: { rejection in
                     rejected += 1
                     if rejections.count < EvaluationOptions.rejectionsKept {
@@ -223,8 +261,7 @@ public struct Evaluator {
                 throw EvaluationError.input(source.naming(error), file: source.displayName)
             }
         }
-        return finish(leads.states, processor: processor, asOf: asOf ?? leads.latest, records: records, rejected: rejected,
-                      rejections: rejections)
+        return finish([leads], asOf: asOf ?? leads.latest, records: records, rejected: rejected, rejections: rejections)
     }
 
     /// Reads every source into an `EventStore`, in order.
@@ -251,47 +288,62 @@ public struct Evaluator {
     public func run(_ store: EventStore, asOf requestedAsOf: Int64?, traceLead: String? = nil,
                     trace: ((TraceEntry) -> Void)? = nil) -> EvaluationResult {
         let asOf = requestedAsOf ?? store.latest
-        let processor = LeadProcessor(program: program)
-        var states: [LeadState] = []
+        let leads = StreamingLeads(program: program)
         if let asOf {
             for (index, lead) in store.leadIds.enumerated() {
                 var events = store.eventsByLead[index].filter { $0.time <= asOf }
                 guard !events.isEmpty else { continue }
                 events.sort { $0.time != $1.time ? $0.time < $1.time : $0.position < $1.position }
-                let state = LeadState(lead: lead, program: program)
-                processor.trace = traceLead.map { ExactText.equal(lead, $0) } == true ? trace : nil
+                leads.processor.trace = traceLead.map { ExactText.equal(lead, $0) } == true ? trace : nil
                 for event in events {
-                    processor.process(event.type, time: event.time, attributes: event.attributes, into: state)
+                    let processed = leads.process(EventRecord(lead: lead, type: event.type, time: event.time,
+                                                              attributes: event.attributes, line: 0))
+                    assert(processed, "events are sorted by time")
                 }
-                states.append(state)
             }
         }
-        return finish(states, processor: processor, asOf: asOf, records: store.records, rejected: store.rejected,
-                      rejections: store.rejections)
+        return finish([leads], asOf: asOf, records: store.records, rejected: store.rejected, rejections: store.rejections)
     }
 
     /// Verdicts of every processed lead at `asOf`: leads in byte order of their ids, cycles
-    /// by lead, deadline and number, goals by goal, period and group.
-    private func finish(_ states: [LeadState], processor: LeadProcessor, asOf: Int64?, records: Int, rejected: Int,
-                        rejections: [Rejection]) -> EvaluationResult {
-        guard let asOf, !states.isEmpty else {
+    /// by lead, deadline and number, goals by goal, period and group. With several shards
+    /// (whose leads are disjoint), each computes its leads' verdicts on its own core, then
+    /// the ordered lists are merged.
+    func finish(_ shards: [StreamingLeads], asOf: Int64?, records: Int, rejected: Int,
+                rejections: [Rejection]) -> EvaluationResult {
+        guard let asOf, shards.contains(where: { $0.states.count > 0 }) else {
             return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected,
                                     rejections: rejections, leads: [], cycles: [], goals: [])
+        }
+        let parts = shards.map { _ in ShardVerdicts() }
+        if shards.count == 1 {
+            parts[0].compute(shards[0], asOf: asOf)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: shards.count) { shard in
+                parts[shard].compute(shards[shard], asOf: asOf)
+            }
         }
         var aggregator = GoalAggregator(sla: program.sla)
         var leads: [LeadVerdict] = []
         var cycles: [CycleVerdict] = []
-        var firstEvent = Int64.max
-        // Already in order when the parallel pass merged its shards.
-        let ordered = zip(states, states.dropFirst()).allSatisfy({ ExactText.less($0.lead, $1.lead) })
-            ? states : states.sorted { ExactText.less($0.lead, $1.lead) }
-        leads.reserveCapacity(ordered.count)
-        for state in ordered {
-            firstEvent = min(firstEvent, state.firstTime)
-            let outcome = processor.finish(state, asOf: asOf)
-            leads.append(outcome.lead)
-            cycles.append(contentsOf: outcome.cycles.sorted { ($0.deadline, $0.number) < ($1.deadline, $1.number) })
-            for item in outcome.items { aggregator.add(item) }
+        leads.reserveCapacity(parts.reduce(0) { $0 + $1.leads.count })
+        cycles.reserveCapacity(parts.reduce(0) { $0 + $1.cycles.count })
+        let firstEvent = parts.map(\.firstEvent).min() ?? Int64.max
+        // A k-way merge by lead id (k is 1 or 2); each part's cursor is its next lead.
+        var cursors = Array(repeating: 0, count: parts.count)
+        while true {
+            var chosen = -1
+            for part in parts.indices where cursors[part] < parts[part].leads.count {
+                if chosen < 0 || ExactText.less(parts[part].leads[cursors[part]].lead, parts[chosen].leads[cursors[chosen]].lead) {
+                    chosen = part
+                }
+            }
+            guard chosen >= 0 else { break }
+            let part = parts[chosen], index = cursors[chosen]
+            cursors[chosen] += 1
+            leads.append(part.leads[index])
+            cycles.append(contentsOf: part.cycles[(index == 0 ? 0 : part.cycleEnds[index - 1]) ..< part.cycleEnds[index]])
+            for item in part.items[(index == 0 ? 0 : part.itemEnds[index - 1]) ..< part.itemEnds[index]] { aggregator.add(item) }
         }
         return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
                                 leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),

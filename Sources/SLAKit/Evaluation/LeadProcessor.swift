@@ -28,7 +28,7 @@ struct GoalItem {
         case entry
         /// An entry into the cohort stage of `rate A / B`; resolved by whether A was entered.
         case cohort(numeratorStage: Int)
-        /// A cycle of the lead (index into the lead's cycles).
+        /// A cycle of the lead (index into `LeadStates.cycles`).
         case cycle(Int)
         /// An event's numeric attribute for `sum`, nil when not a number.
         case amount(Double?)
@@ -38,6 +38,8 @@ struct GoalItem {
     var time: Int64
     var group: Value
     var payload: Payload
+    /// The lead's next item (index into `LeadStates.items`), -1 for the last.
+    var next: Int32 = -1
 }
 
 /// An item after the lead is done: what goal aggregation needs.
@@ -54,64 +56,149 @@ struct ResolvedGoalItem {
     var contribution: Contribution
 }
 
-/// One lead's state between its events: everything SPEC.md 6.2 carries from one event to
-/// the next. Kept per lead, so events of many leads can be processed interleaved, in input
-/// order, without buffering them.
-final class LeadState {
-    let lead: String
-    /// `lead.ATTR` by attribute slot.
-    var attributes: [Value]
-    /// Score values by score index.
-    var scores: [Double]
-    /// Whether each stage has been entered.
-    var stageEntered: [Bool]
-    /// Stage entry times (milliseconds since the epoch), by stage index.
-    var stageEntries: [Int64?]
-    /// Running totals of every event rule, all scores' rules in order (never clamped).
-    var ruleTotals: [Double]
-    var deadlines: [DeadlineState]
-    var cycles: [OpenCycle] = []
+/// A deadline cycle of a lead while events are processed.
+struct Cycle {
+    var deadline: Int
+    /// 1-based number within the lead and deadline.
+    var number: Int
+    /// Milliseconds since the epoch.
+    var start: Int64
+    var stop: Int64?
+    /// Milliseconds.
+    var budget: Int64
+    var calendar: Int?
+    var withinIndex: Int
+    var pauses: [PauseInterval] = []
+    /// The pause state after step 4a of the last processed event (or of the stop event).
+    var paused = false
+    /// The lead's next cycle (index into `LeadStates.cycles`), -1 for the last.
+    var next: Int32 = -1
+}
+
+/// Every lead's state between its events: everything SPEC.md 6.2 carries from one event to
+/// the next, for many leads at once, so events of many leads can be processed interleaved,
+/// in input order, without buffering them.
+///
+/// The state is kept in columns indexed by lead number (`table` numbers the ids): lead `l`'s
+/// scores are `scores[l * scoreCount ..< (l + 1) * scoreCount]`, and so on. Cycles and goal
+/// items of all leads share one array each, linked per lead in creation order. One event
+/// then reads and writes a handful of contiguous slots, and no object is allocated per lead.
+final class LeadStates {
+    let program: Program
+    let table = LeadTable()
+    let attributeCount: Int
+    let scoreCount: Int
+    let stageCount: Int
+    let ruleCount: Int
+    let deadlineCount: Int
+
+    /// The time of the lead's last processed event (milliseconds since the epoch), for
+    /// detecting input that is out of order.
+    let lastTime = FlatColumn<Int64>(capacity: 1024)
+    /// The time of the lead's first processed event.
+    let firstTime = FlatColumn<Int64>(capacity: 1024)
+    /// `lead.ATTR` by lead and attribute slot.
+    let attributes = FlatColumn<Value>()
+    /// Score values by lead and score.
+    let scores = FlatColumn<Double>()
+    /// Whether each stage has been entered, by lead and stage.
+    let stageEntered = FlatColumn<Bool>()
+    /// Stage entry times (milliseconds since the epoch) by lead and stage; `notEntered` when not.
+    let stageEntries = FlatColumn<Int64>()
+    /// Running totals of every event rule of every score, by lead and rule (never clamped).
+    let ruleTotals = FlatColumn<Double>()
+    /// The open cycle (index into `cycles`) by lead and deadline, -1 when none.
+    let openCycles = FlatColumn<Int32>()
+    /// How many cycles each deadline has opened, by lead and deadline.
+    let cycleCounts = FlatColumn<Int32>()
+    /// Each lead's first and last cycle and goal item, -1 when none.
+    let firstCycle = FlatColumn<Int32>(capacity: 1024)
+    let lastCycle = FlatColumn<Int32>(capacity: 1024)
+    let firstItem = FlatColumn<Int32>(capacity: 1024)
+    let lastItem = FlatColumn<Int32>(capacity: 1024)
+    var cycles: [Cycle] = []
     var items: [GoalItem] = []
-    /// The time of the last processed event, for detecting input that is out of order.
-    var lastTime = Int64.min
-    /// The time of the first processed event.
-    var firstTime = Int64.max
+    /// Each lead's id as a string, kept only when the SLA reads `lead.id`.
+    private(set) var idStrings: [String] = []
 
-    init(lead: String, program: Program) {
-        self.lead = lead
-        attributes = Array(repeating: .null, count: program.attributeNames.count)
-        scores = Array(repeating: 0, count: program.scores.count)
-        stageEntered = Array(repeating: false, count: program.stages.count)
-        stageEntries = Array(repeating: nil, count: program.stages.count)
-        ruleTotals = Array(repeating: 0, count: program.scores.reduce(0) { $0 + $1.eventRules.count })
-        deadlines = Array(repeating: DeadlineState(), count: program.deadlines.count)
+    static let notEntered = Int64.min
+
+    init(program: Program) {
+        self.program = program
+        attributeCount = program.attributeNames.count
+        scoreCount = program.scores.count
+        stageCount = program.stages.count
+        ruleCount = program.scores.reduce(0) { $0 + $1.eventRules.count }
+        deadlineCount = program.deadlines.count
     }
 
-    struct OpenCycle {
-        var deadline: Int
-        var number: Int
-        var start: Int64
-        var stop: Int64?
-        var budget: Int64
-        var calendar: Int?
-        var withinIndex: Int
-        var pauses: [PauseInterval] = []
-        /// The pause state after step 4a of the last processed event (or of the stop event).
-        var paused = false
+    var count: Int { table.count }
+
+    /// The number of the lead with id `bytes[0 ..< length]` (hash `ByteHash.hash`), with a
+    /// fresh state when the lead is new.
+    @inline(__always)
+    func lead(_ bytes: UnsafePointer<UInt8>, _ length: Int, hash: UInt64) -> (lead: Int, inserted: Bool) {
+        let found = table.insert(bytes, length, hash: hash)
+        if found.inserted { addState(found.lead) }
+        return found
     }
 
-    struct DeadlineState {
-        var open: Int?
-        var everOpened = false
-        var cycleCount = 0
+    /// The number of the lead with id `id`, with a fresh state when the lead is new.
+    func lead(_ id: String) -> (lead: Int, inserted: Bool) {
+        let found = table.insert(id)
+        if found.inserted { addState(found.lead) }
+        return found
+    }
+
+    private func addState(_ lead: Int) {
+        lastTime.append(Int64.min)
+        firstTime.append(Int64.max)
+        attributes.append(.null, times: attributeCount)
+        scores.append(0, times: scoreCount)
+        stageEntered.append(false, times: stageCount)
+        stageEntries.append(LeadStates.notEntered, times: stageCount)
+        ruleTotals.append(0, times: ruleCount)
+        openCycles.append(-1, times: deadlineCount)
+        cycleCounts.append(0, times: deadlineCount)
+        firstCycle.append(-1)
+        lastCycle.append(-1)
+        firstItem.append(-1)
+        lastItem.append(-1)
+        if program.readsLeadId { idStrings.append(table.id(lead)) }
+    }
+
+    /// The id of lead `lead` as the SLA reads it (`lead.id`); empty unless it does.
+    @inline(__always)
+    func idString(_ lead: Int) -> String {
+        lead < idStrings.count ? idStrings[lead] : ""
+    }
+
+    /// Appends a cycle to lead `lead`'s list; returns its index.
+    func appendCycle(_ cycle: Cycle, lead: Int) -> Int {
+        let index = cycles.count
+        cycles.append(cycle)
+        let last = Int(lastCycle[lead])
+        if last < 0 { firstCycle[lead] = Int32(truncatingIfNeeded: index) } else { cycles[last].next = Int32(truncatingIfNeeded: index) }
+        lastCycle[lead] = Int32(truncatingIfNeeded: index)
+        return index
+    }
+
+    /// Appends a goal item to lead `lead`'s list.
+    func appendItem(_ item: GoalItem, lead: Int) {
+        let index = items.count
+        items.append(item)
+        let last = Int(lastItem[lead])
+        if last < 0 { firstItem[lead] = Int32(truncatingIfNeeded: index) } else { items[last].next = Int32(truncatingIfNeeded: index) }
+        lastItem[lead] = Int32(truncatingIfNeeded: index)
     }
 }
 
-/// Runs SPEC.md section 6.2 event by event on a lead's `LeadState`, and produces the lead's
-/// verdicts at the as-of time. One processor serves every lead; its frame is borrowed by
-/// each state in turn.
+/// Runs SPEC.md section 6.2 event by event on the leads of one `LeadStates`, and produces
+/// each lead's verdicts at the as-of time. Its frame points into the lead's columns while
+/// an event is processed, so compiled expressions read the state in place.
 final class LeadProcessor {
     let program: Program
+    let states: LeadStates
     let frame: EvaluationFrame
     private var enteredNow: [Bool]
     private var openedNow: [(deadline: Int, cycle: Int)] = []
@@ -122,8 +209,9 @@ final class LeadProcessor {
     private let sumGoals: [Int]
     var trace: ((TraceEntry) -> Void)?
 
-    init(program: Program) {
+    init(program: Program, states: LeadStates) {
         self.program = program
+        self.states = states
         frame = program.makeFrame()
         enteredNow = Array(repeating: false, count: program.stages.count)
         var byStage = Array(repeating: [Int](), count: program.stages.count)
@@ -145,45 +233,45 @@ final class LeadProcessor {
         sumGoals = sums
     }
 
-    /// Lends the lead's values to the frame (constant time: arrays are swapped, not copied).
-    private func enter(_ state: LeadState) {
-        frame.leadId = state.lead
-        swap(&frame.leadAttributes, &state.attributes)
-        swap(&frame.scores, &state.scores)
-        swap(&frame.stageEntered, &state.stageEntered)
-    }
+    /// Whether `process` needs the event type's text: the SLA reads `event.type`, or a
+    /// timeline is traced.
+    var needsTypeText: Bool { program.readsEventType || trace != nil }
 
-    /// Takes the lead's values back from the frame.
-    private func leave(_ state: LeadState) {
-        swap(&frame.leadAttributes, &state.attributes)
-        swap(&frame.scores, &state.scores)
-        swap(&frame.stageEntered, &state.stageEntered)
-    }
-
-    /// Processes one event of `state`'s lead (SPEC.md 6.2 steps 1-4, then goal anchors).
-    /// Events must come in (time, input position) order for each lead.
-    func process(_ type: String, time: Int64, attributes: [Value], into state: LeadState) {
-        enter(state)
-        defer { leave(state) }
-        state.lastTime = time
-        if state.firstTime == Int64.max { state.firstTime = time }
-        let typeId = program.typeId(type)
-        frame.eventType = type
+    /// Processes one event of lead `lead` (SPEC.md 6.2 steps 1-4, then goal anchors).
+    /// Events must come in (time, input position) order for each lead. `typeId` is the
+    /// program's id of the event type (-1 when the SLA never names it); `typeText` is the
+    /// type itself, needed only when `needsTypeText`; `attributes` points at one value per
+    /// attribute slot.
+    func process(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>) {
+        let states = self.states
+        let frame = self.frame
+        let attributeCount = states.attributeCount
+        frame.leadAttributes = states.attributes.base + lead * attributeCount
+        frame.scores = states.scores.base + lead * states.scoreCount
+        frame.stageEntered = states.stageEntered.base + lead * states.stageCount
+        frame.eventAttributes = attributes
+        if program.readsLeadId { frame.leadId = states.idString(lead) }
+        frame.eventType = typeText
         frame.eventTime = time
+        states.lastTime[lead] = time
+        if states.firstTime[lead] == Int64.max { states.firstTime[lead] = time }
+        let stageEntries = states.stageEntries.base + lead * states.stageCount
+        let ruleTotals = states.ruleTotals.base + lead * states.ruleCount
+        let openCycles = states.openCycles.base + lead * states.deadlineCount
+        let cycleCounts = states.cycleCounts.base + lead * states.deadlineCount
 
         // 1. Lead attributes take the event's non-null attributes.
         var changes: [(slot: Int, old: Value, new: Value)] = []
-        for slot in attributes.indices {
-            let value = attributes[slot]
-            frame.eventAttributes[slot] = value
-            if case .null = value { continue }
-            if trace != nil, !Operations.equals(frame.leadAttributes[slot], value) {
-                changes.append((slot, frame.leadAttributes[slot], value))
+        for slot in 0..<attributeCount {
+            if case .null = attributes[slot] { continue }
+            if trace != nil, !Operations.equals(frame.leadAttributes[slot], attributes[slot]) {
+                changes.append((slot, frame.leadAttributes[slot], attributes[slot]))
             }
-            frame.leadAttributes[slot] = value
+            frame.leadAttributes[slot] = attributes[slot]
         }
         if let trace {
-            trace(.event(LeadEvent(time: time, position: 0, type: type, attributes: attributes), changes: changes))
+            let values = Array(UnsafeBufferPointer(start: attributes, count: attributeCount))
+            trace(.event(LeadEvent(time: time, position: 0, type: typeText, attributes: values), changes: changes))
         }
 
         // 2. Scores. Rules are read in place (`scores[i].eventRules[j].field`), never copied
@@ -196,9 +284,9 @@ final class LeadProcessor {
             for ruleIndex in 0..<ruleCount {
                 if scores[scoreIndex].eventRules[ruleIndex].types.contains(typeId),
                    scores[scoreIndex].eventRules[ruleIndex].condition?(frame) ?? true {
-                    state.ruleTotals[ruleOffset + ruleIndex] += scores[scoreIndex].eventRules[ruleIndex].points
+                    ruleTotals[ruleOffset + ruleIndex] += scores[scoreIndex].eventRules[ruleIndex].points
                 }
-                let total = state.ruleTotals[ruleOffset + ruleIndex]
+                let total = ruleTotals[ruleOffset + ruleIndex]
                 if let maximum = scores[scoreIndex].eventRules[ruleIndex].maximum, abs(total) > maximum {
                     value += total < 0 ? -maximum : maximum
                 } else {
@@ -218,17 +306,18 @@ final class LeadProcessor {
 
         // 3. Stages, in declaration order; a stage sees those entered before it.
         var anyEntered = false
-        for (stageIndex, stage) in program.stages.enumerated() {
+        let stages = program.stages
+        for stageIndex in stages.indices {
             enteredNow[stageIndex] = false
             guard !frame.stageEntered[stageIndex] else { continue }
             let holds: Bool
-            if let types = stage.types {
-                holds = types.contains(typeId) && (stage.condition?(frame) ?? true)
+            if let types = stages[stageIndex].types {
+                holds = types.contains(typeId) && (stages[stageIndex].condition?(frame) ?? true)
             } else {
-                holds = stage.condition?(frame) ?? false
+                holds = stages[stageIndex].condition?(frame) ?? false
             }
             if holds {
-                state.stageEntries[stageIndex] = time
+                stageEntries[stageIndex] = time
                 frame.stageEntered[stageIndex] = true
                 enteredNow[stageIndex] = true
                 anyEntered = true
@@ -238,117 +327,132 @@ final class LeadProcessor {
 
         // 4. Deadlines, in declaration order.
         openedNow.removeAll(keepingCapacity: true)
-        for (deadlineIndex, deadline) in program.deadlines.enumerated() {
-            var deadlineState = state.deadlines[deadlineIndex]
+        let deadlines = program.deadlines
+        for deadlineIndex in deadlines.indices {
             // a. Pauses.
-            let pausedNow = deadline.pause?(frame) ?? false
-            if let open = deadlineState.open {
-                if pausedNow, !state.cycles[open].paused {
-                    state.cycles[open].pauses.append(PauseInterval(from: time, to: nil))
-                    state.cycles[open].paused = true
-                    trace?(.paused(deadline: deadlineIndex, cycle: state.cycles[open].number))
-                } else if !pausedNow, state.cycles[open].paused {
-                    state.cycles[open].pauses[state.cycles[open].pauses.count - 1].to = time
-                    state.cycles[open].paused = false
-                    trace?(.resumed(deadline: deadlineIndex, cycle: state.cycles[open].number))
+            let pausedNow = deadlines[deadlineIndex].pause?(frame) ?? false
+            var open = Int(openCycles[deadlineIndex])
+            if open >= 0 {
+                if pausedNow, !states.cycles[open].paused {
+                    states.cycles[open].pauses.append(PauseInterval(from: time, to: nil))
+                    states.cycles[open].paused = true
+                    trace?(.paused(deadline: deadlineIndex, cycle: states.cycles[open].number))
+                } else if !pausedNow, states.cycles[open].paused {
+                    states.cycles[open].pauses[states.cycles[open].pauses.count - 1].to = time
+                    states.cycles[open].paused = false
+                    trace?(.resumed(deadline: deadlineIndex, cycle: states.cycles[open].number))
                 }
             }
             // b. Stop (before c, so the opening event never stops its own cycle).
-            if let open = deadlineState.open, deadline.metTypes.contains(typeId), deadline.metCondition?(frame) ?? true {
-                state.cycles[open].stop = time
-                if state.cycles[open].paused {
+            if open >= 0, deadlines[deadlineIndex].metTypes.contains(typeId), deadlines[deadlineIndex].metCondition?(frame) ?? true {
+                states.cycles[open].stop = time
+                if states.cycles[open].paused {
                     // Pauses are known up to the stop; the state in force stays in `paused`.
-                    state.cycles[open].pauses[state.cycles[open].pauses.count - 1].to = time
+                    states.cycles[open].pauses[states.cycles[open].pauses.count - 1].to = time
                 }
-                deadlineState.open = nil
-                trace?(.stopped(deadline: deadlineIndex, cycle: state.cycles[open].number))
+                trace?(.stopped(deadline: deadlineIndex, cycle: states.cycles[open].number))
+                open = -1
+                openCycles[deadlineIndex] = -1
             }
             // c. Start.
             let starting: Bool
-            if let stage = deadline.startStage {
+            if let stage = deadlines[deadlineIndex].startStage {
                 starting = anyEntered && enteredNow[stage]
             } else {
-                starting = deadline.startTypes!.contains(typeId) && (deadline.startCondition?(frame) ?? true)
+                starting = deadlines[deadlineIndex].startTypes!.contains(typeId) && (deadlines[deadlineIndex].startCondition?(frame) ?? true)
             }
-            if starting {
-                if deadlineState.open != nil {
-                    trace?(.startIgnored(deadline: deadlineIndex, reason: .cycleOpen))
-                } else if deadlineState.everOpened, !deadline.every {
-                    trace?(.startIgnored(deadline: deadlineIndex, reason: .notEvery))
-                } else if let withinIndex = deadline.budgets.firstIndex(where: { $0.condition?(frame) ?? true }) {
-                    let chosen = deadline.budgets[withinIndex]
-                    let budget: Int64
-                    switch chosen.amount {
-                    case .milliseconds(let milliseconds): budget = milliseconds
-                    case .businessDays(let days): budget = program.calendars[chosen.calendar!].businessDayBudget(start: time, days: days)
-                    }
-                    deadlineState.cycleCount += 1
-                    deadlineState.everOpened = true
-                    var cycle = LeadState.OpenCycle(deadline: deadlineIndex, number: deadlineState.cycleCount, start: time,
-                                                    budget: budget, calendar: chosen.calendar, withinIndex: withinIndex)
-                    if pausedNow {
-                        cycle.pauses.append(PauseInterval(from: time, to: nil))
-                        cycle.paused = true
-                    }
-                    deadlineState.open = state.cycles.count
-                    openedNow.append((deadlineIndex, state.cycles.count))
-                    state.cycles.append(cycle)
-                    trace?(.cycleOpened(deadline: deadlineIndex, cycle: cycle.number, withinIndex: withinIndex,
-                                        budget: budget, startsPaused: pausedNow))
-                } else {
-                    trace?(.startIgnored(deadline: deadlineIndex, reason: .noWithinMatched))
+            guard starting else { continue }
+            if open >= 0 {
+                trace?(.startIgnored(deadline: deadlineIndex, reason: .cycleOpen))
+            } else if cycleCounts[deadlineIndex] > 0, !deadlines[deadlineIndex].every {
+                trace?(.startIgnored(deadline: deadlineIndex, reason: .notEvery))
+            } else if let withinIndex = deadlines[deadlineIndex].budgets.firstIndex(where: { $0.condition?(frame) ?? true }) {
+                let chosen = deadlines[deadlineIndex].budgets[withinIndex]
+                let budget: Int64
+                switch chosen.amount {
+                case .milliseconds(let milliseconds): budget = milliseconds
+                case .businessDays(let days): budget = program.calendars[chosen.calendar!].businessDayBudget(start: time, days: days)
                 }
+                cycleCounts[deadlineIndex] += 1
+                var cycle = Cycle(deadline: deadlineIndex, number: Int(cycleCounts[deadlineIndex]), start: time,
+                                  budget: budget, calendar: chosen.calendar, withinIndex: withinIndex)
+                if pausedNow {
+                    cycle.pauses.append(PauseInterval(from: time, to: nil))
+                    cycle.paused = true
+                }
+                let index = states.appendCycle(cycle, lead: lead)
+                openCycles[deadlineIndex] = Int32(truncatingIfNeeded: index)
+                openedNow.append((deadlineIndex, index))
+                trace?(.cycleOpened(deadline: deadlineIndex, cycle: cycle.number, withinIndex: withinIndex,
+                                    budget: budget, startsPaused: pausedNow))
+            } else {
+                trace?(.startIgnored(deadline: deadlineIndex, reason: .noWithinMatched))
             }
-            state.deadlines[deadlineIndex] = deadlineState
         }
 
         // Goal anchors at this event, filtered and grouped as the lead is after steps 1-4.
         if anyEntered {
-            for (stageIndex, entered) in enteredNow.enumerated() where entered {
-                for goal in goalsByStage[stageIndex] { record(goal, time: time, payload: .entry, into: state) }
+            for stageIndex in enteredNow.indices where enteredNow[stageIndex] {
+                for goal in goalsByStage[stageIndex] { record(goal, time: time, payload: .entry, lead: lead) }
                 for (goal, numerator) in goalsByCohortStage[stageIndex] {
-                    record(goal, time: time, payload: .cohort(numeratorStage: numerator), into: state)
+                    record(goal, time: time, payload: .cohort(numeratorStage: numerator), lead: lead)
                 }
             }
         }
         for (deadline, cycle) in openedNow {
-            for goal in goalsByDeadline[deadline] { record(goal, time: time, payload: .cycle(cycle), into: state) }
+            for goal in goalsByDeadline[deadline] { record(goal, time: time, payload: .cycle(cycle), lead: lead) }
         }
         for goal in sumGoals {
-            let compiled = program.goals[goal]
-            guard compiled.sumType == typeId, let slot = compiled.sumSlot else { continue }
+            guard program.goals[goal].sumType == typeId, let slot = program.goals[goal].sumSlot else { continue }
             var amount: Double?
             if case .number(let number) = attributes[slot] { amount = number }
-            record(goal, time: time, payload: .amount(amount), into: state)
+            record(goal, time: time, payload: .amount(amount), lead: lead)
         }
     }
 
-    private func record(_ goal: Int, time: Int64, payload: GoalItem.Payload, into state: LeadState) {
-        let compiled = program.goals[goal]
-        if let condition = compiled.condition, !condition(frame) { return }
-        let group = compiled.groupSlot.map { frame.leadAttributes[$0] } ?? .null
-        state.items.append(GoalItem(goal: goal, time: time, group: group, payload: payload))
+    private func record(_ goal: Int, time: Int64, payload: GoalItem.Payload, lead: Int) {
+        if let condition = program.goals[goal].condition, !condition(frame) { return }
+        let group = program.goals[goal].groupSlot.map { frame.leadAttributes[$0] } ?? .null
+        states.appendItem(GoalItem(goal: goal, time: time, group: group, payload: payload), lead: lead)
     }
 
-    /// The lead's verdicts at the as-of time `asOf`, after its last event up to it.
-    func finish(_ state: LeadState, asOf: Int64) -> (lead: LeadVerdict, cycles: [CycleVerdict], items: [ResolvedGoalItem]) {
-        let lead = LeadVerdict(lead: state.lead, scores: state.scores, stages: state.stageEntries)
-        let verdicts = state.cycles.map { verdict(for: $0, lead: state.lead, asOf: asOf) }
-        let resolved = state.items.map { item -> ResolvedGoalItem in
+    /// Lead `lead`'s verdicts at the as-of time `asOf`, after its last event up to it: its
+    /// scores and stages, its cycles by deadline and number, its goal items resolved.
+    func finish(lead: Int, asOf: Int64) -> (lead: LeadVerdict, cycles: [CycleVerdict], items: [ResolvedGoalItem]) {
+        let id = states.table.id(lead)
+        let scores = Array(UnsafeBufferPointer(start: states.scores.base + lead * states.scoreCount, count: states.scoreCount))
+        let stageEntries = states.stageEntries.base + lead * states.stageCount
+        let stages = (0..<states.stageCount).map { stageEntries[$0] == LeadStates.notEntered ? nil : stageEntries[$0] }
+        var cycleIndices: [Int] = []
+        var verdicts: [CycleVerdict] = []
+        var next = Int(states.firstCycle[lead])
+        while next >= 0 {
+            cycleIndices.append(next)
+            verdicts.append(verdict(for: states.cycles[next], lead: id, asOf: asOf))
+            next = Int(states.cycles[next].next)
+        }
+        var resolved: [ResolvedGoalItem] = []
+        next = Int(states.firstItem[lead])
+        while next >= 0 {
+            let item = states.items[next]
             let contribution: ResolvedGoalItem.Contribution
             switch item.payload {
             case .entry: contribution = .count
-            case .cohort(let numerator): contribution = .cohort(converted: state.stageEntries[numerator] != nil)
-            case .cycle(let index): contribution = .cycle(verdicts[index].status, elapsed: verdicts[index].elapsed)
+            case .cohort(let numerator): contribution = .cohort(converted: stageEntries[numerator] != LeadStates.notEntered)
+            case .cycle(let index):
+                let verdict = verdicts[cycleIndices.firstIndex(of: index)!]
+                contribution = .cycle(verdict.status, elapsed: verdict.elapsed)
             case .amount(let amount): contribution = .amount(amount)
             }
-            return ResolvedGoalItem(goal: item.goal, time: item.time, group: item.group, contribution: contribution)
+            resolved.append(ResolvedGoalItem(goal: item.goal, time: item.time, group: item.group, contribution: contribution))
+            next = Int(item.next)
         }
-        return (lead, verdicts, resolved)
+        if verdicts.count > 1 { verdicts.sort { ($0.deadline, $0.number) < ($1.deadline, $1.number) } }
+        return (LeadVerdict(lead: id, scores: scores, stages: stages), verdicts, resolved)
     }
 
     /// SPEC.md 6.3: elapsed, status and due of one cycle at `asOf`.
-    private func verdict(for cycle: LeadState.OpenCycle, lead: String, asOf: Int64) -> CycleVerdict {
+    private func verdict(for cycle: Cycle, lead: String, asOf: Int64) -> CycleVerdict {
         let calendar = cycle.calendar.map { program.calendars[$0] }
         let end = cycle.stop ?? asOf
         let elapsed = CycleClock.elapsed(start: cycle.start, end: end, pauses: cycle.pauses, calendar: calendar)

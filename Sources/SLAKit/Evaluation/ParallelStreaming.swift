@@ -42,7 +42,7 @@ struct ParallelStreaming {
 
     /// Runs the pass; `onReject` receives every rejected record, in input order.
     func run(onReject: (RejectedRecord, String) throws -> Void,
-             finish: ([LeadState], LeadProcessor, Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
+             finish: ([StreamingLeads], Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
         let shards = [Shard(program: program), Shard(program: program)]
         let workers = [Worker(reader: makeReader()), Worker(reader: makeReader())]
         var records = 0, rejected = 0
@@ -87,22 +87,7 @@ struct ParallelStreaming {
             }
         }
         let latest = shards.compactMap(\.leads.latest).max()
-        // Each shard sorts its leads on its own core; one linear merge gives the byte order.
-        DispatchQueue.concurrentPerform(iterations: 2) { shard in
-            shards[shard].leads.sortByLead()
-        }
-        let first = shards[0].leads.states, second = shards[1].leads.states
-        var merged: [LeadState] = []
-        merged.reserveCapacity(first.count + second.count)
-        var i = 0, j = 0
-        while i < first.count || j < second.count {
-            if j == second.count || (i < first.count && ExactText.less(first[i].lead, second[j].lead)) {
-                merged.append(first[i]); i += 1
-            } else {
-                merged.append(second[j]); j += 1
-            }
-        }
-        return finish(merged, shards[0].processor, asOf ?? latest, records, rejected, rejections)
+        return finish(shards.map(\.leads), asOf ?? latest, records, rejected, rejections)
     }
 
     /// Parses one block on one core.
@@ -136,14 +121,12 @@ struct ParallelStreaming {
         }
     }
 
-    /// The leads of one half of the hash space, with their processor.
+    /// The leads of one half of the hash space.
     final class Shard: @unchecked Sendable {
-        let processor: LeadProcessor
-        var leads: StreamingLeads
+        let leads: StreamingLeads
         var outOfOrder = false
 
         init(program: Program) {
-            processor = LeadProcessor(program: program)
             leads = StreamingLeads(program: program)
         }
 
@@ -153,11 +136,10 @@ struct ParallelStreaming {
                 for position in worker.records.indices where worker.shardOf[position] == shard {
                     let record = worker.records[position]
                     if let asOf, record.time > asOf { continue }
-                    guard let state = leads.state(for: record) else {
+                    guard leads.process(record) else {
                         outOfOrder = true
                         return
                     }
-                    processor.process(record.type, time: record.time, attributes: record.attributes, into: state)
                 }
             }
         }

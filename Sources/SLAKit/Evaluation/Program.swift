@@ -1,25 +1,46 @@
 /// What compiled expressions read while one event of one lead is processed. One frame is
-/// reused for every event, so evaluation allocates nothing per event.
+/// reused for every event; its pointers are aimed at the lead's state columns and the
+/// event's attribute values before each event, so evaluation copies and allocates nothing.
 public final class EvaluationFrame {
-    /// The lead's id (`lead.id`).
+    /// The lead's id (`lead.id`); set only when the SLA reads it.
     public var leadId: String = ""
     /// `lead.ATTR` by attribute slot: the most recent non-null value so far.
-    public var leadAttributes: [Value]
+    var leadAttributes: UnsafeMutablePointer<Value>
     /// `event.ATTR` by attribute slot: the current event's values.
-    public var eventAttributes: [Value]
+    var eventAttributes: UnsafePointer<Value>
+    /// The event type (`event.type`); set only when the SLA reads it or a trace is on.
     public var eventType: String = ""
     /// The current event's time, milliseconds since the epoch.
     public var eventTime: Int64 = 0
     /// Current score values, by score index.
-    public var scores: [Double]
+    var scores: UnsafeMutablePointer<Double>
     /// Whether each stage has been entered, by stage index.
-    public var stageEntered: [Bool]
+    var stageEntered: UnsafeMutablePointer<Bool>
+    /// Storage the pointers start at before the first event: one all-null lead and event.
+    private let placeholderValues: UnsafeMutablePointer<Value>
+    private let placeholderScores: UnsafeMutablePointer<Double>
+    private let placeholderStages: UnsafeMutablePointer<Bool>
+    private let placeholderCount: Int
 
     init(attributeCount: Int, scoreCount: Int, stageCount: Int) {
-        leadAttributes = Array(repeating: .null, count: attributeCount)
-        eventAttributes = Array(repeating: .null, count: attributeCount)
-        scores = Array(repeating: 0, count: scoreCount)
-        stageEntered = Array(repeating: false, count: stageCount)
+        placeholderCount = max(1, attributeCount, scoreCount, stageCount)
+        placeholderValues = .allocate(capacity: 2 * placeholderCount)
+        placeholderValues.initialize(repeating: .null, count: 2 * placeholderCount)
+        placeholderScores = .allocate(capacity: placeholderCount)
+        placeholderScores.initialize(repeating: 0, count: placeholderCount)
+        placeholderStages = .allocate(capacity: placeholderCount)
+        placeholderStages.initialize(repeating: false, count: placeholderCount)
+        leadAttributes = placeholderValues
+        eventAttributes = UnsafePointer(placeholderValues + placeholderCount)
+        scores = placeholderScores
+        stageEntered = placeholderStages
+    }
+
+    deinit {
+        placeholderValues.deinitialize(count: 2 * placeholderCount)
+        placeholderValues.deallocate()
+        placeholderScores.deallocate()
+        placeholderStages.deallocate()
     }
 }
 
@@ -98,9 +119,16 @@ public final class Program {
     let deadlines: [CompiledDeadline]
     let goals: [CompiledGoal]
     public let calendars: [WorkCalendar]
+    /// Whether an expression reads `lead.id` or `event.type`: only then does evaluation
+    /// build those strings.
+    let readsLeadId: Bool
+    let readsEventType: Bool
 
     init(sla: CheckedSLA, attributeNames: [String], typeIds: StringIndex, scores: [CompiledScore],
-         stages: [CompiledStage], deadlines: [CompiledDeadline], goals: [CompiledGoal], calendars: [WorkCalendar]) {
+         stages: [CompiledStage], deadlines: [CompiledDeadline], goals: [CompiledGoal], calendars: [WorkCalendar],
+         readsLeadId: Bool, readsEventType: Bool) {
+        self.readsLeadId = readsLeadId
+        self.readsEventType = readsEventType
         self.sla = sla
         self.attributeNames = attributeNames
         self.typeIds = typeIds

@@ -1,0 +1,65 @@
+/// A growable array in raw memory: elements `0..<count` are initialized. The evaluator
+/// keeps every lead's state in columns like this one, indexed by lead number, so that one
+/// event touches a few contiguous slots instead of a graph of objects and arrays; reads and
+/// writes through `base` skip Swift's bounds, uniqueness and exclusivity checks. Callers
+/// guarantee indices are below `count`.
+final class FlatColumn<Element> {
+    /// The first element. Changes when the column grows: never keep it across an append.
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    /// Appends `times` copies of `value`; returns the index of the first.
+    @inline(__always)
+    @discardableResult
+    func append(_ value: Element, times: Int = 1) -> Int {
+        let first = count
+        if count + times > capacity { grow(to: count + times) }
+        (base + count).initialize(repeating: value, count: times)
+        count += times
+        return first
+    }
+
+    /// Appends `length` elements copied from `source`; returns the index of the first.
+    @inline(__always)
+    @discardableResult
+    func append(contentsOf source: UnsafePointer<Element>, _ length: Int) -> Int {
+        let first = count
+        if count + length > capacity { grow(to: count + length) }
+        (base + count).initialize(from: source, count: length)
+        count += length
+        return first
+    }
+
+    /// Removes every element, keeping the memory.
+    func removeAll() {
+        base.deinitialize(count: count)
+        count = 0
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        get { base[index] }
+        set { base[index] = newValue }
+    }
+
+    private func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Numbers the lead ids of one evaluation (or of one shard of it) densely, `0..<count` in
+/// order of first appearance, keyed by the id's exact UTF-8 bytes (SPEC.md compares lead
+/// ids exactly). Ids are kept as bytes in one arena, never as `String`s, until the verdicts
+/// are written.
+///
+/// Open addressing with linear probing; each slot holds the upper 32 bits of the key's hash
+/// beside its number, so a lookup usually touches one slot and one arena position.
+final class LeadTable {
+    /// Every id's bytes, back to back.
+    private let arena = FlatColumn<UInt8>(capacity: 1 << 16)
+    /// Where id `i` starts in `arena`, and its length in bytes.
+    private let offsets = FlatColumn<Int>(capacity: 1024)
+    private let lengths = FlatColumn<Int32>(capacity: 1024)
+    private let hashes = FlatColumn<UInt64>(capacity: 1024)
+    /// 0 for an empty slot, else the hash's upper half and the lead's number plus one.
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var mask: Int
+
+    init() {
+        mask = 2047
+        slots = .allocate(capacity: mask + 1)
+        slots.initialize(repeating: 0, count: mask + 1)
+    }
+
+    deinit { slots.deallocate() }
+
+    var count: Int { offsets.count }
+
+    /// The number of the id `bytes[0 ..< length]` whose `ByteHash` is `hash`, adding the id
+    /// when it is new.
+    @inline(__always)
+    func insert(_ bytes: UnsafePointer<UInt8>, _ length: Int, hash: UInt64) -> (lead: Int, inserted: Bool) {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if Int(lengths[lead]) == length, memoryEqual(arena.base + offsets[lead], bytes, length) {
+                    return (lead, false)
+                }
+            }
+            slot = (slot + 1) & mask
+        }
+        let lead = count
+        offsets.append(arena.count)
+        lengths.append(Int32(truncatingIfNeeded: length))
+        hashes.append(hash)
+        arena.append(contentsOf: bytes, length)
+        slots[slot] = tag | UInt64(lead + 1)
+        // Keep the load factor at most one half.
+        if count * 2 > mask + 1 { grow() }
+        return (lead, true)
+    }
+
+    /// The number of a lead id given as a `String`, adding it when new.
+    func insert(_ id: String) -> (lead: Int, inserted: Bool) {
+        var id = id
+        return id.withUTF8 { bytes in
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            return insert(base, bytes.count, hash: ByteHash.hash(base, bytes.count))
+        }
+    }
+
+    /// The id of lead `lead`, as a string (the bytes were validated as UTF-8 when read).
+    func id(_ lead: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: arena.base + offsets[lead], count: Int(lengths[lead])), as: UTF8.self)
+    }
+
+    /// memcmp-style order of lead `a` of this table and lead `b` of `other` by id bytes.
+    @inline(__always)
+    func compare(_ a: Int, _ other: LeadTable, _ b: Int) -> Int {
+        let left = Int(lengths[a]), right = Int(other.lengths[b])
+        let common = min(left, right)
+        if common > 0 {
+            let order = memcmp(arena.base + offsets[a], other.arena.base + other.offsets[b], common)
+            if order != 0 { return Int(order) }
+        }
+        return left - right
+    }
+
+    /// Every lead's number, in byte order of the ids.
+    func sortedLeads() -> [Int32] {
+        var order = (0..<count).map { Int32(truncatingIfNeeded: $0) }
+        order.sort { compare(Int($0), self, Int($1)) < 0 }
+        return order
+    }
+
+    private func grow() {
+        let size = (mask + 1) * 2
+        slots.deallocate()
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: 0, count: size)
+        mask = size - 1
+        for lead in 0..<count {
+            let hash = hashes[lead]
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(lead + 1)
+        }
+    }
+}
