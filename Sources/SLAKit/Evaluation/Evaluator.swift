@@ -110,6 +110,13 @@ final class StreamingLeads: @unchecked Sendable {
         return true
     }
 
+    /// `process` for a record whose texts are bytes.
+    @inline(__always)
+    func process(_ record: RawRecord, typeId: Int, typeText: String) -> Bool {
+        process(leadBytes: record.lead, leadLength: record.leadLength, hash: ByteHash.hash(record.lead, record.leadLength),
+                typeId: typeId, typeText: typeText, time: record.time, attributes: record.attributes)
+    }
+
     /// `process` for a record read as strings.
     func process(_ record: EventRecord) -> Bool {
         var id = record.lead
@@ -122,6 +129,79 @@ final class StreamingLeads: @unchecked Sendable {
                         attributes: attributes.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Value>.alignment)!)
             }
         }
+    }
+
+    // MARK: Buffered mode, for input out of order
+
+    /// Buffered events, by arrival: lead number, time, type id, and `attributeCount` values
+    /// each; the type's text only when `keepsTypeTexts`.
+    private let bufferedLeads = FlatColumn<Int32>(capacity: 1 << 12)
+    private let bufferedTimes = FlatColumn<Int64>(capacity: 1 << 12)
+    private let bufferedTypes = FlatColumn<Int32>(capacity: 1 << 12)
+    private let bufferedAttributes = FlatColumn<Value>(capacity: 1 << 12)
+    private var bufferedTypeTexts: [String] = []
+    /// Whether `buffer` keeps type texts: the SLA reads `event.type`, or a lead is traced.
+    var keepsTypeTexts = false
+
+    /// Keeps an event for `processBuffered`: its lead is numbered (and gets a fresh state)
+    /// now, its processing waits until every event has been read.
+    @inline(__always)
+    func buffer(leadBytes: UnsafePointer<UInt8>, leadLength: Int, hash: UInt64, typeId: Int, typeText: String,
+                time: Int64, attributes: UnsafePointer<Value>) {
+        if latest == nil || time > latest! { latest = time }
+        let (lead, _) = states.lead(leadBytes, leadLength, hash: hash)
+        bufferedLeads.append(Int32(truncatingIfNeeded: lead))
+        bufferedTimes.append(time)
+        bufferedTypes.append(Int32(truncatingIfNeeded: typeId))
+        bufferedAttributes.append(contentsOf: attributes, states.attributeCount)
+        if keepsTypeTexts { bufferedTypeTexts.append(typeText) }
+    }
+
+    /// Processes the buffered events lead by lead, each lead's in (time, arrival) order
+    /// (SPEC.md 6.1): a counting sort groups them by lead in arrival order, then each
+    /// lead's few events are sorted by time unless already in order. `traceLead`'s
+    /// timeline goes to `trace`.
+    func processBuffered(traceLead: String? = nil, trace: ((TraceEntry) -> Void)? = nil) {
+        let eventCount = bufferedLeads.count
+        let leadCount = states.count
+        var starts = [Int](repeating: 0, count: leadCount + 1)
+        for event in 0..<eventCount { starts[Int(bufferedLeads[event]) + 1] += 1 }
+        for lead in 0..<leadCount { starts[lead + 1] += starts[lead] }
+        var order = [Int32](repeating: 0, count: eventCount)
+        var next = starts
+        for event in 0..<eventCount {
+            let lead = Int(bufferedLeads[event])
+            order[next[lead]] = Int32(truncatingIfNeeded: event)
+            next[lead] += 1
+        }
+        let traced = traceLead.map { states.lead($0).lead }
+        let attributeCount = states.attributeCount
+        order.withUnsafeMutableBufferPointer { order in
+            for lead in 0..<leadCount {
+                var events = UnsafeMutableBufferPointer(rebasing: order[starts[lead] ..< starts[lead + 1]])
+                var sorted = true
+                for index in events.indices.dropFirst() where bufferedTimes[Int(events[index - 1])] > bufferedTimes[Int(events[index])] {
+                    sorted = false
+                    break
+                }
+                if !sorted {
+                    // Arrival order breaks ties: the event number is the arrival position.
+                    let times = bufferedTimes.base
+                    events.sort { (first: Int32, second: Int32) -> Bool in
+                        let a = times[Int(first)], b = times[Int(second)]
+                        return a != b ? a < b : first < second
+                    }
+                }
+                processor.trace = lead == traced ? trace : nil
+                for event in events {
+                    let event = Int(event)
+                    processor.process(lead: lead, typeId: Int(bufferedTypes[event]),
+                                      typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "", time: bufferedTimes[event],
+                                      attributes: bufferedAttributes.base + event * attributeCount)
+                }
+            }
+        }
+        processor.trace = nil
     }
 }
 
@@ -191,31 +271,31 @@ public struct Evaluator {
             }
         }
         var result: EvaluationResult?
-        var outOfOrder = false
         let parallel = ParallelStreaming(program: program, options: options, makeReader: { makeReader(options) })
         if parallel.applies, ProcessInfo.processInfo.activeProcessorCount > 1 {
-            do {
-                result = try parallel.run(onReject: forward) { shards, asOf, records, rejected, rejections in
-                    finish(shards, asOf: asOf, records: records, rejected: rejected, rejections: rejections)
+            for buffered in [false, true] {
+                do {
+                    result = try parallel.run(buffered: buffered, onReject: forward) { shards, asOf, records, rejected, rejections in
+                        finish(shards, asOf: asOf, records: records, rejected: rejected, rejections: rejections)
+                    }
+                    break
+                } catch ParallelStreaming.Fallback.outOfOrder {
+                    // Start over, keeping the events this time.
+                    seenInPass = 0
+                } catch ParallelStreaming.Fallback.lineTooLong {
+                    // The one-core pass below reads it in bounded memory.
+                    seenInPass = 0
+                    break
                 }
-            } catch ParallelStreaming.Fallback.outOfOrder {
-                outOfOrder = true
-            } catch ParallelStreaming.Fallback.lineTooLong {
-                // The one-core pass below reads it in bounded memory.
             }
-            seenInPass = 0
         }
-        do {
-            if outOfOrder { throw OutOfOrder() }
-            if result == nil { result = try streamingPass(options, onReject: forward, trace: trace) }
-        } catch is OutOfOrder {
-            seenInPass = 0
-            var store = try read(options, onReject: forward)
-            if store.rejected > options.maxBad {
-                throw EvaluationError.tooManyRejected(rejected: store.rejected, maxBad: options.maxBad, rejections: store.rejections)
+        if result == nil {
+            do {
+                result = try streamingPass(options, buffered: false, onReject: forward, trace: trace)
+            } catch is OutOfOrder {
+                seenInPass = 0
+                result = try streamingPass(options, buffered: true, onReject: forward, trace: trace)
             }
-            store.rejections = Array(store.rejections.prefix(EvaluationOptions.rejectionsKept))
-            result = run(store, asOf: options.asOf, traceLead: options.traceLead, trace: trace)
         }
         guard let result else { preconditionFailure("every pass returns a result or throws") }
         if result.rejected > options.maxBad {
@@ -232,24 +312,37 @@ public struct Evaluator {
         return EventReader(schema: schema, zone: program.sla.zone)
     }
 
-    /// Reads and processes in one pass; throws `OutOfOrder` when a lead's events go back in time.
-    private func streamingPass(_ options: EvaluationOptions, onReject: (RejectedRecord, String) throws -> Void,
+    /// Reads and processes in one pass on one core; throws `OutOfOrder` when a lead's
+    /// events go back in time. With `buffered`, events are kept and processed once all are
+    /// read, in each lead's (time, input position) order.
+    private func streamingPass(_ options: EvaluationOptions, buffered: Bool, onReject: (RejectedRecord, String) throws -> Void,
                                trace: ((TraceEntry) -> Void)?) throws -> EvaluationResult {
         let reader = makeReader(options)
         let leads = StreamingLeads(program: program)
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
         let asOf = options.asOf
-        let traceLead = options.traceLead
+        let traceBytes = options.traceLead.map { Array($0.utf8) }
+        leads.keepsTypeTexts = program.readsEventType || traceBytes != nil
         for source in options.sources {
             do {
-                try reader.read(source.input, format: source.format, accept: { record in
+                try reader.readRaw(source.input, format: source.format, accept: { record in
                     records += 1
                     if let asOf, record.time > asOf { return }
-                    if let traceLead {
-                        leads.processor.trace = ExactText.equal(record.lead, traceLead) ? trace : nil
+                    let typeId = program.typeId(record.type, record.typeLength)
+                    if buffered {
+                        let typeText = leads.keepsTypeTexts ? String(decoding: UnsafeBufferPointer(start: record.type, count: record.typeLength), as: UTF8.self) : ""
+                        leads.buffer(leadBytes: record.lead, leadLength: record.leadLength,
+                                     hash: ByteHash.hash(record.lead, record.leadLength), typeId: typeId, typeText: typeText,
+                                     time: record.time, attributes: record.attributes)
+                        return
                     }
-                    guard leads.process(record) else { throw OutOfOrder() }
+                    if let traceBytes {
+                        let traced = record.leadLength == traceBytes.count && memoryEqual(record.lead, traceBytes, traceBytes.count)
+                        leads.processor.trace = traced ? trace : nil
+                    }
+                    let typeText = leads.processor.needsTypeText ? String(decoding: UnsafeBufferPointer(start: record.type, count: record.typeLength), as: UTF8.self) : ""
+                    guard leads.process(record, typeId: typeId, typeText: typeText) else { throw OutOfOrder() }
                 }, reject: { rejection in
                     rejected += 1
                     if rejections.count < EvaluationOptions.rejectionsKept {
@@ -260,6 +353,12 @@ public struct Evaluator {
             } catch let error as InputError {
                 throw EvaluationError.input(source.naming(error), file: source.displayName)
             }
+        }
+        if buffered {
+            if rejected > options.maxBad {
+                throw EvaluationError.tooManyRejected(rejected: rejected, maxBad: options.maxBad, rejections: rejections)
+            }
+            leads.processBuffered(traceLead: options.traceLead, trace: trace)
         }
         return finish([leads], asOf: asOf ?? leads.latest, records: records, rejected: rejected, rejections: rejections)
     }

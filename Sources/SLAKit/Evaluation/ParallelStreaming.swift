@@ -40,11 +40,13 @@ struct ParallelStreaming {
         }
     }
 
-    /// Runs the pass; `onReject` receives every rejected record, in input order.
-    func run(onReject: (RejectedRecord, String) throws -> Void,
+    /// Runs the pass; `onReject` receives every rejected record, in input order. With
+    /// `buffered`, the shards keep the events and process them once all are read, each
+    /// lead's in (time, input position) order: for input out of order.
+    func run(buffered: Bool, onReject: (RejectedRecord, String) throws -> Void,
              finish: ([StreamingLeads], Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
-        let shards = [Shard(program: program), Shard(program: program)]
-        let workers = [Worker(reader: makeReader()), Worker(reader: makeReader())]
+        let shards = [Shard(program: program, buffered: buffered), Shard(program: program, buffered: buffered)]
+        let workers = [Worker(reader: makeReader(), program: program), Worker(reader: makeReader(), program: program)]
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
         let asOf = options.asOf
@@ -70,7 +72,7 @@ struct ParallelStreaming {
                         if let error = error as? InputError { throw EvaluationError.input(source.naming(error), file: source.displayName) }
                         throw error
                     }
-                    records += worker.records.count
+                    records += worker.count
                     for rejection in worker.rejections {
                         rejected += 1
                         if rejections.count < EvaluationOptions.rejectionsKept {
@@ -86,34 +88,66 @@ struct ParallelStreaming {
                 if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
             }
         }
+        if buffered {
+            if rejected > options.maxBad {
+                throw EvaluationError.tooManyRejected(rejected: rejected, maxBad: options.maxBad, rejections: rejections)
+            }
+            DispatchQueue.concurrentPerform(iterations: 2) { shard in shards[shard].leads.processBuffered() }
+        }
         let latest = shards.compactMap(\.leads.latest).max()
         return finish(shards.map(\.leads), asOf ?? latest, records, rejected, rejections)
     }
 
-    /// Parses one block on one core.
+    /// Parses one block on one core into columns: per record its lead id (bytes in
+    /// `leadBytes`), the id's hash (which also picks the shard), type id, time and
+    /// attribute values.
     final class Worker: @unchecked Sendable {
         let reader: EventReader
+        let program: Program
         var block: LineBlocks.Block?
-        var records: [EventRecord] = []
-        /// Which shard each record belongs to.
-        var shardOf: [UInt8] = []
+        /// Parsed records (all columns have one entry per record, `attributeCount` values).
+        private(set) var count = 0
+        let leadBytes = FlatColumn<UInt8>(capacity: 1 << 20)
+        let leadOffsets = FlatColumn<Int>(capacity: 1 << 16)
+        let leadLengths = FlatColumn<Int32>(capacity: 1 << 16)
+        let hashes = FlatColumn<UInt64>(capacity: 1 << 16)
+        let typeIds = FlatColumn<Int32>(capacity: 1 << 16)
+        let times = FlatColumn<Int64>(capacity: 1 << 16)
+        let attributes = FlatColumn<Value>(capacity: 1 << 16)
+        /// Type texts, kept only when the SLA reads `event.type`.
+        var typeTexts: [String] = []
         var rejections: [RejectedRecord] = []
         var failure: Error?
 
-        init(reader: EventReader) { self.reader = reader }
+        init(reader: EventReader, program: Program) {
+            self.reader = reader
+            self.program = program
+        }
 
         func parse(path: String) {
-            records.removeAll(keepingCapacity: true)
-            shardOf.removeAll(keepingCapacity: true)
+            count = 0
+            for column in [leadOffsets.removeAll, leadLengths.removeAll, hashes.removeAll, typeIds.removeAll, times.removeAll,
+                           attributes.removeAll, leadBytes.removeAll] { column() }
+            typeTexts.removeAll(keepingCapacity: true)
             rejections.removeAll(keepingCapacity: true)
             failure = nil
             guard let block else { return }
+            let program = self.program
+            let keepsTypeTexts = program.readsEventType
             do {
-                try reader.read(.bytes(name: path, block.bytes), format: .jsonl, firstLine: block.firstLine,
-                                skipsByteOrderMark: block.isStart, accept: { record in
-                    records.append(record)
-                    // The top bit is independent of the bits the shards' tables index by.
-                    shardOf.append(UInt8(truncatingIfNeeded: StringIndex.hash(record.lead) >> 63))
+                try reader.readRaw(.bytes(name: path, block.bytes), format: .jsonl, firstLine: block.firstLine,
+                                   skipsByteOrderMark: block.isStart, accept: { record in
+                    count += 1
+                    leadOffsets.append(leadBytes.count)
+                    leadLengths.append(Int32(truncatingIfNeeded: record.leadLength))
+                    leadBytes.append(contentsOf: record.lead, record.leadLength)
+                    hashes.append(ByteHash.hash(record.lead, record.leadLength))
+                    typeIds.append(Int32(truncatingIfNeeded: program.typeId(record.type, record.typeLength)))
+                    times.append(record.time)
+                    attributes.append(contentsOf: record.attributes, record.attributeCount)
+                    if keepsTypeTexts {
+                        typeTexts.append(String(decoding: UnsafeBufferPointer(start: record.type, count: record.typeLength), as: UTF8.self))
+                    }
                 }, reject: { rejections.append($0) })
             } catch {
                 failure = error
@@ -124,19 +158,32 @@ struct ParallelStreaming {
     /// The leads of one half of the hash space.
     final class Shard: @unchecked Sendable {
         let leads: StreamingLeads
+        let buffered: Bool
         var outOfOrder = false
 
-        init(program: Program) {
+        init(program: Program, buffered: Bool) {
             leads = StreamingLeads(program: program)
+            leads.keepsTypeTexts = program.readsEventType
+            self.buffered = buffered
         }
 
-        /// Processes this shard's events of the parsed blocks, in block order.
+        /// Processes (or buffers) this shard's events of the parsed blocks, in block order.
         func process(_ workers: [Worker], shard: UInt8, asOf: Int64?) {
             for worker in workers {
-                for position in worker.records.indices where worker.shardOf[position] == shard {
-                    let record = worker.records[position]
-                    if let asOf, record.time > asOf { continue }
-                    guard leads.process(record) else {
+                let attributeCount = leads.states.attributeCount
+                for position in 0..<worker.count where UInt8(truncatingIfNeeded: worker.hashes[position] >> 63) == shard {
+                    let time = worker.times[position]
+                    if let asOf, time > asOf { continue }
+                    let lead = worker.leadBytes.base + worker.leadOffsets[position]
+                    let typeText = leads.keepsTypeTexts ? worker.typeTexts[position] : ""
+                    if buffered {
+                        leads.buffer(leadBytes: lead, leadLength: Int(worker.leadLengths[position]), hash: worker.hashes[position],
+                                     typeId: Int(worker.typeIds[position]), typeText: typeText, time: time,
+                                     attributes: worker.attributes.base + position * attributeCount)
+                    } else if !leads.process(leadBytes: lead, leadLength: Int(worker.leadLengths[position]),
+                                             hash: worker.hashes[position], typeId: Int(worker.typeIds[position]),
+                                             typeText: typeText, time: time,
+                                             attributes: worker.attributes.base + position * attributeCount) {
                         outOfOrder = true
                         return
                     }

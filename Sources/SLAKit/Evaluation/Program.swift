@@ -108,12 +108,14 @@ struct CompiledGoal {
 
 /// A checked SLA compiled for evaluation: names resolved to indices, attribute names to
 /// slots, event types to ids, expressions to closures.
-public final class Program {
+public final class Program: @unchecked Sendable {
     public let sla: CheckedSLA
     /// The attribute names the SLA reads (`lead.X`, `event.X`, `by`, `sum`); slot = index.
     public let attributeNames: [String]
     /// Interned event types mentioned by the SLA (index = type id).
     let typeIds: StringIndex
+    /// The same types keyed by their bytes, numbered alike.
+    private let typesByBytes: LeadTable
     let scores: [CompiledScore]
     let stages: [CompiledStage]
     let deadlines: [CompiledDeadline]
@@ -129,6 +131,8 @@ public final class Program {
          readsLeadId: Bool, readsEventType: Bool) {
         self.readsLeadId = readsLeadId
         self.readsEventType = readsEventType
+        typesByBytes = LeadTable()
+        for type in typeIds.keys { _ = typesByBytes.insert(type) }
         self.sla = sla
         self.attributeNames = attributeNames
         self.typeIds = typeIds
@@ -142,6 +146,12 @@ public final class Program {
     /// The interned id of an event type, -1 when the SLA never mentions it.
     @inline(__always)
     func typeId(_ type: String) -> Int { typeIds.index(of: type) ?? -1 }
+
+    /// The interned id of the event type `bytes[0 ..< length]`, -1 when the SLA never mentions it.
+    @inline(__always)
+    func typeId(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
+        typesByBytes.find(bytes, length, hash: ByteHash.hash(bytes, length)) ?? -1
+    }
 
     func makeFrame() -> EvaluationFrame {
         EvaluationFrame(attributeCount: attributeNames.count, scoreCount: scores.count, stageCount: stages.count)

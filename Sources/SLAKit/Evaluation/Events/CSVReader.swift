@@ -22,6 +22,8 @@ struct CSVRecordParser {
     private var scratch: [UInt8] = []
     /// Shares the strings that repeat from record to record.
     private var strings = StringCache()
+    /// What the returned `RawRecord` points at.
+    private let output: RawRecordStorage
 
     /// True until the header has been read: problems then concern the whole input.
     var expectsHeader: Bool { columnCount == nil }
@@ -30,12 +32,13 @@ struct CSVRecordParser {
         self.fields = fields
         self.zone = zone
         self.inputName = inputName
+        self.output = RawRecordStorage(attributeCount: fields.roleCount - FieldTable.firstAttributeRole)
     }
 
     /// Parses the record `[start, end)` (without its final line break; valid UTF-8 checked
     /// by the caller) that starts on `line`. Returns nil for a blank line or the header.
     /// A malformed header throws `InputError` (invalid input), a bad record `RecordFailure`.
-    mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws -> EventRecord? {
+    mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws -> RawRecord? {
         if ByteScanning.isBlank(base, start, end) { return nil }
         do {
             try split(base, start, end)
@@ -53,8 +56,8 @@ struct CSVRecordParser {
         guard current.count == columnCount else {
             throw RecordFailure(reason: "expected \(columnCount) fields as in the header, found \(current.count)")
         }
-        let lead = try text(base, role: FieldTable.leadRole)
-        let type = try text(base, role: FieldTable.typeRole)
+        let lead = try text(base, role: FieldTable.leadRole, into: output.lead)
+        let type = try text(base, role: FieldTable.typeRole, into: output.type)
         let timeField = current[columnsByRole[FieldTable.timeRole]]
         if timeField.start == timeField.end { throw emptyField(FieldTable.timeRole) }
         let time: Int64?
@@ -74,31 +77,30 @@ struct CSVRecordParser {
         }
         let slotCount = fields.roleCount - FieldTable.firstAttributeRole
         var outOfRange: Int?
-        let attributes = [Value](unsafeUninitializedCapacity: slotCount) { slots, initialized in
-            for slot in 0..<slotCount {
-                let column = columnsByRole[FieldTable.firstAttributeRole + slot]
-                var attribute = Value.null
-                if column >= 0 {
-                    let field = current[column]
-                    if field.start == field.end {
-                        // An empty cell is null.
-                    } else if field.escaped {
-                        // Holds a quote, so it cannot be a number.
-                        attribute = .string(unescape(base, field))
-                    } else if ByteScanning.isJSONNumber(base, field.start, field.end) {
-                        let number = ByteScanning.numberValue(base, field.start, field.end)
-                        if !number.isFinite { outOfRange = outOfRange ?? column }
-                        attribute = .number(number)
-                    } else {
-                        attribute = .string(strings.string(base, field.start, field.end))
-                    }
+        let attributes = output.attributes.base
+        for slot in 0..<slotCount {
+            let column = columnsByRole[FieldTable.firstAttributeRole + slot]
+            var attribute = Value.null
+            if column >= 0 {
+                let field = current[column]
+                if field.start == field.end {
+                    // An empty cell is null.
+                } else if field.escaped {
+                    // Holds a quote, so it cannot be a number.
+                    attribute = .string(unescape(base, field))
+                } else if ByteScanning.isJSONNumber(base, field.start, field.end) {
+                    let number = ByteScanning.numberValue(base, field.start, field.end)
+                    if !number.isFinite { outOfRange = outOfRange ?? column }
+                    attribute = .number(number)
+                } else {
+                    attribute = .string(strings.string(base, field.start, field.end))
                 }
-                (slots.baseAddress! + slot).initialize(to: attribute)
-                initialized = slot + 1
             }
+            attributes[slot] = attribute
         }
         if let outOfRange { throw RecordFailure(reason: "number out of range in column \(outOfRange + 1)") }
-        return EventRecord(lead: lead, type: type, time: time, attributes: attributes, line: line)
+        return RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,
+                         attributes: UnsafePointer(attributes), attributeCount: slotCount, line: line)
     }
 
     /// Splits a record into `current`, checking the quoting.
@@ -157,10 +159,14 @@ struct CSVRecordParser {
         }
     }
 
-    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int) throws(RecordFailure) -> String {
+    /// The lead or type text as bytes; a quoted field with `""` pairs is decoded into `column`.
+    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int,
+                               into column: FlatColumn<UInt8>) throws(RecordFailure) -> (bytes: UnsafePointer<UInt8>, length: Int) {
         let field = current[columnsByRole[role]]
         if field.start == field.end { throw emptyField(role) }
-        return field.escaped ? unescape(base, field) : strings.string(base, field.start, field.end)
+        guard field.escaped else { return (base + field.start, field.end - field.start) }
+        unescapeBytes(base, field)
+        return (output.keep(scratch, in: column), scratch.count)
     }
 
     private func emptyField(_ role: Int) -> RecordFailure {
@@ -169,6 +175,12 @@ struct CSVRecordParser {
 
     /// The text of a quoted field with each `""` turned into `"`.
     private mutating func unescape(_ base: UnsafePointer<UInt8>, _ field: Field) -> String {
+        unescapeBytes(base, field)
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// The bytes of a quoted field with each `""` turned into `"`, in `scratch`.
+    private mutating func unescapeBytes(_ base: UnsafePointer<UInt8>, _ field: Field) {
         scratch.removeAll(keepingCapacity: true)
         var index = field.start
         while index < field.end {
@@ -176,6 +188,5 @@ struct CSVRecordParser {
             // The second quote of a pair is dropped.
             index += base[index] == ByteScanning.quote ? 2 : 1
         }
-        return String(decoding: scratch, as: UTF8.self)
     }
 }

@@ -71,6 +71,13 @@ public final class EventReader {
     /// is the input's beginning. Used to parse blocks of a JSONL file in parallel.
     func read(_ input: EventInput, format: InputFormat, firstLine: Int, skipsByteOrderMark: Bool,
               accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+        try readRaw(input, format: format, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark,
+                    accept: { try accept($0.record) }, reject: reject)
+    }
+
+    /// `read`, handing out records whose lead and type are bytes (valid during `accept`).
+    func readRaw(_ input: EventInput, format: InputFormat, firstLine: Int = 1, skipsByteOrderMark: Bool = true,
+                 accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
         let source = try ByteInput(input)
         defer { source.close() }
         switch format {
@@ -98,7 +105,7 @@ public final class EventReader {
     /// The main loop: finds record boundaries (line feeds; for CSV only those outside
     /// quoted fields), keeps partial records across reads and hands each record to `parser`.
     private func split<Parser: RecordParsing>(_ source: ByteInput, quoteAware: Bool, firstLine: Int, skipsByteOrderMark: Bool,
-                                              parser: inout Parser, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+                                              parser: inout Parser, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
         let base = buffer
         // The unconsumed bytes are `[start, end)`; boundary search resumes at `scan`.
         var start = 0
@@ -203,7 +210,7 @@ public final class EventReader {
 
     /// Validates and parses one complete record, then accepts or rejects it.
     @inline(__always)
-    private func deliver<Parser: RecordParsing>(_ base: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, line: Int, insideQuotes: Bool, parser: inout Parser, accept: (EventRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+    private func deliver<Parser: RecordParsing>(_ base: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, line: Int, insideQuotes: Bool, parser: inout Parser, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
         if end - start > maximumRecordBytes {
             // The line feed came right at the limit without a CR before it, or the input
             // ended there: one byte too many.
@@ -220,7 +227,7 @@ public final class EventReader {
             try reject(RejectedRecord(line: line, reason: reason, raw: Array(UnsafeBufferPointer(start: base + start, count: end - start))))
             return
         }
-        let record: EventRecord?
+        let record: RawRecord?
         do {
             record = try parser.parse(base, start, end, line: line)
         } catch let failure as RecordFailure {
@@ -243,7 +250,7 @@ public final class EventReader {
 protocol RecordParsing {
     /// Parses a record without its line break: nil for a blank line (or a CSV header),
     /// the record, or throws `RecordFailure` (reject it) or `InputError` (stop).
-    mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws -> EventRecord?
+    mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws -> RawRecord?
     /// True while a problem concerns the whole input rather than one record (a CSV header).
     var expectsHeader: Bool { get }
     var inputName: String { get }

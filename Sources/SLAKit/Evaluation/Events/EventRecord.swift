@@ -53,6 +53,54 @@ public struct EventRecord: Sendable, Equatable {
     }
 }
 
+/// A parsed record whose lead id and type are still UTF-8 bytes, as the evaluator reads
+/// them: no `String` is built per record. The pointers are valid only while the record is
+/// handed to the reader's `accept` closure.
+struct RawRecord {
+    var lead: UnsafePointer<UInt8>
+    /// Bytes in the lead id (never 0).
+    var leadLength: Int
+    var type: UnsafePointer<UInt8>
+    /// Bytes in the type (never 0).
+    var typeLength: Int
+    /// Milliseconds since the Unix epoch.
+    var time: Int64
+    /// One value per `EventSchema.attributes` slot, `.null` when absent.
+    var attributes: UnsafePointer<Value>
+    var attributeCount: Int
+    /// The 1-based line of the input where the record starts.
+    var line: Int
+
+    /// The record with its texts as strings.
+    var record: EventRecord {
+        EventRecord(lead: String(decoding: UnsafeBufferPointer(start: lead, count: leadLength), as: UTF8.self),
+                    type: String(decoding: UnsafeBufferPointer(start: type, count: typeLength), as: UTF8.self),
+                    time: time, attributes: Array(UnsafeBufferPointer(start: attributes, count: attributeCount)), line: line)
+    }
+}
+
+/// Where a record parser keeps what a `RawRecord` points at: decoded copies of a lead id
+/// and a type that held escapes, and the attribute values. Reused for every record.
+final class RawRecordStorage {
+    let lead = FlatColumn<UInt8>(capacity: 64)
+    let type = FlatColumn<UInt8>(capacity: 64)
+    let attributes: FlatColumn<Value>
+
+    init(attributeCount: Int) {
+        attributes = FlatColumn(capacity: max(1, attributeCount))
+        attributes.append(.null, times: attributeCount)
+    }
+
+    /// Copies `bytes` into `column`, replacing what it held; returns where they now are.
+    func keep(_ bytes: [UInt8], in column: FlatColumn<UInt8>) -> UnsafePointer<UInt8> {
+        column.removeAll()
+        bytes.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { column.append(contentsOf: base, buffer.count) }
+        }
+        return UnsafePointer(column.base)
+    }
+}
+
 /// A record that is not a valid event: reported with its line and reason, and its raw
 /// bytes kept for `--rejects FILE`.
 public struct RejectedRecord: Sendable, Equatable {

@@ -42,17 +42,20 @@ struct JSONLineParser {
     private var containers: [Bool] = []
     /// Shares the strings that repeat from record to record.
     private var strings = StringCache()
+    /// What the returned `RawRecord` points at.
+    private let output: RawRecordStorage
 
     init(fields: FieldTable, zone: ZoneRules) {
         self.fields = fields
         self.zone = zone
+        self.output = RawRecordStorage(attributeCount: fields.roleCount - FieldTable.firstAttributeRole)
         self.storage = PendingStorage(count: fields.roleCount)
         self.pending = storage.values
     }
 
     /// Parses the line `[start, end)` (no line break, valid UTF-8 checked by the caller).
     /// Returns nil for a blank line, else the record or throws why it is rejected.
-    mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws(RecordFailure) -> EventRecord? {
+    mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws(RecordFailure) -> RawRecord? {
         var index = skipWhitespace(base, start, end)
         if index == end { return nil }
         guard base[index] == 0x7B else { // `{`
@@ -120,9 +123,9 @@ struct JSONLineParser {
 
     // MARK: Building the record
 
-    private mutating func makeRecord(_ base: UnsafePointer<UInt8>, line: Int) throws(RecordFailure) -> EventRecord {
-        let lead = try text(base, role: FieldTable.leadRole, numberAllowed: true)
-        let type = try text(base, role: FieldTable.typeRole, numberAllowed: false)
+    private mutating func makeRecord(_ base: UnsafePointer<UInt8>, line: Int) throws(RecordFailure) -> RawRecord {
+        let lead = try text(base, role: FieldTable.leadRole, numberAllowed: true, into: output.lead)
+        let type = try text(base, role: FieldTable.typeRole, numberAllowed: false, into: output.type)
         let timeValue = pending[FieldTable.timeRole]
         let time: Int64
         switch timeValue.kind {
@@ -144,38 +147,37 @@ struct JSONLineParser {
             throw wrongType(FieldTable.timeRole, timeValue.kind, expected: "a string")
         }
         let slotCount = fields.roleCount - FieldTable.firstAttributeRole
-        let attributes = [Value](unsafeUninitializedCapacity: slotCount) { slots, initialized in
-            for slot in 0..<slotCount {
-                let value = pending[FieldTable.firstAttributeRole + slot]
-                let attribute: Value
-                switch value.kind {
-                case .absent, .null, .object, .array: attribute = .null // nested values are kept as null
-                case .trueValue: attribute = .bool(true)
-                case .falseValue: attribute = .bool(false)
-                case .string: attribute = .string(strings.string(base, value.start, value.end))
-                case .escapedString: attribute = .string(decodeString(base, value.start, value.end))
-                case .number: attribute = .number(ByteScanning.numberValue(base, value.start, value.end))
-                }
-                (slots.baseAddress! + slot).initialize(to: attribute)
-                initialized = slot + 1
+        let attributes = output.attributes.base
+        for slot in 0..<slotCount {
+            let value = pending[FieldTable.firstAttributeRole + slot]
+            switch value.kind {
+            case .absent, .null, .object, .array: attributes[slot] = .null // nested values are kept as null
+            case .trueValue: attributes[slot] = .bool(true)
+            case .falseValue: attributes[slot] = .bool(false)
+            case .string: attributes[slot] = .string(strings.string(base, value.start, value.end))
+            case .escapedString: attributes[slot] = .string(decodeString(base, value.start, value.end))
+            case .number: attributes[slot] = .number(ByteScanning.numberValue(base, value.start, value.end))
             }
         }
-        return EventRecord(lead: lead, type: type, time: time, attributes: attributes, line: line)
+        return RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,
+                         attributes: UnsafePointer(attributes), attributeCount: slotCount, line: line)
     }
 
-    /// The lead or type text; a number is allowed for the lead and kept as its literal.
-    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int, numberAllowed: Bool) throws(RecordFailure) -> String {
+    /// The lead or type text as bytes; a number is allowed for the lead and kept as its
+    /// literal. Text with escapes is decoded into `column`.
+    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int, numberAllowed: Bool,
+                               into column: FlatColumn<UInt8>) throws(RecordFailure) -> (bytes: UnsafePointer<UInt8>, length: Int) {
         let value = pending[role]
         switch value.kind {
         case .string:
             if value.start == value.end { throw emptyField(role) }
-            return strings.string(base, value.start, value.end)
+            return (base + value.start, value.end - value.start)
         case .escapedString:
-            let decoded = decodeString(base, value.start, value.end)
-            if decoded.isEmpty { throw emptyField(role) }
-            return decoded
+            decodeEscapes(base, value.start, value.end)
+            if scratch.isEmpty { throw emptyField(role) }
+            return (output.keep(scratch, in: column), scratch.count)
         case .number where numberAllowed:
-            return strings.string(base, value.start, value.end)
+            return (base + value.start, value.end - value.start)
         default:
             throw wrongType(role, value.kind, expected: numberAllowed ? "a string or a number" : "a string")
         }

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Numbers the lead ids of one evaluation (or of one shard of it) densely, `0..<count` in
+/// Numbers byte strings densely: the lead ids of one evaluation (or of one shard of it) densely, `0..<count` in
 /// order of first appearance, keyed by the id's exact UTF-8 bytes (SPEC.md compares lead
 /// ids exactly). Ids are kept as bytes in one arena, never as `String`s, until the verdicts
 /// are written.
@@ -58,6 +58,23 @@ final class LeadTable {
         // Keep the load factor at most one half.
         if count * 2 > mask + 1 { grow() }
         return (lead, true)
+    }
+
+    /// The number of the id `bytes[0 ..< length]` whose `ByteHash` is `hash`, nil when the
+    /// table does not hold it.
+    @inline(__always)
+    func find(_ bytes: UnsafePointer<UInt8>, _ length: Int, hash: UInt64) -> Int? {
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if Int(lengths[lead]) == length, memoryEqual(arena.base + offsets[lead], bytes, length) { return lead }
+            }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// The number of a lead id given as a `String`, adding it when new.
