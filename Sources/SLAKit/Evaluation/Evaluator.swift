@@ -36,6 +36,9 @@ public struct EvaluationOptions: Sendable {
     public var timeField = "at"
     /// The lead whose timeline is traced (for `sla explain`).
     public var traceLead: String?
+    /// Bytes per block of the two-core pass (`ParallelStreaming`); small in tests, to cut
+    /// small inputs into many blocks.
+    var blockBytes = ParallelStreaming.blockBytes
     /// How many rejections to keep in the result for reporting.
     public static let rejectionsKept = 20
 
@@ -271,7 +274,7 @@ public struct Evaluator {
             }
         }
         var result: EvaluationResult?
-        let parallel = ParallelStreaming(program: program, options: options, makeReader: { makeReader(options) })
+        let parallel = ParallelStreaming(program: program, options: options, makeReader: { makeReader(options, chunkBytes: $0) })
         if parallel.applies, ProcessInfo.processInfo.activeProcessorCount > 1 {
             for buffered in [false, true] {
                 do {
@@ -282,8 +285,9 @@ public struct Evaluator {
                 } catch ParallelStreaming.Fallback.outOfOrder {
                     // Start over, keeping the events this time.
                     seenInPass = 0
-                } catch ParallelStreaming.Fallback.lineTooLong {
-                    // The one-core pass below reads it in bounded memory.
+                } catch ParallelStreaming.Fallback.lineTooLong, ParallelStreaming.Fallback.recordCrossesBlock {
+                    // The one-core pass below reads long lines in bounded memory and follows
+                    // CSV quoting from the start.
                     seenInPass = 0
                     break
                 }
@@ -304,12 +308,12 @@ public struct Evaluator {
         return result
     }
 
-    private func makeReader(_ options: EvaluationOptions) -> EventReader {
+    private func makeReader(_ options: EvaluationOptions, chunkBytes: Int = EventReader.defaultChunkBytes) -> EventReader {
         var schema = EventSchema(attributes: program.attributeNames)
         schema.leadField = options.leadField
         schema.typeField = options.typeField
         schema.timeField = options.timeField
-        return EventReader(schema: schema, zone: program.sla.zone)
+        return EventReader(schema: schema, zone: program.sla.zone, chunkBytes: chunkBytes)
     }
 
     /// Reads and processes in one pass on one core; throws `OutOfOrder` when a lead's

@@ -5,17 +5,20 @@ import Glibc
 import Darwin
 #endif
 
-/// The two-core streaming pass for JSONL files.
+/// The two-core streaming pass for event files (JSONL and CSV).
 ///
-/// The input is cut into blocks of whole lines. Blocks are parsed two at a time, one per
+/// The input is cut into blocks of whole lines. (A CSV file's first block is parsed alone,
+/// to learn the header the others need; a CSV block cut inside a quoted field makes the
+/// pass give up.) Blocks are parsed two at a time, one per
 /// core; then the parsed events are processed by two shards, each owning the leads whose
 /// id hashes to it, again one per core. Leads are independent (SPEC.md 6.1) and each shard
 /// sees its leads' events in input order, so the verdicts are exactly those of the
 /// one-core pass; rejected records are reported in input order too.
 ///
-/// The pass declines (returns nil before doing anything) for what it does not handle —
-/// CSV, a traced lead — and gives up (throws `ParallelStreaming.Fallback`) on a line too
-/// long for a block or on events out of order; the caller then runs the one-core pass.
+/// The pass declines (`applies` is false) for what it does not handle, a traced lead, and
+/// gives up (throws `ParallelStreaming.Fallback`) on a line too long for a block or a
+/// record across blocks, when the caller runs the one-core pass; on events out of order,
+/// when the caller runs it again with `buffered`.
 struct ParallelStreaming {
     /// Bytes read per block: large enough that synchronisation is rare, small enough that
     /// two blocks of parsed events stay a few tens of megabytes.
@@ -24,18 +27,22 @@ struct ParallelStreaming {
     enum Fallback: Error {
         /// A line longer than a block: the one-core reader rejects it in bounded memory.
         case lineTooLong
+        /// A CSV block was cut inside a quoted field (a record spans the cut): the one-core
+        /// reader follows the quoting from the start.
+        case recordCrossesBlock
         /// A lead's events go back in time: the buffered pass sorts them.
         case outOfOrder
     }
 
     let program: Program
     let options: EvaluationOptions
-    let makeReader: () -> EventReader
+    /// Makes a reader whose buffer holds a block of the given number of bytes.
+    let makeReader: (Int) -> EventReader
 
-    /// Whether the pass applies: only JSONL files, and no trace.
+    /// Whether the pass applies: only files (standard input is spooled to one), and no trace.
     var applies: Bool {
         options.traceLead == nil && options.sources.allSatisfy { source in
-            if case .file = source.input, source.format == .jsonl { return true }
+            if case .file = source.input { return true }
             return false
         }
     }
@@ -46,7 +53,8 @@ struct ParallelStreaming {
     func run(buffered: Bool, onReject: (RejectedRecord, String) throws -> Void,
              finish: ([StreamingLeads], Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
         let shards = [Shard(program: program, buffered: buffered), Shard(program: program, buffered: buffered)]
-        let workers = [Worker(reader: makeReader(), program: program), Worker(reader: makeReader(), program: program)]
+        let blockBytes = options.blockBytes
+        let workers = [Worker(reader: makeReader(blockBytes), program: program), Worker(reader: makeReader(blockBytes), program: program)]
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
         let asOf = options.asOf
@@ -55,18 +63,25 @@ struct ParallelStreaming {
             guard case .file(let path) = source.input else { continue }
             let blocks: LineBlocks
             do {
-                blocks = try LineBlocks(path: path, blockBytes: ParallelStreaming.blockBytes)
+                blocks = try LineBlocks(path: path, blockBytes: blockBytes)
             } catch let error as InputError {
                 throw EvaluationError.input(source.naming(error), file: source.displayName)
             }
             defer { blocks.close() }
+            var header: CSVHeader?
             while true {
-                guard let first = try blocks.next() else { break }
-                let second = try blocks.next()
+                // Until a CSV input's header is known, blocks are parsed one at a time.
+                let pairing = source.format == .jsonl || header != nil
+                guard let first = try blocks.next(into: workers[0].reader.blockBuffer) else { break }
+                let second = pairing ? try blocks.next(into: workers[1].reader.blockBuffer) : nil
                 workers[0].block = first
                 workers[1].block = second
+                workers[0].csvHeader = header
+                workers[1].csvHeader = header
                 let parsing = second == nil ? 1 : 2
-                DispatchQueue.concurrentPerform(iterations: parsing) { worker in workers[worker].parse(path: path) }
+                let format = source.format
+                DispatchQueue.concurrentPerform(iterations: parsing) { worker in workers[worker].parse(path: path, format: format) }
+                if header == nil { header = workers[0].csvHeader }
                 for worker in workers.prefix(parsing) {
                     if let error = worker.failure {
                         if let error = error as? InputError { throw EvaluationError.input(source.naming(error), file: source.displayName) }
@@ -104,7 +119,10 @@ struct ParallelStreaming {
     final class Worker: @unchecked Sendable {
         let reader: EventReader
         let program: Program
-        var block: LineBlocks.Block?
+        /// The block in the reader's buffer, nil when this worker has none this round.
+        var block: LineBlocks.Cut?
+        /// For CSV: the header, once known (given before parsing, updated after).
+        var csvHeader: CSVHeader?
         /// Parsed records (all columns have one entry per record, `attributeCount` values).
         private(set) var count = 0
         let leadBytes = FlatColumn<UInt8>(capacity: 1 << 20)
@@ -124,7 +142,7 @@ struct ParallelStreaming {
             self.program = program
         }
 
-        func parse(path: String) {
+        func parse(path: String, format: InputFormat) {
             count = 0
             for column in [leadOffsets.removeAll, leadLengths.removeAll, hashes.removeAll, typeIds.removeAll, times.removeAll,
                            attributes.removeAll, leadBytes.removeAll] { column() }
@@ -135,8 +153,8 @@ struct ParallelStreaming {
             let program = self.program
             let keepsTypeTexts = program.readsEventType
             do {
-                try reader.readRaw(.bytes(name: path, block.bytes), format: .jsonl, firstLine: block.firstLine,
-                                   skipsByteOrderMark: block.isStart, accept: { record in
+                try reader.readRaw(.file(path: path), format: format, firstLine: block.firstLine,
+                                   skipsByteOrderMark: block.isStart, block: block, csvHeader: &csvHeader, accept: { record in
                     count += 1
                     leadOffsets.append(leadBytes.count)
                     leadLengths.append(Int32(truncatingIfNeeded: record.leadLength))
@@ -194,21 +212,34 @@ struct ParallelStreaming {
 }
 
 /// Reads a file as blocks of whole lines (each ends with a line feed, except perhaps the
-/// file's last), with the line number each block starts on.
+/// file's last), with the line number each block starts on. Each block is read straight
+/// into the buffer of the reader that parses it; only the partial line after the cut is
+/// copied, to start the next block.
 final class LineBlocks {
-    struct Block {
-        var bytes: [UInt8]
+    /// Where a block was cut.
+    struct Cut {
+        /// Bytes in the block.
+        var length: Int
         /// 1-based line of the block's first byte.
         var firstLine: Int
         /// True for the block at the start of the file (where a byte order mark may stand).
         var isStart: Bool
+        /// True for the block that ends the file.
+        var isLast: Bool
+    }
+
+    /// A block with its bytes (for tests).
+    struct Block {
+        var bytes: [UInt8]
+        var firstLine: Int
+        var isStart: Bool
     }
 
     private let descriptor: Int32
-    private let blockBytes: Int
-    /// Read buffer; `[0, filled)` holds bytes not yet handed out.
-    private let buffer: UnsafeMutablePointer<UInt8>
-    private var filled = 0
+    let blockBytes: Int
+    /// The partial line after the last cut: `carry[0 ..< carried]`.
+    private let carry: UnsafeMutablePointer<UInt8>
+    private var carried = 0
     private var atEnd = false
     private var nextLine = 1
     private var isStart = true
@@ -219,17 +250,22 @@ final class LineBlocks {
             throw InputError(kind: .unreadable, message: "\(path): cannot open: \(String(cString: strerror(errno)))")
         }
         self.blockBytes = blockBytes
-        buffer = .allocate(capacity: blockBytes)
+        carry = .allocate(capacity: blockBytes)
     }
 
-    deinit { buffer.deallocate() }
+    deinit { carry.deallocate() }
 
     func close() { _ = Glibc.close(descriptor) }
 
-    /// The next block, nil at the end of the file.
-    func next() throws -> Block? {
+    /// Reads the next block into `destination` (room for `blockBytes` bytes); nil at the
+    /// end of the file. Throws `ParallelStreaming.Fallback.lineTooLong` when a whole block
+    /// holds no line feed.
+    func next(into destination: UnsafeMutablePointer<UInt8>) throws -> Cut? {
+        memcpy(destination, carry, carried)
+        var filled = carried
+        carried = 0
         while filled < blockBytes && !atEnd {
-            let count = read(descriptor, buffer + filled, blockBytes - filled)
+            let count = read(descriptor, destination + filled, blockBytes - filled)
             if count < 0 {
                 if errno == EINTR { continue }
                 throw InputError(kind: .unreadable, message: "read failed: \(String(cString: strerror(errno)))")
@@ -242,23 +278,31 @@ final class LineBlocks {
             // Cut after the last line feed; the rest starts the next block.
             // (Lines are short: the scan back from the end stops after a few hundred bytes.)
             var lastLineFeed = filled - 1
-            while lastLineFeed >= 0, buffer[lastLineFeed] != 10 { lastLineFeed -= 1 }
+            while lastLineFeed >= 0, destination[lastLineFeed] != 10 { lastLineFeed -= 1 }
             guard lastLineFeed >= 0 else { throw ParallelStreaming.Fallback.lineTooLong }
             length = lastLineFeed + 1
+            carried = filled - length
+            memcpy(carry, destination + length, carried)
         }
-        let bytes = Array(UnsafeBufferPointer(start: buffer, count: length))
         var lines = 0
-        var cursor = UnsafePointer(buffer)
+        var cursor = UnsafePointer(destination)
         let end = cursor + length
         while cursor < end, let found = memchr(cursor, 10, end - cursor) {
             lines += 1
             cursor = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
         }
-        memmove(buffer, buffer + length, filled - length)
-        filled -= length
-        let block = Block(bytes: bytes, firstLine: nextLine, isStart: isStart)
+        let cut = Cut(length: length, firstLine: nextLine, isStart: isStart, isLast: atEnd && carried == 0)
         isStart = false
         nextLine += lines
-        return block
+        return cut
+    }
+
+    /// The next block as an array (for tests).
+    func next() throws -> Block? {
+        let destination = UnsafeMutablePointer<UInt8>.allocate(capacity: blockBytes)
+        defer { destination.deallocate() }
+        guard let cut = try next(into: destination) else { return nil }
+        return Block(bytes: Array(UnsafeBufferPointer(start: destination, count: cut.length)), firstLine: cut.firstLine,
+                     isStart: cut.isStart)
     }
 }

@@ -1,3 +1,10 @@
+/// What a CSV header says: how many columns records have, and which column holds each
+/// role (`FieldTable`), -1 for none.
+struct CSVHeader: Sendable {
+    var columnCount: Int
+    var columnsByRole: [Int]
+}
+
 /// Parses CSV records (RFC 4180, SPEC.md 5) into `EventRecord`s. The first non-blank record
 /// is the header; it names the columns, matched exactly (case-sensitive, no trimming)
 /// against the schema. Duplicate header names: the last such column wins, the earlier ones
@@ -27,6 +34,15 @@ struct CSVRecordParser {
 
     /// True until the header has been read: problems then concern the whole input.
     var expectsHeader: Bool { columnCount == nil }
+
+    /// The header once read (or given).
+    var header: CSVHeader? {
+        get { columnCount.map { CSVHeader(columnCount: $0, columnsByRole: columnsByRole) } }
+        set {
+            columnCount = newValue?.columnCount
+            columnsByRole = newValue?.columnsByRole ?? []
+        }
+    }
 
     init(fields: FieldTable, zone: ZoneRules, inputName: String) {
         self.fields = fields

@@ -78,16 +78,35 @@ public final class EventReader {
     /// `read`, handing out records whose lead and type are bytes (valid during `accept`).
     func readRaw(_ input: EventInput, format: InputFormat, firstLine: Int = 1, skipsByteOrderMark: Bool = true,
                  accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
-        let source = try ByteInput(input)
+        var header: CSVHeader?
+        try readRaw(input, format: format, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark, block: nil,
+                    csvHeader: &header, accept: accept, reject: reject)
+    }
+
+    /// Where the reader's own buffer starts: a block for `readRaw(block:)` is put there, at
+    /// most `chunkBytes` bytes.
+    var blockBuffer: UnsafeMutablePointer<UInt8> { buffer }
+
+    /// The general form of `readRaw`. With `block`, the input is the `block.length` bytes
+    /// already in `blockBuffer` (a block of a larger file, cut after a line feed); if the
+    /// block is not the file's last, a record still open at its end means the cut fell
+    /// inside a quoted CSV field, and the read throws `ParallelStreaming.Fallback`.
+    /// `csvHeader` gives the header of a CSV input whose header was in an earlier block,
+    /// and returns the header once read.
+    func readRaw(_ input: EventInput, format: InputFormat, firstLine: Int, skipsByteOrderMark: Bool, block: LineBlocks.Cut?,
+                 csvHeader: inout CSVHeader?, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+        let source = try ByteInput(block == nil ? input : .bytes(name: input.name, []))
         defer { source.close() }
         switch format {
         case .jsonl:
             var parser = JSONLineParser(fields: fields, zone: zone)
-            try split(source, quoteAware: false, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark,
+            try split(source, quoteAware: false, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark, block: block,
                       parser: &parser, accept: accept, reject: reject)
         case .csv:
             var parser = CSVRecordParser(fields: fields, zone: zone, inputName: source.name)
-            try split(source, quoteAware: true, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark,
+            parser.header = csvHeader
+            defer { csvHeader = parser.header }
+            try split(source, quoteAware: true, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark, block: block,
                       parser: &parser, accept: accept, reject: reject)
         }
     }
@@ -105,6 +124,7 @@ public final class EventReader {
     /// The main loop: finds record boundaries (line feeds; for CSV only those outside
     /// quoted fields), keeps partial records across reads and hands each record to `parser`.
     private func split<Parser: RecordParsing>(_ source: ByteInput, quoteAware: Bool, firstLine: Int, skipsByteOrderMark: Bool,
+                                              block: LineBlocks.Cut?,
                                               parser: inout Parser, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
         let base = buffer
         // The unconsumed bytes are `[start, end)`; boundary search resumes at `scan`.
@@ -116,6 +136,11 @@ public final class EventReader {
         var line = firstLine
         var quoting = CSVQuoting()
 
+        if let block {
+            precondition(block.length <= chunkBytes, "a block fits the reader's buffer")
+            end = block.length
+            atEnd = true
+        }
         // Read at least three bytes (or all there is) to recognize a byte order mark.
         while end < 3 && !atEnd {
             let count = try source.read(into: base + end, count: chunkBytes)
@@ -186,6 +211,10 @@ public final class EventReader {
                 continue
             }
             if atEnd {
+                if start < end, let block, !block.isLast, !ByteScanning.isBlank(base, start, end) {
+                    // The block was cut inside a quoted field: its end is not a record's.
+                    throw ParallelStreaming.Fallback.recordCrossesBlock
+                }
                 if start < end {
                     // A last record without a line break.
                     var recordEnd = end

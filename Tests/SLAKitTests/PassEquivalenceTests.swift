@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import SLAKit
+
+/// Whatever pass evaluates an input — one core from memory, two cores over a file cut into
+/// blocks of any size, streaming or buffered (out of order) — the JSON report and the
+/// rejected records are the same. Each example SLA runs over its own events, and over the
+/// same lines shuffled.
+@Suite struct PassEquivalenceTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var sla: String
+        var events: String
+        var testDescription: String { events }
+    }
+
+    static let cases = [
+        Case(sla: "smarketing.sla", events: "smarketing.jsonl"),
+        Case(sla: "smarketing.sla", events: "smarketing-dirty.jsonl"),
+        Case(sla: "inbound_saas.sla", events: "inbound_saas.jsonl"),
+        Case(sla: "partner_referrals.sla", events: "partner_referrals.csv"),
+    ]
+
+    static func program(_ name: String) throws -> Program {
+        let path = TestPaths.examples.appendingPathComponent(name).path
+        let loaded = LoadedFile.analyse(SourceFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8)))
+        return Compiler.compile(try #require(loaded.check?.sla))
+    }
+
+    /// The report and the rejected records' lines of one evaluation.
+    static func evaluate(_ program: Program, _ source: EventSource, blockBytes: Int = ParallelStreaming.blockBytes) throws -> (json: String, rejectedLines: [Int]) {
+        var options = EvaluationOptions()
+        options.sources = [source]
+        options.maxBad = 1_000_000
+        options.blockBytes = blockBytes
+        var rejectedLines: [Int] = []
+        let result = try Evaluator(program: program).evaluate(options, onReject: { record, _ in rejectedLines.append(record.line) })
+        return (JSONReport.render(result), rejectedLines)
+    }
+
+    /// The lines of `bytes` in a seeded random order (a CSV header stays first).
+    static func shuffled(_ text: String, keepFirst: Bool) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        let head = keepFirst ? [lines.removeFirst()] : []
+        var generator = SeededGenerator(seed: 7)
+        lines.shuffle(using: &generator)
+        return (head + lines).joined(separator: "\n") + "\n"
+    }
+
+    @Test(arguments: cases)
+    func everyPassAgrees(_ example: Case) throws {
+        let program = try PassEquivalenceTests.program(example.sla)
+        let original = try String(contentsOfFile: TestPaths.examples.appendingPathComponent(example.events).path, encoding: .utf8)
+        let format: InputFormat = example.events.hasSuffix(".csv") ? .csv : .jsonl
+        let folder = try TemporaryFolder()
+        for (label, text) in [("sorted", original), ("shuffled", PassEquivalenceTests.shuffled(original, keepFirst: format == .csv))] {
+            let inMemory = try PassEquivalenceTests.evaluate(program, EventSource(input: .bytes(name: "events", Array(text.utf8)), format: format, displayName: "events"))
+            let path = try folder.write("\(label).\(format.rawValue)", text)
+            for blockBytes in [200, 1_000, 7_000, ParallelStreaming.blockBytes] {
+                let file = try PassEquivalenceTests.evaluate(program, EventSource(input: .file(path: path), format: format, displayName: "events"),
+                                                             blockBytes: blockBytes)
+                #expect(file.json == inMemory.json, "\(label), blocks of \(blockBytes) bytes")
+                #expect(file.rejectedLines == inMemory.rejectedLines, "\(label), blocks of \(blockBytes) bytes")
+            }
+        }
+    }
+
+    /// A CSV field holding line feeds may straddle a block boundary: the two-core pass gives
+    /// up and the one-core pass, which follows the quoting from the start, gives the result.
+    @Test func quotedLineFeedsAcrossBlocks() throws {
+        let program = try PassEquivalenceTests.program("partner_referrals.sla")
+        let original = try String(contentsOfFile: TestPaths.examples.appendingPathComponent("partner_referrals.csv").path, encoding: .utf8)
+        // Every note becomes a quoted field of three lines.
+        var lines = original.split(separator: "\n").map(String.init)
+        for index in 1..<lines.count where lines[index].hasSuffix(",") {
+            lines[index] += "\"first line\nsecond, line\n\"\"third\"\" line\""
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let inMemory = try PassEquivalenceTests.evaluate(program, EventSource(input: .bytes(name: "events", Array(text.utf8)), format: .csv, displayName: "events"))
+        let folder = try TemporaryFolder()
+        let path = try folder.write("notes.csv", text)
+        for blockBytes in [150, 400, 3_000] {
+            let file = try PassEquivalenceTests.evaluate(program, EventSource(input: .file(path: path), format: .csv, displayName: "events"),
+                                                         blockBytes: blockBytes)
+            #expect(file.json == inMemory.json, "blocks of \(blockBytes) bytes")
+            #expect(file.rejectedLines == inMemory.rejectedLines)
+        }
+    }
+}
+
