@@ -37,6 +37,13 @@ import Testing
         return (JSONReport.render(result), rejectedLines)
     }
 
+    static func evaluateResult(_ program: Program, _ source: EventSource) throws -> EvaluationResult {
+        var options = EvaluationOptions()
+        options.sources = [source]
+        options.maxBad = 1_000_000
+        return try Evaluator(program: program).evaluate(options)
+    }
+
     /// The lines of `bytes` in a seeded random order (a CSV header stays first).
     static func shuffled(_ text: String, keepFirst: Bool) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -88,3 +95,21 @@ import Testing
     }
 }
 
+
+/// The JSON report renders large arrays in chunks on two cores; the bytes must be those of
+/// rendering row after row, whatever the chunk size and however the rows divide into chunks.
+@Suite struct ChunkedReportTests {
+    @Test func chunkedRenderingEqualsRowByRow() throws {
+        let program = try PassEquivalenceTests.program("smarketing.sla")
+        let path = TestPaths.examples.appendingPathComponent("smarketing.jsonl").path
+        let result = try PassEquivalenceTests.evaluateResult(program, EventSource(input: .file(path: path), format: .jsonl, displayName: path))
+        #expect(result.leads.count > 20 && result.cycles.count > 20, "enough rows for several chunks")
+        var whole: [UInt8] = []
+        JSONReport.render(result, chunkRows: Int.max) { whole += $0 }
+        for chunkRows in [1, 2, 3, 7, result.leads.count / 2, result.leads.count - 1] {
+            var chunked: [UInt8] = []
+            JSONReport.render(result, chunkRows: chunkRows) { chunked += $0 }
+            #expect(chunked.elementsEqual(whole), "chunks of \(chunkRows) rows")
+        }
+    }
+}

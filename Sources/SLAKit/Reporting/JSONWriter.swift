@@ -32,6 +32,20 @@ struct JSONWriter {
         bytes.removeAll(keepingCapacity: true)
     }
 
+    /// Forgets the bytes written so far (they were handed out), keeping the state.
+    mutating func clearBytes() { bytes.removeAll(keepingCapacity: true) }
+
+    /// A writer with no bytes that continues this one's document where it stands, with
+    /// `hasElement` telling whether the current container already holds an element: it
+    /// renders a chunk of an array's rows on another core.
+    func continuation(hasElement: Bool) -> JSONWriter {
+        var writer = self
+        writer.bytes = []
+        writer.bytes.reserveCapacity(1 << 20)
+        writer.hasElement[writer.hasElement.count - 1] = hasElement
+        return writer
+    }
+
     private mutating func beforeValue() {
         if afterKey { afterKey = false; return }
         if hasElement[hasElement.count - 1] {
@@ -70,6 +84,18 @@ struct JSONWriter {
         if indentWidth > 0 { bytes.append(32) }
         afterKey = true
     }
+
+    /// A key given already quoted (`"name"`), as `key` would write it.
+    mutating func key(quoted: [UInt8]) {
+        beforeValue()
+        bytes.append(contentsOf: quoted)
+        bytes.append(UInt8(ascii: ":"))
+        if indentWidth > 0 { bytes.append(32) }
+        afterKey = true
+    }
+
+    /// A string value given already quoted.
+    mutating func quoted(_ literal: [UInt8]) { beforeValue(); bytes.append(contentsOf: literal) }
 
     mutating func string(_ value: String) { beforeValue(); JSONWriter.appendQuoted(value, to: &bytes) }
     mutating func number(_ value: Double) { beforeValue(); JSONWriter.appendNumber(value, to: &bytes) }
