@@ -225,15 +225,7 @@ final class ShardVerdicts: @unchecked Sendable {
         self.leads.reserveCapacity(order.count)
         cycleEnds.reserveCapacity(order.count)
         itemEnds.reserveCapacity(order.count)
-        for lead in order {
-            firstEvent = min(firstEvent, states.firstTime[Int(lead)])
-            let outcome = leads.processor.finish(lead: Int(lead), asOf: asOf)
-            self.leads.append(outcome.lead)
-            cycles.append(contentsOf: outcome.cycles)
-            cycleEnds.append(cycles.count)
-            items.append(contentsOf: outcome.items)
-            itemEnds.append(items.count)
-        }
+        for lead in order { leads.processor.finish(lead: Int(lead), asOf: asOf, into: self) }
     }
 }
 
@@ -446,7 +438,7 @@ public struct Evaluator {
             cursors[chosen] += 1
             leads.append(part.leads[index])
             cycles.append(contentsOf: part.cycles[(index == 0 ? 0 : part.cycleEnds[index - 1]) ..< part.cycleEnds[index]])
-            for item in part.items[(index == 0 ? 0 : part.itemEnds[index - 1]) ..< part.itemEnds[index]] { aggregator.add(item) }
+            for item in part.items[(index == 0 ? 0 : part.itemEnds[index - 1]) ..< part.itemEnds[index]] { aggregator.add(item, period: item.period) }
         }
         return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
                                 leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),

@@ -61,8 +61,15 @@ struct GoalAggregator {
     /// lookups hit it.
     private var lastPeriod: [(index: Int64, start: Int64, end: Int64)]
 
+    /// Each goal's measure, copied out once.
+    private let measures: [MeasureModel]
+    /// Whether the null group is already in `groups`, by goal.
+    private var nullGroupSeen: [Bool]
+
     init(sla: CheckedSLA) {
         self.sla = sla
+        measures = sla.goals.map(\.measure)
+        nullGroupSeen = Array(repeating: false, count: sla.goals.count)
         cells = Array(repeating: [:], count: sla.goals.count)
         groups = Array(repeating: [], count: sla.goals.count)
         lastPeriod = Array(repeating: (0, 0, 0), count: sla.goals.count)
@@ -77,15 +84,24 @@ struct GoalAggregator {
         return found.index
     }
 
+    /// Adds one item, whose period (`Periods` ordinal) is computed here.
     mutating func add(_ item: ResolvedGoalItem) {
-        let goal = sla.goals[item.goal]
-        let period = periodIndex(goal: item.goal, time: item.time)
+        add(item, period: periodIndex(goal: item.goal, time: item.time))
+    }
+
+    /// Adds one item whose period ordinal was computed beforehand (by a `PeriodFinder`).
+    mutating func add(_ item: ResolvedGoalItem, period: Int64) {
         let group = GroupKey(item.group)
-        groups[item.goal].insert(group)
+        if case .null = item.group, nullGroupSeen[item.goal] {
+            // The common case (no `by`): the group is known already.
+        } else {
+            groups[item.goal].insert(group)
+            if case .null = item.group { nullGroupSeen[item.goal] = true }
+        }
         let key = CellKey(period: period, group: group)
         // Mutated in place: copying the cell out and back would copy its `elapsed` array
         // at every item, making a period with n decided cycles cost O(n²).
-        GoalAggregator.apply(item.contribution, of: goal.measure, to: &cells[item.goal][key, default: Cell()])
+        GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &cells[item.goal][key, default: Cell()])
     }
 
     /// Adds one item's contribution to a cell.
@@ -178,5 +194,32 @@ struct GoalAggregator {
         case .less: value < target
         case .equal: value == target
         }
+    }
+}
+
+/// Finds the period ordinal (`Periods`) holding an instant, for each goal. Every period met
+/// is remembered, sorted by start, so items in any time order (they come lead by lead)
+/// rarely recompute calendar bounds: a binary search finds the period.
+struct PeriodFinder {
+    private let sla: CheckedSLA
+    /// Known periods by goal, sorted by start (milliseconds since the epoch).
+    private var known: [[(start: Int64, end: Int64, index: Int64)]]
+
+    init(sla: CheckedSLA) {
+        self.sla = sla
+        known = Array(repeating: [], count: sla.goals.count)
+    }
+
+    mutating func period(goal: Int, time: Int64) -> Int64 {
+        // The first known period starting after `time`; the one before it may hold `time`.
+        var low = 0, high = known[goal].count
+        while low < high {
+            let middle = (low + high) / 2
+            if known[goal][middle].start <= time { low = middle + 1 } else { high = middle }
+        }
+        if low > 0, time < known[goal][low - 1].end { return known[goal][low - 1].index }
+        let found = Periods.bounds(containing: time, kind: sla.goals[goal].period, zone: sla.zone)
+        known[goal].insert((start: found.start, end: found.end, index: found.index), at: low)
+        return found.index
     }
 }

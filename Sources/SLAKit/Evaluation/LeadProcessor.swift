@@ -46,6 +46,8 @@ struct GoalItem {
 struct ResolvedGoalItem {
     var goal: Int
     var time: Int64
+    /// The ordinal of the goal's period holding `time` (`Periods`).
+    var period: Int64
     var group: Value
     enum Contribution {
         case count
@@ -208,8 +210,13 @@ final class LeadProcessor {
     private let goalsByDeadline: [[Int]]
     private let sumGoals: [Int]
     var trace: ((TraceEntry) -> Void)?
+    /// Scratch for `finish`: the lead's cycles' indices in `states.cycles`.
+    private var cycleNumbers: [Int] = []
+    /// Goal periods of resolved items.
+    private var periods: PeriodFinder
 
     init(program: Program, states: LeadStates) {
+        periods = PeriodFinder(sla: program.sla)
         self.program = program
         self.states = states
         frame = program.makeFrame()
@@ -416,22 +423,26 @@ final class LeadProcessor {
         states.appendItem(GoalItem(goal: goal, time: time, group: group, payload: payload), lead: lead)
     }
 
-    /// Lead `lead`'s verdicts at the as-of time `asOf`, after its last event up to it: its
-    /// scores and stages, its cycles by deadline and number, its goal items resolved.
-    func finish(lead: Int, asOf: Int64) -> (lead: LeadVerdict, cycles: [CycleVerdict], items: [ResolvedGoalItem]) {
+    /// Appends lead `lead`'s verdicts at the as-of time `asOf`, after its last event up to
+    /// it, to `verdicts`: its scores and stages, its cycles by deadline and number, its goal
+    /// items resolved.
+    func finish(lead: Int, asOf: Int64, into verdicts: ShardVerdicts) {
         let id = states.table.id(lead)
         let scores = Array(UnsafeBufferPointer(start: states.scores.base + lead * states.scoreCount, count: states.scoreCount))
         let stageEntries = states.stageEntries.base + lead * states.stageCount
         let stages = (0..<states.stageCount).map { stageEntries[$0] == LeadStates.notEntered ? nil : stageEntries[$0] }
-        var cycleIndices: [Int] = []
-        var verdicts: [CycleVerdict] = []
+        verdicts.leads.append(LeadVerdict(lead: id, scores: scores, stages: stages))
+        verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime[lead])
+        // The lead's cycles, in creation order, remembered by their index in `states.cycles`
+        // so that items can find their cycle's verdict.
+        let firstVerdict = verdicts.cycles.count
+        cycleNumbers.removeAll(keepingCapacity: true)
         var next = Int(states.firstCycle[lead])
         while next >= 0 {
-            cycleIndices.append(next)
-            verdicts.append(verdict(for: states.cycles[next], lead: id, asOf: asOf))
+            cycleNumbers.append(next)
+            verdicts.cycles.append(verdict(for: states.cycles[next], lead: id, asOf: asOf))
             next = Int(states.cycles[next].next)
         }
-        var resolved: [ResolvedGoalItem] = []
         next = Int(states.firstItem[lead])
         while next >= 0 {
             let item = states.items[next]
@@ -440,15 +451,20 @@ final class LeadProcessor {
             case .entry: contribution = .count
             case .cohort(let numerator): contribution = .cohort(converted: stageEntries[numerator] != LeadStates.notEntered)
             case .cycle(let index):
-                let verdict = verdicts[cycleIndices.firstIndex(of: index)!]
+                let verdict = verdicts.cycles[firstVerdict + cycleNumbers.firstIndex(of: index)!]
                 contribution = .cycle(verdict.status, elapsed: verdict.elapsed)
             case .amount(let amount): contribution = .amount(amount)
             }
-            resolved.append(ResolvedGoalItem(goal: item.goal, time: item.time, group: item.group, contribution: contribution))
+            verdicts.items.append(ResolvedGoalItem(goal: item.goal, time: item.time,
+                                                   period: periods.period(goal: item.goal, time: item.time),
+                                                   group: item.group, contribution: contribution))
             next = Int(item.next)
         }
-        if verdicts.count > 1 { verdicts.sort { ($0.deadline, $0.number) < ($1.deadline, $1.number) } }
-        return (LeadVerdict(lead: id, scores: scores, stages: stages), verdicts, resolved)
+        if verdicts.cycles.count - firstVerdict > 1 {
+            verdicts.cycles[firstVerdict...].sort { ($0.deadline, $0.number) < ($1.deadline, $1.number) }
+        }
+        verdicts.cycleEnds.append(verdicts.cycles.count)
+        verdicts.itemEnds.append(verdicts.items.count)
     }
 
     /// SPEC.md 6.3: elapsed, status and due of one cycle at `asOf`.
