@@ -108,7 +108,7 @@ final class StreamingLeads: @unchecked Sendable {
                  time: Int64, attributes: UnsafePointer<Value>) -> Bool {
         if latest == nil || time > latest! { latest = time }
         let (lead, inserted) = states.lead(leadBytes, leadLength, hash: hash)
-        if !inserted, time < states.lastTime[lead] { return false }
+        if !inserted, time < states.lastTime(lead).pointee { return false }
         processor.process(lead: lead, typeId: typeId, typeText: typeText, time: time, attributes: attributes)
         return true
     }

@@ -81,10 +81,17 @@ struct Cycle {
 /// the next, for many leads at once, so events of many leads can be processed interleaved,
 /// in input order, without buffering them.
 ///
-/// The state is kept in columns indexed by lead number (`table` numbers the ids): lead `l`'s
-/// scores are `scores[l * scoreCount ..< (l + 1) * scoreCount]`, and so on. Cycles and goal
-/// items of all leads share one array each, linked per lead in creation order. One event
-/// then reads and writes a handful of contiguous slots, and no object is allocated per lead.
+/// Leads are numbered by `table`. Each lead's numeric state is one fixed-size record in a
+/// single allocation (lead `l`'s at `records + l * stride`), so that one event touches one
+/// or two adjacent cache lines rather than a line per field; its attribute values (not
+/// plain data) are in `attributes`, `attributeCount` per lead. Cycles and goal items of all
+/// leads share one array each, linked per lead in creation order. Nothing is allocated per
+/// lead.
+///
+/// Record layout, in this order: last and first event time (`Int64`); first and last cycle
+/// and goal item (`Int32`, -1 for none); scores and event-rule totals (`Double`); stage
+/// entry times (`Int64`, `notEntered` when not); the open cycle and the number of cycles
+/// opened, per deadline (`Int32`); whether each stage was entered (`Bool`).
 final class LeadStates {
     let program: Program
     let table = LeadTable()
@@ -94,36 +101,27 @@ final class LeadStates {
     let ruleCount: Int
     let deadlineCount: Int
 
-    /// The time of the lead's last processed event (milliseconds since the epoch), for
-    /// detecting input that is out of order.
-    let lastTime = FlatColumn<Int64>(capacity: 1024)
-    /// The time of the lead's first processed event.
-    let firstTime = FlatColumn<Int64>(capacity: 1024)
     /// `lead.ATTR` by lead and attribute slot.
     let attributes = FlatColumn<Value>()
-    /// Score values by lead and score.
-    let scores = FlatColumn<Double>()
-    /// Whether each stage has been entered, by lead and stage.
-    let stageEntered = FlatColumn<Bool>()
-    /// Stage entry times (milliseconds since the epoch) by lead and stage; `notEntered` when not.
-    let stageEntries = FlatColumn<Int64>()
-    /// Running totals of every event rule of every score, by lead and rule (never clamped).
-    let ruleTotals = FlatColumn<Double>()
-    /// The open cycle (index into `cycles`) by lead and deadline, -1 when none.
-    let openCycles = FlatColumn<Int32>()
-    /// How many cycles each deadline has opened, by lead and deadline.
-    let cycleCounts = FlatColumn<Int32>()
-    /// Each lead's first and last cycle and goal item, -1 when none.
-    let firstCycle = FlatColumn<Int32>(capacity: 1024)
-    let lastCycle = FlatColumn<Int32>(capacity: 1024)
-    let firstItem = FlatColumn<Int32>(capacity: 1024)
-    let lastItem = FlatColumn<Int32>(capacity: 1024)
     var cycles: [Cycle] = []
     var items: [GoalItem] = []
     /// Each lead's id as a string, kept only when the SLA reads `lead.id`.
     private(set) var idStrings: [String] = []
 
     static let notEntered = Int64.min
+
+    /// Bytes per record, and where each field starts in a record.
+    private let stride: Int
+    private let scoresOffset: Int
+    private let ruleTotalsOffset: Int
+    private let stageEntriesOffset: Int
+    private let openCyclesOffset: Int
+    private let cycleCountsOffset: Int
+    private let stageEnteredOffset: Int
+    /// A fresh lead's record.
+    private let freshRecord: UnsafeMutableRawPointer
+    private var records: UnsafeMutableRawPointer
+    private var capacity = 1024
 
     init(program: Program) {
         self.program = program
@@ -132,9 +130,60 @@ final class LeadStates {
         stageCount = program.stages.count
         ruleCount = program.scores.reduce(0) { $0 + $1.eventRules.count }
         deadlineCount = program.deadlines.count
+        scoresOffset = 32
+        ruleTotalsOffset = scoresOffset + 8 * scoreCount
+        stageEntriesOffset = ruleTotalsOffset + 8 * ruleCount
+        openCyclesOffset = stageEntriesOffset + 8 * stageCount
+        cycleCountsOffset = openCyclesOffset + 4 * deadlineCount
+        stageEnteredOffset = cycleCountsOffset + 4 * deadlineCount
+        stride = (stageEnteredOffset + stageCount + 7) & ~7
+        freshRecord = .allocate(byteCount: stride, alignment: 8)
+        records = .allocate(byteCount: stride * capacity, alignment: 8)
+        freshRecord.storeBytes(of: Int64.min, toByteOffset: 0, as: Int64.self)
+        freshRecord.storeBytes(of: Int64.max, toByteOffset: 8, as: Int64.self)
+        for link in 0..<4 { freshRecord.storeBytes(of: Int32(-1), toByteOffset: 16 + 4 * link, as: Int32.self) }
+        for index in 0..<(scoreCount + ruleCount) { freshRecord.storeBytes(of: 0.0, toByteOffset: scoresOffset + 8 * index, as: Double.self) }
+        for index in 0..<stageCount {
+            freshRecord.storeBytes(of: LeadStates.notEntered, toByteOffset: stageEntriesOffset + 8 * index, as: Int64.self)
+            freshRecord.storeBytes(of: false, toByteOffset: stageEnteredOffset + index, as: Bool.self)
+        }
+        for index in 0..<deadlineCount {
+            freshRecord.storeBytes(of: Int32(-1), toByteOffset: openCyclesOffset + 4 * index, as: Int32.self)
+            freshRecord.storeBytes(of: Int32(0), toByteOffset: cycleCountsOffset + 4 * index, as: Int32.self)
+        }
+    }
+
+    deinit {
+        freshRecord.deallocate()
+        records.deallocate()
     }
 
     var count: Int { table.count }
+
+    // MARK: Fields of lead `lead`'s record
+
+    @inline(__always) private func record(_ lead: Int) -> UnsafeMutableRawPointer { records + lead * stride }
+    /// The time of the lead's last processed event (milliseconds since the epoch), for
+    /// detecting input that is out of order.
+    @inline(__always) func lastTime(_ lead: Int) -> UnsafeMutablePointer<Int64> { record(lead).assumingMemoryBound(to: Int64.self) }
+    /// The time of the lead's first processed event.
+    @inline(__always) func firstTime(_ lead: Int) -> UnsafeMutablePointer<Int64> { (record(lead) + 8).assumingMemoryBound(to: Int64.self) }
+    /// The lead's first and last cycle, first and last goal item, in that order.
+    @inline(__always) func links(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + 16).assumingMemoryBound(to: Int32.self) }
+    /// Score values by score.
+    @inline(__always) func scores(_ lead: Int) -> UnsafeMutablePointer<Double> { (record(lead) + scoresOffset).assumingMemoryBound(to: Double.self) }
+    /// Running totals of every event rule of every score (never clamped).
+    @inline(__always) func ruleTotals(_ lead: Int) -> UnsafeMutablePointer<Double> { (record(lead) + ruleTotalsOffset).assumingMemoryBound(to: Double.self) }
+    /// Stage entry times by stage; `notEntered` when not.
+    @inline(__always) func stageEntries(_ lead: Int) -> UnsafeMutablePointer<Int64> { (record(lead) + stageEntriesOffset).assumingMemoryBound(to: Int64.self) }
+    /// The open cycle (index into `cycles`) by deadline, -1 when none.
+    @inline(__always) func openCycles(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + openCyclesOffset).assumingMemoryBound(to: Int32.self) }
+    /// How many cycles each deadline has opened.
+    @inline(__always) func cycleCounts(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + cycleCountsOffset).assumingMemoryBound(to: Int32.self) }
+    /// Whether each stage has been entered.
+    @inline(__always) func stageEntered(_ lead: Int) -> UnsafeMutablePointer<Bool> { (record(lead) + stageEnteredOffset).assumingMemoryBound(to: Bool.self) }
+    /// `lead.ATTR` by attribute slot.
+    @inline(__always) func leadAttributes(_ lead: Int) -> UnsafeMutablePointer<Value> { attributes.base + lead * attributeCount }
 
     /// The number of the lead with id `bytes[0 ..< length]` (hash `ByteHash.hash`), with a
     /// fresh state when the lead is new.
@@ -153,19 +202,15 @@ final class LeadStates {
     }
 
     private func addState(_ lead: Int) {
-        lastTime.append(Int64.min)
-        firstTime.append(Int64.max)
+        if lead == capacity {
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: stride * capacity * 2, alignment: 8)
+            grown.copyMemory(from: records, byteCount: stride * capacity)
+            records.deallocate()
+            records = grown
+            capacity *= 2
+        }
+        record(lead).copyMemory(from: freshRecord, byteCount: stride)
         attributes.append(.null, times: attributeCount)
-        scores.append(0, times: scoreCount)
-        stageEntered.append(false, times: stageCount)
-        stageEntries.append(LeadStates.notEntered, times: stageCount)
-        ruleTotals.append(0, times: ruleCount)
-        openCycles.append(-1, times: deadlineCount)
-        cycleCounts.append(0, times: deadlineCount)
-        firstCycle.append(-1)
-        lastCycle.append(-1)
-        firstItem.append(-1)
-        lastItem.append(-1)
         if program.readsLeadId { idStrings.append(table.id(lead)) }
     }
 
@@ -179,9 +224,9 @@ final class LeadStates {
     func appendCycle(_ cycle: Cycle, lead: Int) -> Int {
         let index = cycles.count
         cycles.append(cycle)
-        let last = Int(lastCycle[lead])
-        if last < 0 { firstCycle[lead] = Int32(truncatingIfNeeded: index) } else { cycles[last].next = Int32(truncatingIfNeeded: index) }
-        lastCycle[lead] = Int32(truncatingIfNeeded: index)
+        let links = self.links(lead)
+        if links[1] < 0 { links[0] = Int32(truncatingIfNeeded: index) } else { cycles[Int(links[1])].next = Int32(truncatingIfNeeded: index) }
+        links[1] = Int32(truncatingIfNeeded: index)
         return index
     }
 
@@ -189,9 +234,9 @@ final class LeadStates {
     func appendItem(_ item: GoalItem, lead: Int) {
         let index = items.count
         items.append(item)
-        let last = Int(lastItem[lead])
-        if last < 0 { firstItem[lead] = Int32(truncatingIfNeeded: index) } else { items[last].next = Int32(truncatingIfNeeded: index) }
-        lastItem[lead] = Int32(truncatingIfNeeded: index)
+        let links = self.links(lead)
+        if links[3] < 0 { links[2] = Int32(truncatingIfNeeded: index) } else { items[Int(links[3])].next = Int32(truncatingIfNeeded: index) }
+        links[3] = Int32(truncatingIfNeeded: index)
     }
 }
 
@@ -253,19 +298,19 @@ final class LeadProcessor {
         let states = self.states
         let frame = self.frame
         let attributeCount = states.attributeCount
-        frame.leadAttributes = states.attributes.base + lead * attributeCount
-        frame.scores = states.scores.base + lead * states.scoreCount
-        frame.stageEntered = states.stageEntered.base + lead * states.stageCount
+        frame.leadAttributes = states.leadAttributes(lead)
+        frame.scores = states.scores(lead)
+        frame.stageEntered = states.stageEntered(lead)
         frame.eventAttributes = attributes
         if program.readsLeadId { frame.leadId = states.idString(lead) }
         frame.eventType = typeText
         frame.eventTime = time
-        states.lastTime[lead] = time
-        if states.firstTime[lead] == Int64.max { states.firstTime[lead] = time }
-        let stageEntries = states.stageEntries.base + lead * states.stageCount
-        let ruleTotals = states.ruleTotals.base + lead * states.ruleCount
-        let openCycles = states.openCycles.base + lead * states.deadlineCount
-        let cycleCounts = states.cycleCounts.base + lead * states.deadlineCount
+        states.lastTime(lead).pointee = time
+        if states.firstTime(lead).pointee == Int64.max { states.firstTime(lead).pointee = time }
+        let stageEntries = states.stageEntries(lead)
+        let ruleTotals = states.ruleTotals(lead)
+        let openCycles = states.openCycles(lead)
+        let cycleCounts = states.cycleCounts(lead)
 
         // 1. Lead attributes take the event's non-null attributes.
         var changes: [(slot: Int, old: Value, new: Value)] = []
@@ -428,22 +473,22 @@ final class LeadProcessor {
     /// items resolved.
     func finish(lead: Int, asOf: Int64, into verdicts: ShardVerdicts) {
         let id = states.table.id(lead)
-        let scores = Array(UnsafeBufferPointer(start: states.scores.base + lead * states.scoreCount, count: states.scoreCount))
-        let stageEntries = states.stageEntries.base + lead * states.stageCount
+        let scores = Array(UnsafeBufferPointer(start: states.scores(lead), count: states.scoreCount))
+        let stageEntries = states.stageEntries(lead)
         let stages = (0..<states.stageCount).map { stageEntries[$0] == LeadStates.notEntered ? nil : stageEntries[$0] }
         verdicts.leads.append(LeadVerdict(lead: id, scores: scores, stages: stages))
-        verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime[lead])
+        verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
         // The lead's cycles, in creation order, remembered by their index in `states.cycles`
         // so that items can find their cycle's verdict.
         let firstVerdict = verdicts.cycles.count
         cycleNumbers.removeAll(keepingCapacity: true)
-        var next = Int(states.firstCycle[lead])
+        var next = Int(states.links(lead)[0])
         while next >= 0 {
             cycleNumbers.append(next)
             verdicts.cycles.append(verdict(for: states.cycles[next], lead: id, asOf: asOf))
             next = Int(states.cycles[next].next)
         }
-        next = Int(states.firstItem[lead])
+        next = Int(states.links(lead)[2])
         while next >= 0 {
             let item = states.items[next]
             let contribution: ResolvedGoalItem.Contribution
