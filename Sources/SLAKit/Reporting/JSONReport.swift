@@ -33,40 +33,43 @@ public enum JSONReport {
         let keys = Keys(sla)
         json.key("leads")
         json.beginArray()
-        renderRows(result.leads, chunkRows: chunkRows, json: &json, to: sink) { lead, json in
-            json.beginObject()
-            json.key(quoted: Keys.lead); json.string(lead.lead)
-            json.key(quoted: Keys.scores)
-            json.beginObject()
+        // Rows are written from fragments encoded once: the bytes are those the writer's
+        // key-by-key calls would give (one line per row, `"key": value` joined by `, `).
+        renderRows(result.leads, chunkRows: chunkRows, json: &json, to: sink) { lead, bytes in
+            bytes.append(contentsOf: Keys.leadOpen)
+            JSONWriter.appendQuoted(lead.lead, to: &bytes)
+            bytes.append(contentsOf: Keys.scoresOpen)
             for index in keys.scores.indices {
-                json.key(quoted: keys.scores[index]); json.number(lead.scores[index])
+                bytes.append(contentsOf: keys.scores[index])
+                JSONWriter.appendNumber(lead.scores[index], to: &bytes)
             }
-            json.endObject()
-            json.key(quoted: Keys.stages)
-            json.beginObject()
+            bytes.append(contentsOf: Keys.stagesOpen)
             for index in keys.stages.indices {
-                json.key(quoted: keys.stages[index]); json.timestamp(lead.stages[index])
+                bytes.append(contentsOf: keys.stages[index])
+                JSONWriter.appendTimestamp(lead.stages[index], to: &bytes)
             }
-            json.endObject()
-            json.endObject()
+            bytes.append(contentsOf: Keys.leadClose)
         }
         json.endArray()
 
         json.key("deadlines")
         json.beginArray()
-        renderRows(result.cycles, chunkRows: chunkRows, json: &json, to: sink) { cycle, json in
-            json.beginObject()
-            json.key(quoted: Keys.lead); json.string(cycle.lead)
-            json.key(quoted: Keys.deadline); json.quoted(keys.deadlines[cycle.deadline])
-            json.key(quoted: Keys.cycle); json.integer(cycle.number)
-            json.key(quoted: Keys.status); json.quoted(Keys.status(cycle.status))
-            json.key(quoted: Keys.started); json.timestamp(cycle.started)
-            json.key(quoted: Keys.stopped); json.timestamp(cycle.stopped)
-            json.key(quoted: Keys.due); json.timestamp(cycle.due)
-            json.key(quoted: Keys.elapsed); json.number(Double(cycle.elapsed) / 1000)
-            json.key(quoted: Keys.budget); json.number(Double(cycle.budget) / 1000)
-            json.key(quoted: Keys.paused); json.bool(cycle.paused)
-            json.endObject()
+        renderRows(result.cycles, chunkRows: chunkRows, json: &json, to: sink) { cycle, bytes in
+            bytes.append(contentsOf: Keys.leadOpen)
+            JSONWriter.appendQuoted(cycle.lead, to: &bytes)
+            bytes.append(contentsOf: keys.deadlines[cycle.deadline])
+            JSONWriter.appendInteger(Int64(cycle.number), to: &bytes)
+            bytes.append(contentsOf: Keys.status(cycle.status))
+            JSONWriter.appendTimestamp(cycle.started, to: &bytes)
+            bytes.append(contentsOf: Keys.stopped)
+            JSONWriter.appendTimestamp(cycle.stopped, to: &bytes)
+            bytes.append(contentsOf: Keys.due)
+            JSONWriter.appendTimestamp(cycle.due, to: &bytes)
+            bytes.append(contentsOf: Keys.elapsed)
+            JSONWriter.appendNumber(Double(cycle.elapsed) / 1000, to: &bytes)
+            bytes.append(contentsOf: Keys.budget)
+            JSONWriter.appendNumber(Double(cycle.budget) / 1000, to: &bytes)
+            bytes.append(contentsOf: cycle.paused ? Keys.pausedTrue : Keys.pausedFalse)
         }
         json.endArray()
 
@@ -100,10 +103,10 @@ public enum JSONReport {
     /// writer continuing the array; the chunks are written in order, so the bytes are those
     /// of rendering row after row.
     private static func renderRows<Row: Sendable>(_ rows: [Row], chunkRows: Int, json: inout JSONWriter, to sink: ([UInt8]) -> Void,
-                                                  row render: @escaping @Sendable (Row, inout JSONWriter) -> Void) {
+                                                  row render: @escaping @Sendable (Row, inout [UInt8]) -> Void) {
         guard rows.count > chunkRows else {
             for row in rows {
-                render(row, &json)
+                json.element { render(row, &$0) }
                 json.drain(into: sink)
             }
             return
@@ -120,7 +123,7 @@ public enum JSONReport {
                 writers.render(half) { writer in
                     // Only the very first row of the array has no comma before it.
                     if from == 0 { writer = writer.continuation(hasElement: false) }
-                    for index in from ..< max(from, to) { render(rows[index], &writer) }
+                    for index in from ..< max(from, to) { writer.element { render(rows[index], &$0) } }
                 }
             }
             for half in 0..<2 {
@@ -153,25 +156,24 @@ public enum JSONReport {
         func prepare(_ half: Int) { writers[half] = template }
     }
 
-    /// Quoted keys and names, encoded once.
+    /// The fixed parts of lead and cycle rows, encoded once.
     private struct Keys: @unchecked Sendable {
-        static let lead = quote("lead")
-        static let scores = quote("scores")
-        static let stages = quote("stages")
-        static let deadline = quote("deadline")
-        static let cycle = quote("cycle")
-        static let status = quote("status")
-        static let started = quote("started")
-        static let stopped = quote("stopped")
-        static let due = quote("due")
-        static let elapsed = quote("elapsed_seconds")
-        static let budget = quote("budget_seconds")
-        static let paused = quote("paused")
-        static let met = quote(CycleStatus.met.rawValue)
-        static let late = quote(CycleStatus.late.rawValue)
-        static let overdue = quote(CycleStatus.overdue.rawValue)
-        static let pending = quote(CycleStatus.pending.rawValue)
-        static let atRisk = quote(CycleStatus.atRisk.rawValue)
+        static let leadOpen = bytes(#"{"lead": "#)
+        static let scoresOpen = bytes(#", "scores": {"#)
+        static let stagesOpen = bytes(#"}, "stages": {"#)
+        static let leadClose = bytes("}}")
+        static let stopped = bytes(#", "stopped": "#)
+        static let due = bytes(#", "due": "#)
+        static let elapsed = bytes(#", "elapsed_seconds": "#)
+        static let budget = bytes(#", "budget_seconds": "#)
+        static let pausedTrue = bytes(#", "paused": true}"#)
+        static let pausedFalse = bytes(#", "paused": false}"#)
+        /// `, "status": "STATUS", "started": ` for each status.
+        static let met = statusAndStarted(.met)
+        static let late = statusAndStarted(.late)
+        static let overdue = statusAndStarted(.overdue)
+        static let pending = statusAndStarted(.pending)
+        static let atRisk = statusAndStarted(.atRisk)
 
         static func status(_ status: CycleStatus) -> [UInt8] {
             switch status {
@@ -182,20 +184,33 @@ public enum JSONReport {
             case .atRisk: atRisk
             }
         }
+
+        /// `"SCORE": ` for each score, with `, ` before all but the first; the same for stages.
         let scores: [[UInt8]]
         let stages: [[UInt8]]
+        /// `, "deadline": "NAME", "cycle": ` for each deadline.
         let deadlines: [[UInt8]]
 
         init(_ sla: CheckedSLA) {
-            scores = sla.scores.map { Keys.quote($0.name) }
-            stages = sla.stages.map { Keys.quote($0.name) }
-            deadlines = sla.deadlines.map { Keys.quote($0.name) }
+            scores = sla.scores.enumerated().map { Keys.member($0.element.name, first: $0.offset == 0) }
+            stages = sla.stages.enumerated().map { Keys.member($0.element.name, first: $0.offset == 0) }
+            deadlines = sla.deadlines.map { Keys.bytes(#", "deadline": "#) + Keys.quote($0.name) + Keys.bytes(#", "cycle": "#) }
         }
+
+        static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
         static func quote(_ text: String) -> [UInt8] {
             var bytes: [UInt8] = []
             JSONWriter.appendQuoted(text, to: &bytes)
             return bytes
+        }
+
+        static func member(_ name: String, first: Bool) -> [UInt8] {
+            (first ? [] : bytes(", ")) + quote(name) + bytes(": ")
+        }
+
+        static func statusAndStarted(_ status: CycleStatus) -> [UInt8] {
+            bytes(#", "status": "#) + quote(status.rawValue) + bytes(#", "started": "#)
         }
     }
 }

@@ -85,17 +85,13 @@ struct JSONWriter {
         afterKey = true
     }
 
-    /// A key given already quoted (`"name"`), as `key` would write it.
-    mutating func key(quoted: [UInt8]) {
+    /// One element (or value) that `body` renders as bytes itself, e.g. a row of a report
+    /// written from precomputed fragments: the writer adds the separator and indentation
+    /// before it as for any value.
+    mutating func element(_ body: (inout [UInt8]) -> Void) {
         beforeValue()
-        bytes.append(contentsOf: quoted)
-        bytes.append(UInt8(ascii: ":"))
-        if indentWidth > 0 { bytes.append(32) }
-        afterKey = true
+        body(&bytes)
     }
-
-    /// A string value given already quoted.
-    mutating func quoted(_ literal: [UInt8]) { beforeValue(); bytes.append(contentsOf: literal) }
 
     mutating func string(_ value: String) { beforeValue(); JSONWriter.appendQuoted(value, to: &bytes) }
     mutating func number(_ value: Double) { beforeValue(); JSONWriter.appendNumber(value, to: &bytes) }
@@ -109,10 +105,13 @@ struct JSONWriter {
     /// An instant as a quoted SPEC.md 7.1 timestamp, or null.
     mutating func timestamp(_ instant: Int64?) {
         beforeValue()
+        JSONWriter.appendTimestamp(instant, to: &bytes)
+    }
+
+    /// Appends an instant as a quoted SPEC.md 7.1 timestamp, or null.
+    static func appendTimestamp(_ instant: Int64?, to bytes: inout [UInt8]) {
         guard let instant else { bytes.append(contentsOf: JSONWriter.nullBytes); return }
-        bytes.append(UInt8(ascii: "\""))
-        CivilTime.appendUTC(instant, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        CivilTime.appendUTC(instant, to: &bytes, quoted: true)
     }
 
     private static let trueBytes = Array("true".utf8)

@@ -74,34 +74,48 @@ public enum CivilTime {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `formatUTC(instant)` as UTF-8 bytes, without building a string.
-    public static func appendUTC(_ instant: Int64, to bytes: inout [UInt8]) {
+    /// Appends `formatUTC(instant)` as UTF-8 bytes (in double quotes with `quoted`), without
+    /// building a string.
+    public static func appendUTC(_ instant: Int64, to bytes: inout [UInt8], quoted: Bool = false) {
         let days = floorDivide(instant, millisecondsPerDay)
         let withinDay = Int(instant - days * millisecondsPerDay)
         let (year, month, day) = date(fromDays: days)
-        @inline(__always) func two(_ value: Int) {
-            bytes.append(UInt8(48 + value / 10))
-            bytes.append(UInt8(48 + value % 10))
+        // Formatted on the stack, then appended at once: `"YYYY-MM-DDTHH:MM:SS.sssZ"`.
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var count = 0
+            @inline(__always) func put(_ byte: UInt8) {
+                out[count] = byte
+                count += 1
+            }
+            @inline(__always) func two(_ value: Int) {
+                put(UInt8(truncatingIfNeeded: 48 + value / 10))
+                put(UInt8(truncatingIfNeeded: 48 + value % 10))
+            }
+            if quoted { put(UInt8(ascii: "\"")) }
+            two(year / 100)
+            two(year % 100)
+            put(UInt8(ascii: "-"))
+            two(month)
+            put(UInt8(ascii: "-"))
+            two(day)
+            put(UInt8(ascii: "T"))
+            two(withinDay / 3_600_000)
+            put(UInt8(ascii: ":"))
+            two((withinDay / 60_000) % 60)
+            put(UInt8(ascii: ":"))
+            two((withinDay / 1000) % 60)
+            let millisecond = withinDay % 1000
+            if millisecond != 0 {
+                put(UInt8(ascii: "."))
+                put(UInt8(truncatingIfNeeded: 48 + millisecond / 100))
+                two(millisecond % 100)
+            }
+            put(UInt8(ascii: "Z"))
+            if quoted { put(UInt8(ascii: "\"")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: count))
         }
-        two(year / 100)
-        two(year % 100)
-        bytes.append(UInt8(ascii: "-"))
-        two(month)
-        bytes.append(UInt8(ascii: "-"))
-        two(day)
-        bytes.append(UInt8(ascii: "T"))
-        two(withinDay / 3_600_000)
-        bytes.append(UInt8(ascii: ":"))
-        two((withinDay / 60_000) % 60)
-        bytes.append(UInt8(ascii: ":"))
-        two((withinDay / 1000) % 60)
-        let millisecond = withinDay % 1000
-        if millisecond != 0 {
-            bytes.append(UInt8(ascii: "."))
-            bytes.append(UInt8(48 + millisecond / 100))
-            two(millisecond % 100)
-        }
-        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Formats local wall-clock milliseconds (as from `ZoneRules.local(_:)`) as
