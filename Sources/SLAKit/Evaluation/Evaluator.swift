@@ -214,9 +214,17 @@ final class ShardVerdicts: @unchecked Sendable {
     var cycles: [CycleVerdict] = []
     /// Lead `i`'s cycles end at `cycleEnds[i]` (they start where lead `i - 1`'s end).
     var cycleEnds: [Int] = []
+    /// Goal items whose sum depends on the order they are added in (`sum` goals: floating
+    /// point), kept to be added in lead order when shards are merged; `itemEnds` as
+    /// `cycleEnds`.
     var items: [ResolvedGoalItem] = []
     var itemEnds: [Int] = []
+    /// Every other goal item, already aggregated (counts, rates and statistics do not
+    /// depend on the order of their items).
+    var aggregator: GoalAggregator
     var firstEvent = Int64.max
+
+    init(sla: CheckedSLA) { aggregator = GoalAggregator(sla: sla) }
 
     /// Computes the verdicts of every lead of `leads` at `asOf`.
     func compute(_ leads: StreamingLeads, asOf: Int64) {
@@ -410,7 +418,7 @@ public struct Evaluator {
             return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected,
                                     rejections: rejections, leads: [], cycles: [], goals: [])
         }
-        let parts = shards.map { _ in ShardVerdicts() }
+        let parts = shards.map { _ in ShardVerdicts(sla: program.sla) }
         if shards.count == 1 {
             parts[0].compute(shards[0], asOf: asOf)
         } else {
@@ -418,27 +426,36 @@ public struct Evaluator {
                 parts[shard].compute(shards[shard], asOf: asOf)
             }
         }
-        var aggregator = GoalAggregator(sla: program.sla)
+        var aggregator = parts[0].aggregator
+        for part in parts.dropFirst() { aggregator.merge(part.aggregator) }
+        let firstEvent = parts.map(\.firstEvent).min() ?? Int64.max
         var leads: [LeadVerdict] = []
         var cycles: [CycleVerdict] = []
-        leads.reserveCapacity(parts.reduce(0) { $0 + $1.leads.count })
-        cycles.reserveCapacity(parts.reduce(0) { $0 + $1.cycles.count })
-        let firstEvent = parts.map(\.firstEvent).min() ?? Int64.max
-        // A k-way merge by lead id (k is 1 or 2); each part's cursor is its next lead.
-        var cursors = Array(repeating: 0, count: parts.count)
-        while true {
-            var chosen = -1
-            for part in parts.indices where cursors[part] < parts[part].leads.count {
-                if chosen < 0 || ExactText.less(parts[part].leads[cursors[part]].lead, parts[chosen].leads[cursors[chosen]].lead) {
-                    chosen = part
+        if parts.count == 1 {
+            leads = parts[0].leads
+            cycles = parts[0].cycles
+            for item in parts[0].items { aggregator.add(item, period: item.period) }
+        } else {
+            leads.reserveCapacity(parts.reduce(0) { $0 + $1.leads.count })
+            cycles.reserveCapacity(parts.reduce(0) { $0 + $1.cycles.count })
+            // A k-way merge by lead id (k is 2); each part's cursor is its next lead.
+            var cursors = Array(repeating: 0, count: parts.count)
+            while true {
+                var chosen = -1
+                for part in parts.indices where cursors[part] < parts[part].leads.count {
+                    if chosen < 0 || ExactText.less(parts[part].leads[cursors[part]].lead, parts[chosen].leads[cursors[chosen]].lead) {
+                        chosen = part
+                    }
+                }
+                guard chosen >= 0 else { break }
+                let part = parts[chosen], index = cursors[chosen]
+                cursors[chosen] += 1
+                leads.append(part.leads[index])
+                cycles.append(contentsOf: part.cycles[(index == 0 ? 0 : part.cycleEnds[index - 1]) ..< part.cycleEnds[index]])
+                for item in part.items[(index == 0 ? 0 : part.itemEnds[index - 1]) ..< part.itemEnds[index]] {
+                    aggregator.add(item, period: item.period)
                 }
             }
-            guard chosen >= 0 else { break }
-            let part = parts[chosen], index = cursors[chosen]
-            cursors[chosen] += 1
-            leads.append(part.leads[index])
-            cycles.append(contentsOf: part.cycles[(index == 0 ? 0 : part.cycleEnds[index - 1]) ..< part.cycleEnds[index]])
-            for item in part.items[(index == 0 ? 0 : part.itemEnds[index - 1]) ..< part.itemEnds[index]] { aggregator.add(item, period: item.period) }
         }
         return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
                                 leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),

@@ -104,6 +104,23 @@ struct GoalAggregator {
         GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &cells[item.goal][key, default: Cell()])
     }
 
+    /// Adds everything `other` (of the same SLA) has aggregated. Counts and rates add up;
+    /// elapsed times are concatenated, which statistics do not mind (they sort them); sums
+    /// would depend on the order, so `sum` items are never aggregated in two parts.
+    mutating func merge(_ other: GoalAggregator) {
+        for goal in cells.indices {
+            groups[goal].formUnion(other.groups[goal])
+            nullGroupSeen[goal] = nullGroupSeen[goal] || other.nullGroupSeen[goal]
+            for (key, cell) in other.cells[goal] {
+                cells[goal][key, default: Cell()].count += cell.count
+                cells[goal][key, default: Cell()].denominator += cell.denominator
+                cells[goal][key, default: Cell()].numerator += cell.numerator
+                cells[goal][key, default: Cell()].sum += cell.sum
+                cells[goal][key, default: Cell()].elapsed += cell.elapsed
+            }
+        }
+    }
+
     /// Adds one item's contribution to a cell.
     private static func apply(_ contribution: ResolvedGoalItem.Contribution, of measure: MeasureModel, to cell: inout Cell) {
         switch (measure, contribution) {

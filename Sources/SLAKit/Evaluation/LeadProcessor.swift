@@ -500,9 +500,13 @@ final class LeadProcessor {
                 contribution = .cycle(verdict.status, elapsed: verdict.elapsed)
             case .amount(let amount): contribution = .amount(amount)
             }
-            verdicts.items.append(ResolvedGoalItem(goal: item.goal, time: item.time,
-                                                   period: periods.period(goal: item.goal, time: item.time),
-                                                   group: item.group, contribution: contribution))
+            let resolved = ResolvedGoalItem(goal: item.goal, time: item.time, period: periods.period(goal: item.goal, time: item.time),
+                                            group: item.group, contribution: contribution)
+            if case .amount = contribution {
+                verdicts.items.append(resolved)
+            } else {
+                verdicts.aggregator.add(resolved, period: resolved.period)
+            }
             next = Int(item.next)
         }
         if verdicts.cycles.count - firstVerdict > 1 {
