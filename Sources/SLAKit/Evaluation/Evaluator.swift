@@ -100,6 +100,12 @@ final class StreamingLeads: @unchecked Sendable {
         processor = LeadProcessor(program: program, states: states)
     }
 
+    /// Takes `time` into account for the latest event time.
+    @inline(__always)
+    func noteTime(_ time: Int64) {
+        if latest == nil || time > latest! { latest = time }
+    }
+
     /// Processes one event of the lead whose id is `leadBytes[0 ..< leadLength]` (hash
     /// `ByteHash.hash`). Returns false, doing nothing, when the event is earlier than its
     /// lead's previous one: the input is out of order.

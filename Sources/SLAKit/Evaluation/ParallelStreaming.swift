@@ -185,26 +185,52 @@ struct ParallelStreaming {
             self.buffered = buffered
         }
 
+        /// This shard's events of a block (positions in the worker's columns) and their
+        /// leads' numbers: scratch of `process`.
+        private var positions: [Int32] = []
+        private var leadNumbers: [Int32] = []
+
         /// Processes (or buffers) this shard's events of the parsed blocks, in block order.
         func process(_ workers: [Worker], shard: UInt8, asOf: Int64?) {
+            let states = leads.states
+            let attributeCount = states.attributeCount
             for worker in workers {
-                let attributeCount = leads.states.attributeCount
+                if buffered {
+                    for position in 0..<worker.count where UInt8(truncatingIfNeeded: worker.hashes[position] >> 63) == shard {
+                        let time = worker.times[position]
+                        if let asOf, time > asOf { continue }
+                        leads.buffer(leadBytes: worker.leadBytes.base + worker.leadOffsets[position],
+                                     leadLength: Int(worker.leadLengths[position]), hash: worker.hashes[position],
+                                     typeId: Int(worker.typeIds[position]), typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "",
+                                     time: time, attributes: worker.attributes.base + position * attributeCount)
+                    }
+                    continue
+                }
+                // First the leads' numbers, in a loop of table lookups only: lookups of
+                // consecutive events do not depend on each other, so their cache misses
+                // overlap instead of stalling one event's processing each.
+                positions.removeAll(keepingCapacity: true)
+                leadNumbers.removeAll(keepingCapacity: true)
                 for position in 0..<worker.count where UInt8(truncatingIfNeeded: worker.hashes[position] >> 63) == shard {
+                    if let asOf, worker.times[position] > asOf { continue }
+                    let lead = states.lead(worker.leadBytes.base + worker.leadOffsets[position], Int(worker.leadLengths[position]),
+                                           hash: worker.hashes[position]).lead
+                    positions.append(Int32(truncatingIfNeeded: position))
+                    leadNumbers.append(Int32(truncatingIfNeeded: lead))
+                }
+                // Then the events, in input order.
+                for index in positions.indices {
+                    let position = Int(positions[index]), lead = Int(leadNumbers[index])
                     let time = worker.times[position]
-                    if let asOf, time > asOf { continue }
-                    let lead = worker.leadBytes.base + worker.leadOffsets[position]
-                    let typeText = leads.keepsTypeTexts ? worker.typeTexts[position] : ""
-                    if buffered {
-                        leads.buffer(leadBytes: lead, leadLength: Int(worker.leadLengths[position]), hash: worker.hashes[position],
-                                     typeId: Int(worker.typeIds[position]), typeText: typeText, time: time,
-                                     attributes: worker.attributes.base + position * attributeCount)
-                    } else if !leads.process(leadBytes: lead, leadLength: Int(worker.leadLengths[position]),
-                                             hash: worker.hashes[position], typeId: Int(worker.typeIds[position]),
-                                             typeText: typeText, time: time,
-                                             attributes: worker.attributes.base + position * attributeCount) {
+                    // A new lead's last time is `Int64.min`: never out of order.
+                    if time < states.lastTime(lead).pointee {
                         outOfOrder = true
                         return
                     }
+                    leads.noteTime(time)
+                    leads.processor.process(lead: lead, typeId: Int(worker.typeIds[position]),
+                                            typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "", time: time,
+                                            attributes: worker.attributes.base + position * attributeCount)
                 }
             }
         }
