@@ -185,7 +185,10 @@ struct ParallelStreaming {
             self.buffered = buffered
         }
 
-        /// This shard's events of a block (positions in the worker's columns) and their
+        /// Events per run of `process`: their leads' records stay in cache between the
+        /// lookups and the processing.
+        static let runLength = 512
+        /// This shard's events of a run (positions in the worker's columns) and their
         /// leads' numbers: scratch of `process`.
         private var positions: [Int32] = []
         private var leadNumbers: [Int32] = []
@@ -206,31 +209,41 @@ struct ParallelStreaming {
                     }
                     continue
                 }
-                // First the leads' numbers, in a loop of table lookups only: lookups of
-                // consecutive events do not depend on each other, so their cache misses
-                // overlap instead of stalling one event's processing each.
-                positions.removeAll(keepingCapacity: true)
-                leadNumbers.removeAll(keepingCapacity: true)
-                for position in 0..<worker.count where UInt8(truncatingIfNeeded: worker.hashes[position] >> 63) == shard {
-                    if let asOf, worker.times[position] > asOf { continue }
-                    let lead = states.lead(worker.leadBytes.base + worker.leadOffsets[position], Int(worker.leadLengths[position]),
-                                           hash: worker.hashes[position]).lead
-                    positions.append(Int32(truncatingIfNeeded: position))
-                    leadNumbers.append(Int32(truncatingIfNeeded: lead))
-                }
-                // Then the events, in input order.
-                for index in positions.indices {
-                    let position = Int(positions[index]), lead = Int(leadNumbers[index])
-                    let time = worker.times[position]
-                    // A new lead's last time is `Int64.min`: never out of order.
-                    if time < states.lastTime(lead).pointee {
-                        outOfOrder = true
-                        return
+                // In runs of a few hundred events: first the leads' numbers and the order
+                // check, in a loop of lookups only (lookups of consecutive events do not
+                // depend on each other, so their cache misses overlap instead of each
+                // stalling one event's processing); then the events, whose leads' records
+                // are now in cache.
+                var position = 0
+                while position < worker.count {
+                    let runEnd = min(worker.count, position + Shard.runLength)
+                    positions.removeAll(keepingCapacity: true)
+                    leadNumbers.removeAll(keepingCapacity: true)
+                    while position < runEnd {
+                        defer { position += 1 }
+                        guard UInt8(truncatingIfNeeded: worker.hashes[position] >> 63) == shard else { continue }
+                        let time = worker.times[position]
+                        if let asOf, time > asOf { continue }
+                        let lead = states.lead(worker.leadBytes.base + worker.leadOffsets[position], Int(worker.leadLengths[position]),
+                                               hash: worker.hashes[position]).lead
+                        // A new lead's last time is `Int64.min`: never out of order.
+                        let lastTime = states.lastTime(lead)
+                        if time < lastTime.pointee {
+                            outOfOrder = true
+                            return
+                        }
+                        lastTime.pointee = time
+                        positions.append(Int32(truncatingIfNeeded: position))
+                        leadNumbers.append(Int32(truncatingIfNeeded: lead))
                     }
-                    leads.noteTime(time)
-                    leads.processor.process(lead: lead, typeId: Int(worker.typeIds[position]),
-                                            typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "", time: time,
-                                            attributes: worker.attributes.base + position * attributeCount)
+                    for index in positions.indices {
+                        let position = Int(positions[index])
+                        let time = worker.times[position]
+                        leads.noteTime(time)
+                        leads.processor.process(lead: Int(leadNumbers[index]), typeId: Int(worker.typeIds[position]),
+                                                typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "", time: time,
+                                                attributes: worker.attributes.base + position * attributeCount)
+                    }
                 }
             }
         }
