@@ -113,6 +113,19 @@ struct ParallelStreaming {
         return finish(shards.map(\.leads), asOf ?? latest, records, rejected, rejections)
     }
 
+    /// A parsed event of a block, as the shards need it.
+    struct ParsedEvent {
+        /// `ByteHash` of the lead id; its top bit picks the shard.
+        var hash: UInt64
+        /// Milliseconds since the epoch.
+        var time: Int64
+        /// The lead id's bytes in the worker's `leadBytes`.
+        var leadOffset: Int32
+        var leadLength: Int32
+        /// The program's id of the event type, -1 when the SLA never names it.
+        var typeId: Int32
+    }
+
     /// Parses one block on one core into columns: per record its lead id (bytes in
     /// `leadBytes`), the id's hash (which also picks the shard), type id, time and
     /// attribute values.
@@ -126,11 +139,7 @@ struct ParallelStreaming {
         /// Parsed records (all columns have one entry per record, `attributeCount` values).
         private(set) var count = 0
         let leadBytes = FlatColumn<UInt8>(capacity: 1 << 20)
-        let leadOffsets = FlatColumn<Int>(capacity: 1 << 16)
-        let leadLengths = FlatColumn<Int32>(capacity: 1 << 16)
-        let hashes = FlatColumn<UInt64>(capacity: 1 << 16)
-        let typeIds = FlatColumn<Int32>(capacity: 1 << 16)
-        let times = FlatColumn<Int64>(capacity: 1 << 16)
+        let events = FlatColumn<ParsedEvent>(capacity: 1 << 16)
         let attributes = FlatColumn<Value>(capacity: 1 << 16)
         /// Type texts, kept only when the SLA reads `event.type`.
         var typeTexts: [String] = []
@@ -144,8 +153,9 @@ struct ParallelStreaming {
 
         func parse(path: String, format: InputFormat) {
             count = 0
-            for column in [leadOffsets.removeAll, leadLengths.removeAll, hashes.removeAll, typeIds.removeAll, times.removeAll,
-                           attributes.removeAll, leadBytes.removeAll] { column() }
+            events.removeAll()
+            attributes.removeAll()
+            leadBytes.removeAll()
             typeTexts.removeAll(keepingCapacity: true)
             rejections.removeAll(keepingCapacity: true)
             failure = nil
@@ -156,12 +166,11 @@ struct ParallelStreaming {
                 try reader.readRaw(.file(path: path), format: format, firstLine: block.firstLine,
                                    skipsByteOrderMark: block.isStart, block: block, csvHeader: &csvHeader, accept: { record in
                     count += 1
-                    leadOffsets.append(leadBytes.count)
-                    leadLengths.append(Int32(truncatingIfNeeded: record.leadLength))
+                    events.append(ParsedEvent(hash: ByteHash.hash(record.lead, record.leadLength), time: record.time,
+                                              leadOffset: Int32(truncatingIfNeeded: leadBytes.count),
+                                              leadLength: Int32(truncatingIfNeeded: record.leadLength),
+                                              typeId: Int32(truncatingIfNeeded: program.typeId(record.type, record.typeLength))))
                     leadBytes.append(contentsOf: record.lead, record.leadLength)
-                    hashes.append(ByteHash.hash(record.lead, record.leadLength))
-                    typeIds.append(Int32(truncatingIfNeeded: program.typeId(record.type, record.typeLength)))
-                    times.append(record.time)
                     attributes.append(contentsOf: record.attributes, record.attributeCount)
                     if keepsTypeTexts {
                         typeTexts.append(String(decoding: UnsafeBufferPointer(start: record.type, count: record.typeLength), as: UTF8.self))
@@ -199,13 +208,13 @@ struct ParallelStreaming {
             let attributeCount = states.attributeCount
             for worker in workers {
                 if buffered {
-                    for position in 0..<worker.count where UInt8(truncatingIfNeeded: worker.hashes[position] >> 63) == shard {
-                        let time = worker.times[position]
-                        if let asOf, time > asOf { continue }
-                        leads.buffer(leadBytes: worker.leadBytes.base + worker.leadOffsets[position],
-                                     leadLength: Int(worker.leadLengths[position]), hash: worker.hashes[position],
-                                     typeId: Int(worker.typeIds[position]), typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "",
-                                     time: time, attributes: worker.attributes.base + position * attributeCount)
+                    for position in 0..<worker.count where UInt8(truncatingIfNeeded: worker.events[position].hash >> 63) == shard {
+                        let event = worker.events[position]
+                        if let asOf, event.time > asOf { continue }
+                        leads.buffer(leadBytes: worker.leadBytes.base + Int(event.leadOffset),
+                                     leadLength: Int(event.leadLength), hash: event.hash,
+                                     typeId: Int(event.typeId), typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "",
+                                     time: event.time, attributes: worker.attributes.base + position * attributeCount)
                     }
                     continue
                 }
@@ -221,11 +230,11 @@ struct ParallelStreaming {
                     leadNumbers.removeAll(keepingCapacity: true)
                     while position < runEnd {
                         defer { position += 1 }
-                        guard UInt8(truncatingIfNeeded: worker.hashes[position] >> 63) == shard else { continue }
-                        let time = worker.times[position]
+                        let event = worker.events[position]
+                        guard UInt8(truncatingIfNeeded: event.hash >> 63) == shard else { continue }
+                        let time = event.time
                         if let asOf, time > asOf { continue }
-                        let lead = states.lead(worker.leadBytes.base + worker.leadOffsets[position], Int(worker.leadLengths[position]),
-                                               hash: worker.hashes[position]).lead
+                        let lead = states.lead(worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength), hash: event.hash).lead
                         // A new lead's last time is `Int64.min`: never out of order.
                         let lastTime = states.lastTime(lead)
                         if time < lastTime.pointee {
@@ -238,9 +247,9 @@ struct ParallelStreaming {
                     }
                     for index in positions.indices {
                         let position = Int(positions[index])
-                        let time = worker.times[position]
+                        let time = worker.events[position].time
                         leads.noteTime(time)
-                        leads.processor.process(lead: Int(leadNumbers[index]), typeId: Int(worker.typeIds[position]),
+                        leads.processor.process(lead: Int(leadNumbers[index]), typeId: Int(worker.events[position].typeId),
                                                 typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "", time: time,
                                                 attributes: worker.attributes.base + position * attributeCount)
                     }
