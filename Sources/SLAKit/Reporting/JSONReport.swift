@@ -30,46 +30,49 @@ public enum JSONReport {
         json.key("leads"); json.integer(result.leads.count)
         json.endObject()
 
-        let keys = Keys(sla)
+        // Rows are written from fragments encoded once: the bytes are those the writer's
+        // key-by-key calls would give (one line per row, `"key": value` joined by `, `). The
+        // fragments are plain pointers: rows rendered on two cores share them without
+        // reference counting (atomic counts on shared arrays made both cores contend).
+        let fragments = Fragments(sla)
+        defer { fragments.deallocate() }
         json.key("leads")
         json.beginArray()
-        // Rows are written from fragments encoded once: the bytes are those the writer's
-        // key-by-key calls would give (one line per row, `"key": value` joined by `, `).
         renderRows(result.leads, chunkRows: chunkRows, json: &json, to: sink) { lead, bytes in
-            bytes.append(contentsOf: Keys.leadOpen)
+            bytes.append(contentsOf: fragments.leadOpen)
             JSONWriter.appendQuoted(lead.lead, to: &bytes)
-            bytes.append(contentsOf: Keys.scoresOpen)
-            for index in keys.scores.indices {
-                bytes.append(contentsOf: keys.scores[index])
+            bytes.append(contentsOf: fragments.scoresOpen)
+            for index in 0..<fragments.scores.count {
+                bytes.append(contentsOf: fragments.scores[index])
                 JSONWriter.appendNumber(lead.scores[index], to: &bytes)
             }
-            bytes.append(contentsOf: Keys.stagesOpen)
-            for index in keys.stages.indices {
-                bytes.append(contentsOf: keys.stages[index])
+            bytes.append(contentsOf: fragments.stagesOpen)
+            for index in 0..<fragments.stages.count {
+                bytes.append(contentsOf: fragments.stages[index])
                 JSONWriter.appendTimestamp(lead.stages[index], to: &bytes)
             }
-            bytes.append(contentsOf: Keys.leadClose)
+            bytes.append(contentsOf: fragments.leadClose)
         }
         json.endArray()
 
         json.key("deadlines")
         json.beginArray()
         renderRows(result.cycles, chunkRows: chunkRows, json: &json, to: sink) { cycle, bytes in
-            bytes.append(contentsOf: Keys.leadOpen)
+            bytes.append(contentsOf: fragments.leadOpen)
             JSONWriter.appendQuoted(cycle.lead, to: &bytes)
-            bytes.append(contentsOf: keys.deadlines[cycle.deadline])
+            bytes.append(contentsOf: fragments.deadlines[cycle.deadline])
             JSONWriter.appendInteger(Int64(cycle.number), to: &bytes)
-            bytes.append(contentsOf: Keys.status(cycle.status))
+            bytes.append(contentsOf: fragments.statusAndStarted[cycle.status.fragmentIndex])
             JSONWriter.appendTimestamp(cycle.started, to: &bytes)
-            bytes.append(contentsOf: Keys.stopped)
+            bytes.append(contentsOf: fragments.stopped)
             JSONWriter.appendTimestamp(cycle.stopped, to: &bytes)
-            bytes.append(contentsOf: Keys.due)
+            bytes.append(contentsOf: fragments.due)
             JSONWriter.appendTimestamp(cycle.due, to: &bytes)
-            bytes.append(contentsOf: Keys.elapsed)
+            bytes.append(contentsOf: fragments.elapsed)
             JSONWriter.appendNumber(Double(cycle.elapsed) / 1000, to: &bytes)
-            bytes.append(contentsOf: Keys.budget)
+            bytes.append(contentsOf: fragments.budget)
             JSONWriter.appendNumber(Double(cycle.budget) / 1000, to: &bytes)
-            bytes.append(contentsOf: cycle.paused ? Keys.pausedTrue : Keys.pausedFalse)
+            bytes.append(contentsOf: cycle.paused ? fragments.pausedTrue : fragments.pausedFalse)
         }
         json.endArray()
 
@@ -156,61 +159,83 @@ public enum JSONReport {
         func prepare(_ half: Int) { writers[half] = template }
     }
 
-    /// The fixed parts of lead and cycle rows, encoded once.
-    private struct Keys: @unchecked Sendable {
-        static let leadOpen = bytes(#"{"lead": "#)
-        static let scoresOpen = bytes(#", "scores": {"#)
-        static let stagesOpen = bytes(#"}, "stages": {"#)
-        static let leadClose = bytes("}}")
-        static let stopped = bytes(#", "stopped": "#)
-        static let due = bytes(#", "due": "#)
-        static let elapsed = bytes(#", "elapsed_seconds": "#)
-        static let budget = bytes(#", "budget_seconds": "#)
-        static let pausedTrue = bytes(#", "paused": true}"#)
-        static let pausedFalse = bytes(#", "paused": false}"#)
-        /// `, "status": "STATUS", "started": ` for each status.
-        static let met = statusAndStarted(.met)
-        static let late = statusAndStarted(.late)
-        static let overdue = statusAndStarted(.overdue)
-        static let pending = statusAndStarted(.pending)
-        static let atRisk = statusAndStarted(.atRisk)
-
-        static func status(_ status: CycleStatus) -> [UInt8] {
-            switch status {
-            case .met: met
-            case .late: late
-            case .overdue: overdue
-            case .pending: pending
-            case .atRisk: atRisk
-            }
-        }
-
+    /// The fixed parts of lead and cycle rows, encoded once into one allocation; a plain
+    /// value (no reference counting), released by `deallocate`.
+    private struct Fragments: @unchecked Sendable {
+        typealias Bytes = UnsafeBufferPointer<UInt8>
+        let leadOpen: Bytes
+        let scoresOpen: Bytes
+        let stagesOpen: Bytes
+        let leadClose: Bytes
+        let stopped: Bytes
+        let due: Bytes
+        let elapsed: Bytes
+        let budget: Bytes
+        let pausedTrue: Bytes
+        let pausedFalse: Bytes
+        /// `, "status": "STATUS", "started": ` by `CycleStatus.fragmentIndex`.
+        let statusAndStarted: UnsafeBufferPointer<Bytes>
         /// `"SCORE": ` for each score, with `, ` before all but the first; the same for stages.
-        let scores: [[UInt8]]
-        let stages: [[UInt8]]
+        let scores: UnsafeBufferPointer<Bytes>
+        let stages: UnsafeBufferPointer<Bytes>
         /// `, "deadline": "NAME", "cycle": ` for each deadline.
-        let deadlines: [[UInt8]]
+        let deadlines: UnsafeBufferPointer<Bytes>
+        private let storage: UnsafeMutableRawPointer
 
         init(_ sla: CheckedSLA) {
-            scores = sla.scores.enumerated().map { Keys.member($0.element.name, first: $0.offset == 0) }
-            stages = sla.stages.enumerated().map { Keys.member($0.element.name, first: $0.offset == 0) }
-            deadlines = sla.deadlines.map { Keys.bytes(#", "deadline": "#) + Keys.quote($0.name) + Keys.bytes(#", "cycle": "#) }
+            func quote(_ text: String) -> [UInt8] {
+                var bytes: [UInt8] = []
+                JSONWriter.appendQuoted(text, to: &bytes)
+                return bytes
+            }
+            func member(_ name: String, first: Bool) -> [UInt8] { Array((first ? "" : ", ").utf8) + quote(name) + Array(": ".utf8) }
+            let fixed: [[UInt8]] = [#"{"lead": "#, #", "scores": {"#, #"}, "stages": {"#, "}}", #", "stopped": "#, #", "due": "#,
+                                    #", "elapsed_seconds": "#, #", "budget_seconds": "#, #", "paused": true}"#,
+                                    #", "paused": false}"#].map { Array($0.utf8) }
+            let statuses = CycleStatus.allCases.sorted { $0.fragmentIndex < $1.fragmentIndex }
+                .map { Array(#", "status": "#.utf8) + quote($0.rawValue) + Array(#", "started": "#.utf8) }
+            let scores = sla.scores.enumerated().map { member($0.element.name, first: $0.offset == 0) }
+            let stages = sla.stages.enumerated().map { member($0.element.name, first: $0.offset == 0) }
+            let deadlines = sla.deadlines.map { Array(#", "deadline": "#.utf8) + quote($0.name) + Array(#", "cycle": "#.utf8) }
+            let lists = [statuses, scores, stages, deadlines]
+            let all = fixed + lists.flatMap { $0 }
+            // The lists' buffers of fragments first (aligned), then every fragment's bytes.
+            let listBytes = lists.reduce(0) { $0 + $1.count } * MemoryLayout<Bytes>.stride
+            storage = .allocate(byteCount: listBytes + all.reduce(0) { $0 + $1.count } + 1, alignment: MemoryLayout<Bytes>.alignment)
+            let listBase = storage.bindMemory(to: Bytes.self, capacity: listBytes / MemoryLayout<Bytes>.stride)
+            var cursor = (storage + listBytes).bindMemory(to: UInt8.self, capacity: all.reduce(0) { $0 + $1.count } + 1)
+            var encoded: [Bytes] = []
+            for bytes in all {
+                cursor.initialize(from: bytes, count: bytes.count)
+                encoded.append(Bytes(start: cursor, count: bytes.count))
+                cursor += bytes.count
+            }
+            listBase.initialize(from: Array(encoded[fixed.count...]), count: encoded.count - fixed.count)
+            (leadOpen, scoresOpen, stagesOpen, leadClose, stopped) = (encoded[0], encoded[1], encoded[2], encoded[3], encoded[4])
+            (due, elapsed, budget, pausedTrue, pausedFalse) = (encoded[5], encoded[6], encoded[7], encoded[8], encoded[9])
+            var list = UnsafePointer(listBase)
+            statusAndStarted = UnsafeBufferPointer(start: list, count: statuses.count)
+            list += statuses.count
+            self.scores = UnsafeBufferPointer(start: list, count: scores.count)
+            list += scores.count
+            self.stages = UnsafeBufferPointer(start: list, count: stages.count)
+            list += stages.count
+            self.deadlines = UnsafeBufferPointer(start: list, count: deadlines.count)
         }
 
-        static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+        func deallocate() { storage.deallocate() }
+    }
+}
 
-        static func quote(_ text: String) -> [UInt8] {
-            var bytes: [UInt8] = []
-            JSONWriter.appendQuoted(text, to: &bytes)
-            return bytes
-        }
-
-        static func member(_ name: String, first: Bool) -> [UInt8] {
-            (first ? [] : bytes(", ")) + quote(name) + bytes(": ")
-        }
-
-        static func statusAndStarted(_ status: CycleStatus) -> [UInt8] {
-            bytes(#", "status": "#) + quote(status.rawValue) + bytes(#", "started": "#)
+extension CycleStatus {
+    /// Position of the status's fragment in the JSON report's tables.
+    var fragmentIndex: Int {
+        switch self {
+        case .met: 0
+        case .late: 1
+        case .overdue: 2
+        case .pending: 3
+        case .atRisk: 4
         }
     }
 }
