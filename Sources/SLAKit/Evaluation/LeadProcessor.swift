@@ -260,8 +260,20 @@ final class LeadProcessor {
     /// Goal periods of resolved items.
     private var periods: PeriodFinder
 
+    /// The program's compiled rules, copied into this processor's own arrays: the shards'
+    /// processors run on different cores, and the reference counts of shared arrays would
+    /// make them contend on every event.
+    private let scores: [CompiledScore]
+    private let stages: [CompiledStage]
+    private let deadlines: [CompiledDeadline]
+    private let goals: [CompiledGoal]
+
     init(program: Program, states: LeadStates) {
         periods = PeriodFinder(sla: program.sla)
+        scores = program.scores.map { $0 }
+        stages = program.stages.map { $0 }
+        deadlines = program.deadlines.map { $0 }
+        goals = program.goals.map { $0 }
         self.program = program
         self.states = states
         frame = program.makeFrame()
@@ -328,7 +340,7 @@ final class LeadProcessor {
 
         // 2. Scores. Rules are read in place (`scores[i].eventRules[j].field`), never copied
         // out: a copy would retain and release every array and closure it holds, per event.
-        let scores = program.scores
+        let scores = self.scores
         var ruleOffset = 0
         for scoreIndex in scores.indices {
             var value = 0.0
@@ -358,7 +370,7 @@ final class LeadProcessor {
 
         // 3. Stages, in declaration order; a stage sees those entered before it.
         var anyEntered = false
-        let stages = program.stages
+        let stages = self.stages
         for stageIndex in stages.indices {
             enteredNow[stageIndex] = false
             guard !frame.stageEntered[stageIndex] else { continue }
@@ -379,7 +391,7 @@ final class LeadProcessor {
 
         // 4. Deadlines, in declaration order.
         openedNow.removeAll(keepingCapacity: true)
-        let deadlines = program.deadlines
+        let deadlines = self.deadlines
         for deadlineIndex in deadlines.indices {
             // a. Pauses.
             let pausedNow = deadlines[deadlineIndex].pause?(frame) ?? false
@@ -455,7 +467,7 @@ final class LeadProcessor {
             for goal in goalsByDeadline[deadline] { record(goal, time: time, payload: .cycle(cycle), lead: lead) }
         }
         for goal in sumGoals {
-            guard program.goals[goal].sumType == typeId, let slot = program.goals[goal].sumSlot else { continue }
+            guard goals[goal].sumType == typeId, let slot = goals[goal].sumSlot else { continue }
             var amount: Double?
             if case .number(let number) = attributes[slot] { amount = number }
             record(goal, time: time, payload: .amount(amount), lead: lead)
@@ -463,8 +475,8 @@ final class LeadProcessor {
     }
 
     private func record(_ goal: Int, time: Int64, payload: GoalItem.Payload, lead: Int) {
-        if let condition = program.goals[goal].condition, !condition(frame) { return }
-        let group = program.goals[goal].groupSlot.map { frame.leadAttributes[$0] } ?? .null
+        if let condition = goals[goal].condition, !condition(frame) { return }
+        let group = goals[goal].groupSlot.map { frame.leadAttributes[$0] } ?? .null
         states.appendItem(GoalItem(goal: goal, time: time, group: group, payload: payload), lead: lead)
     }
 
