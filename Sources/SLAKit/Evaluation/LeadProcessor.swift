@@ -260,9 +260,10 @@ final class LeadProcessor {
     /// Goal periods of resolved items.
     private var periods: PeriodFinder
 
-    /// The program's compiled rules, copied into this processor's own arrays: the shards'
-    /// processors run on different cores, and the reference counts of shared arrays would
-    /// make them contend on every event.
+    /// The program's rules compiled again for this processor alone: the shards' processors
+    /// run on different cores, and the reference counts of shared arrays, closures and
+    /// constants would make them contend on every event. (Compiling is deterministic: the
+    /// copy numbers types and attribute slots as the program does.)
     private let scores: [CompiledScore]
     private let stages: [CompiledStage]
     private let deadlines: [CompiledDeadline]
@@ -270,10 +271,11 @@ final class LeadProcessor {
 
     init(program: Program, states: LeadStates) {
         periods = PeriodFinder(sla: program.sla)
-        scores = program.scores.map { $0 }
-        stages = program.stages.map { $0 }
-        deadlines = program.deadlines.map { $0 }
-        goals = program.goals.map { $0 }
+        let own = Compiler.compile(program.sla)
+        scores = own.scores
+        stages = own.stages
+        deadlines = own.deadlines
+        goals = own.goals
         self.program = program
         self.states = states
         frame = program.makeFrame()
