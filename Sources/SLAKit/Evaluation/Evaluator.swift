@@ -176,37 +176,39 @@ final class StreamingLeads: @unchecked Sendable {
         var starts = [Int](repeating: 0, count: leadCount + 1)
         for event in 0..<eventCount { starts[Int(bufferedLeads[event]) + 1] += 1 }
         for lead in 0..<leadCount { starts[lead + 1] += starts[lead] }
-        var order = [Int32](repeating: 0, count: eventCount)
+        // Each event's time, arrival number and type, gathered in lead order (reads in
+        // arrival order, writes scattered): processing then reads them in sequence.
+        struct Arrival {
+            var time: Int64
+            var event: Int32
+            var type: Int32
+        }
+        var ordered = [Arrival](repeating: Arrival(time: 0, event: 0, type: 0), count: eventCount)
         var next = starts
         for event in 0..<eventCount {
             let lead = Int(bufferedLeads[event])
-            order[next[lead]] = Int32(truncatingIfNeeded: event)
+            ordered[next[lead]] = Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event), type: bufferedTypes[event])
             next[lead] += 1
         }
         let traced = traceLead.map { states.lead($0).lead }
         let attributeCount = states.attributeCount
-        order.withUnsafeMutableBufferPointer { order in
+        ordered.withUnsafeMutableBufferPointer { ordered in
             for lead in 0..<leadCount {
-                var events = UnsafeMutableBufferPointer(rebasing: order[starts[lead] ..< starts[lead + 1]])
+                var events = UnsafeMutableBufferPointer(rebasing: ordered[starts[lead] ..< starts[lead + 1]])
                 var sorted = true
-                for index in events.indices.dropFirst() where bufferedTimes[Int(events[index - 1])] > bufferedTimes[Int(events[index])] {
+                for index in events.indices.dropFirst() where events[index - 1].time > events[index].time {
                     sorted = false
                     break
                 }
                 if !sorted {
-                    // Arrival order breaks ties: the event number is the arrival position.
-                    let times = bufferedTimes.base
-                    events.sort { (first: Int32, second: Int32) -> Bool in
-                        let a = times[Int(first)], b = times[Int(second)]
-                        return a != b ? a < b : first < second
-                    }
+                    // Arrival order breaks ties.
+                    events.sort { $0.time != $1.time ? $0.time < $1.time : $0.event < $1.event }
                 }
                 processor.trace = lead == traced ? trace : nil
-                for event in events {
-                    let event = Int(event)
-                    processor.process(lead: lead, typeId: Int(bufferedTypes[event]),
-                                      typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "", time: bufferedTimes[event],
-                                      attributes: bufferedAttributes.base + event * attributeCount)
+                for arrival in events {
+                    let event = Int(arrival.event)
+                    processor.process(lead: lead, typeId: Int(arrival.type), typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "",
+                                      time: arrival.time, attributes: bufferedAttributes.base + event * attributeCount)
                 }
             }
         }
