@@ -69,6 +69,8 @@ struct ParallelStreaming {
             }
             defer { blocks.close() }
             var header: CSVHeader?
+            /// The line the next block starts on (1-based).
+            var nextLine = 1
             while true {
                 // Until a CSV input's header is known, blocks are parsed one at a time.
                 let pairing = source.format == .jsonl || header != nil
@@ -78,17 +80,24 @@ struct ParallelStreaming {
                 workers[1].block = second
                 workers[0].csvHeader = header
                 workers[1].csvHeader = header
+                // The second block's first line is known only once the first is parsed: it
+                // is parsed from line 1, and its rejections' lines are moved after.
+                workers[0].firstLine = nextLine
+                workers[1].firstLine = 1
                 let parsing = second == nil ? 1 : 2
                 let format = source.format
                 DispatchQueue.concurrentPerform(iterations: parsing) { worker in workers[worker].parse(path: path, format: format) }
                 if header == nil { header = workers[0].csvHeader }
-                for worker in workers.prefix(parsing) {
+                for (index, worker) in workers.prefix(parsing).enumerated() {
                     if let error = worker.failure {
                         if let error = error as? InputError { throw EvaluationError.input(source.naming(error), file: source.displayName) }
                         throw error
                     }
                     records += worker.count
-                    for rejection in worker.rejections {
+                    let lineShift = index == 0 ? 0 : nextLine - 1
+                    nextLine += worker.lineFeeds
+                    for var rejection in worker.rejections {
+                        rejection.line += lineShift
                         rejected += 1
                         if rejections.count < EvaluationOptions.rejectionsKept {
                             rejections.append(Rejection(file: source.displayName, line: rejection.line, reason: rejection.reason))
@@ -136,6 +145,10 @@ struct ParallelStreaming {
         var block: LineBlocks.Cut?
         /// For CSV: the header, once known (given before parsing, updated after).
         var csvHeader: CSVHeader?
+        /// The line the block starts on, as far as known (1 when it is not known yet).
+        var firstLine = 1
+        /// Line feeds in the block, counted while parsing it.
+        private(set) var lineFeeds = 0
         /// Parsed records (all columns have one entry per record, `attributeCount` values).
         private(set) var count = 0
         let leadBytes = FlatColumn<UInt8>(capacity: 1 << 20)
@@ -159,11 +172,12 @@ struct ParallelStreaming {
             typeTexts.removeAll(keepingCapacity: true)
             rejections.removeAll(keepingCapacity: true)
             failure = nil
+            lineFeeds = 0
             guard let block else { return }
             let program = self.program
             let keepsTypeTexts = program.readsEventType
             do {
-                try reader.readRaw(.file(path: path), format: format, firstLine: block.firstLine,
+                lineFeeds = try reader.readRaw(.file(path: path), format: format, firstLine: firstLine,
                                    skipsByteOrderMark: block.isStart, block: block, csvHeader: &csvHeader, accept: { record in
                     count += 1
                     events.append(ParsedEvent(hash: ByteHash.hash(record.lead, record.leadLength), time: record.time,
@@ -268,8 +282,6 @@ final class LineBlocks {
     struct Cut {
         /// Bytes in the block.
         var length: Int
-        /// 1-based line of the block's first byte.
-        var firstLine: Int
         /// True for the block at the start of the file (where a byte order mark may stand).
         var isStart: Bool
         /// True for the block that ends the file.
@@ -289,6 +301,7 @@ final class LineBlocks {
     private let carry: UnsafeMutablePointer<UInt8>
     private var carried = 0
     private var atEnd = false
+    /// The line the next block of `next()` starts on (tests only).
     private var nextLine = 1
     private var isStart = true
 
@@ -332,25 +345,19 @@ final class LineBlocks {
             carried = filled - length
             memcpy(carry, destination + length, carried)
         }
-        var lines = 0
-        var cursor = UnsafePointer(destination)
-        let end = cursor + length
-        while cursor < end, let found = memchr(cursor, 10, end - cursor) {
-            lines += 1
-            cursor = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
-        }
-        let cut = Cut(length: length, firstLine: nextLine, isStart: isStart, isLast: atEnd && carried == 0)
+        // Line feeds are counted by the parsing worker, on its own core.
+        let cut = Cut(length: length, isStart: isStart, isLast: atEnd && carried == 0)
         isStart = false
-        nextLine += lines
         return cut
     }
 
-    /// The next block as an array (for tests).
+    /// The next block as an array, with the line it starts on (for tests).
     func next() throws -> Block? {
         let destination = UnsafeMutablePointer<UInt8>.allocate(capacity: blockBytes)
         defer { destination.deallocate() }
         guard let cut = try next(into: destination) else { return nil }
-        return Block(bytes: Array(UnsafeBufferPointer(start: destination, count: cut.length)), firstLine: cut.firstLine,
-                     isStart: cut.isStart)
+        let bytes = Array(UnsafeBufferPointer(start: destination, count: cut.length))
+        defer { nextLine += bytes.count { $0 == 10 } }
+        return Block(bytes: bytes, firstLine: nextLine, isStart: cut.isStart)
     }
 }

@@ -92,22 +92,23 @@ public final class EventReader {
     /// block is not the file's last, a record still open at its end means the cut fell
     /// inside a quoted CSV field, and the read throws `ParallelStreaming.Fallback`.
     /// `csvHeader` gives the header of a CSV input whose header was in an earlier block,
-    /// and returns the header once read.
+    /// and returns the header once read. Returns the number of line feeds read.
+    @discardableResult
     func readRaw(_ input: EventInput, format: InputFormat, firstLine: Int, skipsByteOrderMark: Bool, block: LineBlocks.Cut?,
-                 csvHeader: inout CSVHeader?, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+                 csvHeader: inout CSVHeader?, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws -> Int {
         let source = try ByteInput(block == nil ? input : .bytes(name: input.name, []))
         defer { source.close() }
         switch format {
         case .jsonl:
             var parser = JSONLineParser(fields: fields, zone: zone)
-            try split(source, quoteAware: false, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark, block: block,
-                      parser: &parser, accept: accept, reject: reject)
+            return try split(source, quoteAware: false, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark, block: block,
+                             parser: &parser, accept: accept, reject: reject)
         case .csv:
             var parser = CSVRecordParser(fields: fields, zone: zone, inputName: source.name)
             parser.header = csvHeader
             defer { csvHeader = parser.header }
-            try split(source, quoteAware: true, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark, block: block,
-                      parser: &parser, accept: accept, reject: reject)
+            return try split(source, quoteAware: true, firstLine: firstLine, skipsByteOrderMark: skipsByteOrderMark, block: block,
+                             parser: &parser, accept: accept, reject: reject)
         }
     }
 
@@ -123,9 +124,11 @@ public final class EventReader {
 
     /// The main loop: finds record boundaries (line feeds; for CSV only those outside
     /// quoted fields), keeps partial records across reads and hands each record to `parser`.
+    /// Returns the number of line feeds read.
+    @discardableResult
     private func split<Parser: RecordParsing>(_ source: ByteInput, quoteAware: Bool, firstLine: Int, skipsByteOrderMark: Bool,
                                               block: LineBlocks.Cut?,
-                                              parser: inout Parser, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+                                              parser: inout Parser, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws -> Int {
         let base = buffer
         // The unconsumed bytes are `[start, end)`; boundary search resumes at `scan`.
         var start = 0
@@ -136,10 +139,13 @@ public final class EventReader {
         var line = firstLine
         var quoting = CSVQuoting()
 
+        /// Whether every record is valid UTF-8 already: a block checked whole as ASCII.
+        var knownValid = false
         if let block {
             precondition(block.length <= chunkBytes, "a block fits the reader's buffer")
             end = block.length
             atEnd = true
+            knownValid = ByteScanning.isASCII(base, 0, end)
         }
         // Read at least three bytes (or all there is) to recognize a byte order mark.
         while end < 3 && !atEnd {
@@ -169,7 +175,7 @@ public final class EventReader {
                 var recordEnd = lineFeed
                 // CRLF: the carriage return belongs to the line break.
                 if recordEnd > start && base[recordEnd - 1] == ByteScanning.carriageReturn { recordEnd -= 1 }
-                try deliver(base, start, recordEnd, line: line, insideQuotes: false, parser: &parser, accept: accept, reject: reject)
+                try deliver(base, start, recordEnd, line: line, insideQuotes: false, knownValid: knownValid, parser: &parser, accept: accept, reject: reject)
                 line += 1 + quoting.lineFeeds
                 quoting = CSVQuoting()
                 start = lineFeed + 1
@@ -220,9 +226,10 @@ public final class EventReader {
                     var recordEnd = end
                     // A final CR ends the line as a CRLF would, unless a quoted CSV field holds it.
                     if base[recordEnd - 1] == ByteScanning.carriageReturn && !quoting.insideQuotes { recordEnd -= 1 }
-                    try deliver(base, start, recordEnd, line: line, insideQuotes: quoting.insideQuotes, parser: &parser, accept: accept, reject: reject)
+                    try deliver(base, start, recordEnd, line: line, insideQuotes: quoting.insideQuotes, knownValid: knownValid, parser: &parser, accept: accept, reject: reject)
+                    line += quoting.lineFeeds
                 }
-                return
+                return line - firstLine
             }
             // Keep the partial record (shorter than `limit - start`): move it to the front,
             // then read the next chunk after it.
@@ -239,7 +246,8 @@ public final class EventReader {
 
     /// Validates and parses one complete record, then accepts or rejects it.
     @inline(__always)
-    private func deliver<Parser: RecordParsing>(_ base: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, line: Int, insideQuotes: Bool, parser: inout Parser, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
+    private func deliver<Parser: RecordParsing>(_ base: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int, line: Int, insideQuotes: Bool,
+                                                knownValid: Bool, parser: inout Parser, accept: (RawRecord) throws -> Void, reject: (RejectedRecord) throws -> Void) throws {
         if end - start > maximumRecordBytes {
             // The line feed came right at the limit without a CR before it, or the input
             // ended there: one byte too many.
@@ -248,7 +256,7 @@ public final class EventReader {
             try overlong(prefix: prefix, line: line, insideQuotes: insideQuotes, parser: parser, reject: reject)
             return
         }
-        if let invalid = ByteScanning.firstInvalidUTF8(base, start, end) {
+        if !knownValid, let invalid = ByteScanning.firstInvalidUTF8(base, start, end) {
             let reason = "invalid UTF-8 at column \(invalid - start + 1)"
             if parser.expectsHeader {
                 throw InputError(kind: .invalid, message: "\(parser.inputName):\(line): invalid CSV header: \(reason)")
