@@ -24,6 +24,9 @@ private let programs: [(program: Program, source: SourceFile)] = {
     return compiled
 }()
 
+/// Where the two-core pass reads the events from: one file per fuzzing process.
+private let fuzzFilePath = NSTemporaryDirectory() + "sla-fuzz-\(ProcessInfo.processInfo.processIdentifier).jsonl"
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzEvaluation(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
@@ -63,6 +66,20 @@ public func fuzzEvaluation(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         fuzzCheck(JSONReport.render(streamed) == json, "streaming and buffered evaluations differ")
     } catch {
         fuzzCheck(false, "streaming evaluation threw \(error)")
+    }
+    // The two-core pass over a file, cut into blocks of a size taken from the input, must
+    // give the same report too.
+    let path = fuzzFilePath
+    if FileManager.default.createFile(atPath: path, contents: Data(events)) {
+        var fileOptions = streamingOptions
+        fileOptions.sources = [EventSource(input: .file(path: path), format: .jsonl, displayName: "fuzz.jsonl")]
+        fileOptions.blockBytes = 16 + Int(data[0]) * 4
+        do {
+            let parallel = try Evaluator(program: program).evaluate(fileOptions)
+            fuzzCheck(JSONReport.render(parallel) == json, "two-core and buffered evaluations differ")
+        } catch {
+            fuzzCheck(false, "two-core evaluation threw \(error)")
+        }
     }
     _ = TableReport.render(result)
     _ = CSVReport.cycles(result)

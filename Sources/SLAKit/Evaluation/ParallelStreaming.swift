@@ -54,7 +54,13 @@ struct ParallelStreaming {
              finish: ([StreamingLeads], Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
         let shards = [Shard(program: program, buffered: buffered), Shard(program: program, buffered: buffered)]
         let blockBytes = options.blockBytes
-        let workers = [Worker(reader: makeReader(blockBytes), program: program), Worker(reader: makeReader(blockBytes), program: program)]
+        // Two pairs of workers, used in turn: while one pair parses blocks, the shards
+        // process what the other pair parsed just before (a two-stage pipeline, so neither
+        // stage waits for the other's slower half).
+        let workerPairs = (0..<2).map { _ in (0..<2).map { _ in Worker(reader: makeReader(blockBytes), program: program) } }
+        var pairIndex = 0
+        /// Parsed blocks waiting for the shards.
+        var pending: [Worker] = []
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
         let asOf = options.asOf
@@ -72,6 +78,7 @@ struct ParallelStreaming {
             /// The line the next block starts on (1-based).
             var nextLine = 1
             while true {
+                let workers = workerPairs[pairIndex]
                 // Until a CSV input's header is known, blocks are parsed one at a time.
                 let pairing = source.format == .jsonl || header != nil
                 guard let first = try blocks.next(into: workers[0].reader.blockBuffer) else { break }
@@ -86,7 +93,15 @@ struct ParallelStreaming {
                 workers[1].firstLine = 1
                 let parsing = second == nil ? 1 : 2
                 let format = source.format
-                DispatchQueue.concurrentPerform(iterations: parsing) { worker in workers[worker].parse(path: path, format: format) }
+                let processing = pending
+                DispatchQueue.concurrentPerform(iterations: parsing + (processing.isEmpty ? 0 : 2)) { task in
+                    if task < parsing {
+                        workers[task].parse(path: path, format: format)
+                    } else {
+                        shards[task - parsing].process(processing, shard: UInt8(task - parsing), asOf: asOf)
+                    }
+                }
+                if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
                 if header == nil { header = workers[0].csvHeader }
                 for (index, worker) in workers.prefix(parsing).enumerated() {
                     if let error = worker.failure {
@@ -105,12 +120,16 @@ struct ParallelStreaming {
                         try onReject(rejection, source.displayName)
                     }
                 }
-                let parsed = Array(workers.prefix(parsing))
-                DispatchQueue.concurrentPerform(iterations: 2) { shard in
-                    shards[shard].process(parsed, shard: UInt8(shard), asOf: asOf)
-                }
-                if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
+                pending = Array(workers.prefix(parsing))
+                pairIndex = 1 - pairIndex
             }
+        }
+        if !pending.isEmpty {
+            let processing = pending
+            DispatchQueue.concurrentPerform(iterations: 2) { shard in
+                shards[shard].process(processing, shard: UInt8(shard), asOf: asOf)
+            }
+            if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
         }
         if buffered {
             if rejected > options.maxBad {
