@@ -77,12 +77,21 @@ struct ParallelStreaming {
             var header: CSVHeader?
             /// The line the next block starts on (1-based).
             var nextLine = 1
+            /// Blocks already read into the buffers of the pair whose turn is next.
+            var prefetched: (LineBlocks.Cut?, LineBlocks.Cut?)?
             while true {
                 let workers = workerPairs[pairIndex]
                 // Until a CSV input's header is known, blocks are parsed one at a time.
                 let pairing = source.format == .jsonl || header != nil
-                guard let first = try blocks.next(into: workers[0].reader.blockBuffer) else { break }
-                let second = pairing ? try blocks.next(into: workers[1].reader.blockBuffer) : nil
+                let first: LineBlocks.Cut?, second: LineBlocks.Cut?
+                if let blocksRead = prefetched {
+                    (first, second) = blocksRead
+                    prefetched = nil
+                } else {
+                    first = try blocks.next(into: workers[0].reader.blockBuffer)
+                    second = first != nil && pairing ? try blocks.next(into: workers[1].reader.blockBuffer) : nil
+                }
+                guard let first else { break }
                 workers[0].block = first
                 workers[1].block = second
                 workers[0].csvHeader = header
@@ -94,13 +103,30 @@ struct ParallelStreaming {
                 let parsing = second == nil ? 1 : 2
                 let format = source.format
                 let processing = pending
-                DispatchQueue.concurrentPerform(iterations: parsing + (processing.isEmpty ? 0 : 2)) { task in
-                    if task < parsing {
-                        workers[task].parse(path: path, format: format)
-                    } else {
-                        shards[task - parsing].process(processing, shard: UInt8(task - parsing), asOf: asOf)
+                let stage = DispatchGroup()
+                for task in 0 ..< parsing + (processing.isEmpty ? 0 : 2) {
+                    DispatchQueue.global().async(group: stage) {
+                        if task < parsing {
+                            workers[task].parse(path: path, format: format)
+                        } else {
+                            shards[task - parsing].process(processing, shard: UInt8(task - parsing), asOf: asOf)
+                        }
                     }
                 }
+                // Meanwhile this thread reads the next blocks into the other pair's buffers:
+                // the shards read only that pair's parsed columns, never its buffers. (Not
+                // while a CSV header is unknown: the header decides whether blocks pair.)
+                var readFailure: Error?
+                if pairing {
+                    let next = workerPairs[1 - pairIndex]
+                    do {
+                        let nextFirst = try blocks.next(into: next[0].reader.blockBuffer)
+                        prefetched = (nextFirst, nextFirst == nil ? nil : try blocks.next(into: next[1].reader.blockBuffer))
+                    } catch {
+                        readFailure = error
+                    }
+                }
+                stage.wait()
                 if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
                 if header == nil { header = workers[0].csvHeader }
                 for (index, worker) in workers.prefix(parsing).enumerated() {
@@ -120,6 +146,7 @@ struct ParallelStreaming {
                         try onReject(rejection, source.displayName)
                     }
                 }
+                if let readFailure { throw readFailure }
                 pending = Array(workers.prefix(parsing))
                 pairIndex = 1 - pairIndex
             }
