@@ -157,8 +157,14 @@ final class StreamingLeads: @unchecked Sendable {
     @inline(__always)
     func buffer(leadBytes: UnsafePointer<UInt8>, leadLength: Int, hash: UInt64, typeId: Int, typeText: String,
                 time: Int64, attributes: UnsafePointer<Value>) {
+        buffer(lead: states.lead(leadBytes, leadLength, hash: hash).lead, typeId: typeId, typeText: typeText, time: time,
+               attributes: attributes)
+    }
+
+    /// `buffer` for an event whose lead is numbered already.
+    @inline(__always)
+    func buffer(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>) {
         if latest == nil || time > latest! { latest = time }
-        let (lead, _) = states.lead(leadBytes, leadLength, hash: hash)
         bufferedLeads.append(Int32(truncatingIfNeeded: lead))
         bufferedTimes.append(time)
         bufferedTypes.append(Int32(truncatingIfNeeded: typeId))

@@ -268,13 +268,28 @@ struct ParallelStreaming {
             let attributeCount = states.attributeCount
             for worker in workers {
                 if buffered {
-                    for position in 0..<worker.count where UInt8(truncatingIfNeeded: worker.events[position].hash >> 63) == shard {
-                        let event = worker.events[position]
-                        if let asOf, event.time > asOf { continue }
-                        leads.buffer(leadBytes: worker.leadBytes.base + Int(event.leadOffset),
-                                     leadLength: Int(event.leadLength), hash: event.hash,
-                                     typeId: Int(event.typeId), typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "",
-                                     time: event.time, attributes: worker.attributes.base + position * attributeCount)
+                    // In runs, as below: the lookups first, so that their misses overlap.
+                    var position = 0
+                    while position < worker.count {
+                        let runEnd = min(worker.count, position + Shard.runLength)
+                        positions.removeAll(keepingCapacity: true)
+                        leadNumbers.removeAll(keepingCapacity: true)
+                        while position < runEnd {
+                            defer { position += 1 }
+                            let event = worker.events[position]
+                            guard UInt8(truncatingIfNeeded: event.hash >> 63) == shard else { continue }
+                            if let asOf, event.time > asOf { continue }
+                            let lead = states.lead(worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength), hash: event.hash).lead
+                            positions.append(Int32(truncatingIfNeeded: position))
+                            leadNumbers.append(Int32(truncatingIfNeeded: lead))
+                        }
+                        for index in positions.indices {
+                            let position = Int(positions[index])
+                            let event = worker.events[position]
+                            leads.buffer(lead: Int(leadNumbers[index]), typeId: Int(event.typeId),
+                                         typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "",
+                                         time: event.time, attributes: worker.attributes.base + position * attributeCount)
+                        }
                     }
                     continue
                 }
