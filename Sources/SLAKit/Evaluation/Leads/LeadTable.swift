@@ -103,11 +103,30 @@ final class LeadTable {
         return left - right
     }
 
-    /// Every lead's number, in byte order of the ids.
+    /// Every lead's number, in byte order of the ids. Leads are sorted by their ids' first
+    /// sixteen bytes as two big-endian integers (zero-padded), so most comparisons compare
+    /// integers; equal keys fall back to comparing the whole ids.
     func sortedLeads() -> [Int32] {
-        var order = (0..<count).map { Int32(truncatingIfNeeded: $0) }
-        order.sort { compare(Int($0), self, Int($1)) < 0 }
-        return order
+        struct Key {
+            var high: UInt64
+            var low: UInt64
+            var lead: Int32
+        }
+        var keys = [Key]()
+        keys.reserveCapacity(count)
+        for lead in 0..<count {
+            var padded: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &padded) { raw in
+                raw.baseAddress!.copyMemory(from: arena.base + offsets[lead], byteCount: min(16, Int(lengths[lead])))
+            }
+            keys.append(Key(high: UInt64(bigEndian: padded.0), low: UInt64(bigEndian: padded.1), lead: Int32(truncatingIfNeeded: lead)))
+        }
+        keys.sort { a, b in
+            if a.high != b.high { return a.high < b.high }
+            if a.low != b.low { return a.low < b.low }
+            return compare(Int(a.lead), self, Int(b.lead)) < 0
+        }
+        return keys.map(\.lead)
     }
 
     private func grow() {

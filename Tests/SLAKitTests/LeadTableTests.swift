@@ -1,0 +1,37 @@
+import Testing
+@testable import SLAKit
+
+/// The lead table numbers ids by their exact bytes and sorts them in byte order, as the
+/// reports list leads.
+@Suite struct LeadTableTests {
+    /// Random ids over a tiny alphabet (so prefixes, shared 16-byte keys and NUL bytes are
+    /// common), short and long.
+    static func ids(_ count: Int, seed: UInt64) -> [[UInt8]] {
+        var generator = SeededGenerator(seed: seed)
+        let alphabet: [UInt8] = [0, 0x41, 0x42, 0x7A, 0xC3, 0xA9, 0xFF]
+        return (0..<count).map { _ in
+            let length = Int.random(in: 1...40, using: &generator)
+            return (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func sortsInByteOrderAndNumbersOncePerId(seed: UInt64) {
+        let table = LeadTable()
+        let ids = LeadTableTests.ids(3_000, seed: seed)
+        var numbers: [Int] = []
+        for id in ids {
+            numbers.append(id.withUnsafeBufferPointer { table.insert($0.baseAddress!, $0.count, hash: ByteHash.hash($0.baseAddress!, $0.count)).lead })
+        }
+        let distinct = Set(ids.map { $0 })
+        #expect(table.count == distinct.count)
+        // The same id always gets the same number.
+        var numberOf: [[UInt8]: Int] = [:]
+        for (id, number) in zip(ids, numbers) {
+            #expect(numberOf[id, default: number] == number)
+            numberOf[id] = number
+        }
+        let sorted = table.sortedLeads().map { lead in numberOf.first { $0.value == Int(lead) }!.key }
+        #expect(sorted == distinct.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+}
