@@ -103,8 +103,8 @@ final class LeadStates {
 
     /// `lead.ATTR` by lead and attribute slot.
     let attributes = FlatColumn<Value>()
-    var cycles: [Cycle] = []
-    var items: [GoalItem] = []
+    let cycles = FlatColumn<Cycle>(capacity: 1024)
+    let items = FlatColumn<GoalItem>(capacity: 1024)
     /// Each lead's id as a string, kept only when the SLA reads `lead.id`.
     private(set) var idStrings: [String] = []
 
@@ -203,7 +203,7 @@ final class LeadStates {
 
     private func addState(_ lead: Int) {
         if lead == capacity {
-            let grown = UnsafeMutableRawPointer.allocate(byteCount: stride * capacity * 2, alignment: 8)
+            let grown = HugePages.allocate(byteCount: stride * capacity * 2, alignment: 8)
             grown.copyMemory(from: records, byteCount: stride * capacity)
             records.deallocate()
             records = grown

@@ -47,16 +47,31 @@ final class FlatColumn<Element> {
         count = 0
     }
 
+    /// The element at `index`, read and mutated in place (`column[i].field.append(x)` does
+    /// not copy the element).
     @inline(__always)
     subscript(index: Int) -> Element {
-        get { base[index] }
-        set { base[index] = newValue }
+        unsafeAddress { UnsafePointer(base + index) }
+        unsafeMutableAddress { base + index }
+    }
+
+    /// Appends `value`; returns its index.
+    @inline(__always)
+    @discardableResult
+    func append(_ value: Element) -> Int {
+        let index = count
+        if count == capacity { grow(to: count + 1) }
+        (base + count).initialize(to: value)
+        count += 1
+        return index
     }
 
     private func grow(to needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
-        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        let newBase = HugePages.allocate(byteCount: newCapacity * MemoryLayout<Element>.stride,
+                                         alignment: MemoryLayout<Element>.alignment)
+            .bindMemory(to: Element.self, capacity: newCapacity)
         newBase.moveInitialize(from: base, count: count)
         base.deallocate()
         base = newBase

@@ -132,7 +132,8 @@ final class LeadTable {
     private func grow() {
         let size = (mask + 1) * 2
         slots.deallocate()
-        slots = .allocate(capacity: size)
+        slots = HugePages.allocate(byteCount: size * MemoryLayout<UInt64>.stride, alignment: MemoryLayout<UInt64>.alignment)
+            .bindMemory(to: UInt64.self, capacity: size)
         slots.initialize(repeating: 0, count: size)
         mask = size - 1
         for lead in 0..<count {
