@@ -267,37 +267,11 @@ struct ParallelStreaming {
             let states = leads.states
             let attributeCount = states.attributeCount
             for worker in workers {
-                if buffered {
-                    // In runs, as below: the lookups first, so that their misses overlap.
-                    var position = 0
-                    while position < worker.count {
-                        let runEnd = min(worker.count, position + Shard.runLength)
-                        positions.removeAll(keepingCapacity: true)
-                        leadNumbers.removeAll(keepingCapacity: true)
-                        while position < runEnd {
-                            defer { position += 1 }
-                            let event = worker.events[position]
-                            guard UInt8(truncatingIfNeeded: event.hash >> 63) == shard else { continue }
-                            if let asOf, event.time > asOf { continue }
-                            let lead = states.lead(worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength), hash: event.hash).lead
-                            positions.append(Int32(truncatingIfNeeded: position))
-                            leadNumbers.append(Int32(truncatingIfNeeded: lead))
-                        }
-                        for index in positions.indices {
-                            let position = Int(positions[index])
-                            let event = worker.events[position]
-                            leads.buffer(lead: Int(leadNumbers[index]), typeId: Int(event.typeId),
-                                         typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "",
-                                         time: event.time, attributes: worker.attributes.base + position * attributeCount)
-                        }
-                    }
-                    continue
-                }
-                // In runs of a few hundred events: first the leads' numbers and the order
-                // check, in a loop of lookups only (lookups of consecutive events do not
-                // depend on each other, so their cache misses overlap instead of each
-                // stalling one event's processing); then the events, whose leads' records
-                // are now in cache.
+                // In runs of a few hundred events: first the leads' numbers (and, streaming,
+                // the order check), in a loop of lookups only: lookups of consecutive events
+                // do not depend on each other, so their cache misses overlap instead of each
+                // stalling one event's processing. Then the events, whose leads' records are
+                // now in cache.
                 var position = 0
                 while position < worker.count {
                     let runEnd = min(worker.count, position + Shard.runLength)
@@ -307,26 +281,33 @@ struct ParallelStreaming {
                         defer { position += 1 }
                         let event = worker.events[position]
                         guard UInt8(truncatingIfNeeded: event.hash >> 63) == shard else { continue }
-                        let time = event.time
-                        if let asOf, time > asOf { continue }
+                        if let asOf, event.time > asOf { continue }
                         let lead = states.lead(worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength), hash: event.hash).lead
-                        // A new lead's last time is `Int64.min`: never out of order.
-                        let lastTime = states.lastTime(lead)
-                        if time < lastTime.pointee {
-                            outOfOrder = true
-                            return
+                        if !buffered {
+                            // A new lead's last time is `Int64.min`: never out of order.
+                            let lastTime = states.lastTime(lead)
+                            if event.time < lastTime.pointee {
+                                outOfOrder = true
+                                return
+                            }
+                            lastTime.pointee = event.time
                         }
-                        lastTime.pointee = time
                         positions.append(Int32(truncatingIfNeeded: position))
                         leadNumbers.append(Int32(truncatingIfNeeded: lead))
                     }
                     for index in positions.indices {
                         let position = Int(positions[index])
-                        let time = worker.events[position].time
-                        leads.noteTime(time)
-                        leads.processor.process(lead: Int(leadNumbers[index]), typeId: Int(worker.events[position].typeId),
-                                                typeText: leads.keepsTypeTexts ? worker.typeTexts[position] : "", time: time,
-                                                attributes: worker.attributes.base + position * attributeCount)
+                        let event = worker.events[position]
+                        let typeText = leads.keepsTypeTexts ? worker.typeTexts[position] : ""
+                        let attributes = UnsafePointer(worker.attributes.base + position * attributeCount)
+                        if buffered {
+                            leads.buffer(lead: Int(leadNumbers[index]), typeId: Int(event.typeId), typeText: typeText,
+                                         time: event.time, attributes: attributes)
+                        } else {
+                            leads.noteTime(event.time)
+                            leads.processor.process(lead: Int(leadNumbers[index]), typeId: Int(event.typeId), typeText: typeText,
+                                                    time: event.time, attributes: attributes)
+                        }
                     }
                 }
             }

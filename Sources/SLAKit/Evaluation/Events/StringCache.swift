@@ -19,7 +19,7 @@ struct StringCache {
     mutating func string(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
         let length = end - start
         guard length <= StringCache.maximumBytes else { return ByteScanning.string(base, start, end) }
-        let hash = StringCache.hash(base + start, length)
+        let hash = ByteHash.hash(base + start, length)
         let index = Int(truncatingIfNeeded: hash >> 52) & (StringCache.slotCount - 1)
         return slots.withUnsafeMutableBufferPointer { slots in
             if slots[index].hash == hash, var cached = slots[index].string {
@@ -33,31 +33,5 @@ struct StringCache {
             slots[index] = Slot(hash: hash, string: created)
             return created
         }
-    }
-
-    /// A fast 64-bit hash of a few bytes: eight at a time, multiply and mix.
-    @inline(__always)
-    private static func hash(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
-        var index = 0
-        let raw = UnsafeRawPointer(bytes)
-        while count - index >= 8 {
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 29
-            index += 8
-        }
-        if index < count {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < count {
-                tail |= UInt64(bytes[index]) << shift
-                shift += 8
-                index += 1
-            }
-            hash = (hash ^ tail) &* 0xFF51_AFD7_ED55_8CCD
-        }
-        hash ^= hash >> 32
-        hash &*= 0xC4CE_B9FE_1A85_EC53
-        return hash ^ (hash >> 29)
     }
 }
