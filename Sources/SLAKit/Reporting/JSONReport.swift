@@ -140,16 +140,24 @@ public enum JSONReport {
 
     /// Two writers that render chunks of rows on two cores.
     private final class ChunkWriters: @unchecked Sendable {
-        private var writers: [JSONWriter]
+        /// One writer per core, in raw storage: each thread reaches its own writer without
+        /// an access to a shared array (which two threads must not mutate at once).
+        private let writers: UnsafeMutablePointer<JSONWriter>
         private let template: JSONWriter
 
         init(template: JSONWriter) {
             self.template = template
-            writers = [template, template]
+            writers = .allocate(capacity: 2)
+            writers.initialize(repeating: template, count: 2)
+        }
+
+        deinit {
+            writers.deinitialize(count: 2)
+            writers.deallocate()
         }
 
         func render(_ half: Int, _ body: (inout JSONWriter) -> Void) {
-            writers.withUnsafeMutableBufferPointer { body(&$0[half]) }
+            body(&writers[half])
         }
 
         func take(_ half: Int, into sink: ([UInt8]) -> Void) {
