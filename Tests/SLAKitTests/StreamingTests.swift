@@ -104,6 +104,20 @@ import Testing
         }
     }
 
+    /// A path that opens but cannot be read (a directory named like an event file) fails in
+    /// the two-core pass's reads: still a usage error, and the message names the path.
+    @Test func anEventPathThatCannotBeReadIsNamed() throws {
+        let folder = try TemporaryFolder()
+        for name in ["directory.jsonl", "directory.csv"] {
+            let directory = folder.url.appendingPathComponent(name).path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let run = CommandRun.run(["eval", TestPaths.examples.appendingPathComponent("smarketing.sla").path, "--events", directory])
+            #expect(run.exitCode == 3)
+            #expect(run.error.hasPrefix("sla: \(directory): "), "\(run.error)")
+            #expect(run.error.components(separatedBy: directory).count == 2, "the path once: \(run.error)")
+        }
+    }
+
     @Test func unknownExtensionIsAUsageError() {
         let path = TestPaths.examples.appendingPathComponent("smarketing.sla").path
         let run = CommandRun.run(["eval", path, "--events", "events.txt"])

@@ -79,6 +79,14 @@ struct ParallelStreaming {
             var nextLine = 1
             /// Blocks already read into the buffers of the pair whose turn is next.
             var prefetched: (LineBlocks.Cut?, LineBlocks.Cut?)?
+            /// The next block, into `destination`; a failed read is an error of this input.
+            func nextBlock(into destination: UnsafeMutablePointer<UInt8>) throws -> LineBlocks.Cut? {
+                do {
+                    return try blocks.next(into: destination)
+                } catch let error as InputError {
+                    throw EvaluationError.input(source.naming(error), file: source.displayName)
+                }
+            }
             while true {
                 let workers = workerPairs[pairIndex]
                 // Until a CSV input's header is known, blocks are parsed one at a time.
@@ -88,8 +96,8 @@ struct ParallelStreaming {
                     (first, second) = blocksRead
                     prefetched = nil
                 } else {
-                    first = try blocks.next(into: workers[0].reader.blockBuffer)
-                    second = first != nil && pairing ? try blocks.next(into: workers[1].reader.blockBuffer) : nil
+                    first = try nextBlock(into: workers[0].reader.blockBuffer)
+                    second = first != nil && pairing ? try nextBlock(into: workers[1].reader.blockBuffer) : nil
                 }
                 guard let first else { break }
                 workers[0].block = first
@@ -120,8 +128,8 @@ struct ParallelStreaming {
                 if pairing {
                     let next = workerPairs[1 - pairIndex]
                     do {
-                        let nextFirst = try blocks.next(into: next[0].reader.blockBuffer)
-                        prefetched = (nextFirst, nextFirst == nil ? nil : try blocks.next(into: next[1].reader.blockBuffer))
+                        let nextFirst = try nextBlock(into: next[0].reader.blockBuffer)
+                        prefetched = (nextFirst, nextFirst == nil ? nil : try nextBlock(into: next[1].reader.blockBuffer))
                     } catch {
                         readFailure = error
                     }
