@@ -14,9 +14,12 @@ import Darwin
 final class LeadTable {
     /// Every id's bytes, back to back.
     private let arena = FlatColumn<UInt8>(capacity: 1 << 16)
-    /// Where id `i` starts in `arena`, and its length in bytes.
-    private let offsets = FlatColumn<Int>(capacity: 1024)
-    private let lengths = FlatColumn<Int32>(capacity: 1024)
+    /// Where id `i` is in `arena`: one entry, so a lookup touches one place for both.
+    private struct Span {
+        var offset: Int
+        var length: Int
+    }
+    private let spans = FlatColumn<Span>(capacity: 1024)
     private let hashes = FlatColumn<UInt64>(capacity: 1024)
     /// 0 for an empty slot, else the hash's upper half and the lead's number plus one.
     private var slots: UnsafeMutablePointer<UInt64>
@@ -30,7 +33,7 @@ final class LeadTable {
 
     deinit { slots.deallocate() }
 
-    var count: Int { offsets.count }
+    var count: Int { spans.count }
 
     /// The number of the id `bytes[0 ..< length]` whose `ByteHash` is `hash`, adding the id
     /// when it is new.
@@ -43,15 +46,14 @@ final class LeadTable {
             if entry == 0 { break }
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if Int(lengths[lead]) == length, memoryEqual(arena.base + offsets[lead], bytes, length) {
+                if spans[lead].length == length, memoryEqual(arena.base + spans[lead].offset, bytes, length) {
                     return (lead, false)
                 }
             }
             slot = (slot + 1) & mask
         }
         let lead = count
-        offsets.append(arena.count)
-        lengths.append(Int32(truncatingIfNeeded: length))
+        spans.append(Span(offset: arena.count, length: length))
         hashes.append(hash)
         arena.append(contentsOf: bytes, length)
         slots[slot] = tag | UInt64(lead + 1)
@@ -71,7 +73,7 @@ final class LeadTable {
             if entry == 0 { return nil }
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if Int(lengths[lead]) == length, memoryEqual(arena.base + offsets[lead], bytes, length) { return lead }
+                if spans[lead].length == length, memoryEqual(arena.base + spans[lead].offset, bytes, length) { return lead }
             }
             slot = (slot + 1) & mask
         }
@@ -88,16 +90,16 @@ final class LeadTable {
 
     /// The id of lead `lead`, as a string (the bytes were validated as UTF-8 when read).
     func id(_ lead: Int) -> String {
-        String(decoding: UnsafeBufferPointer(start: arena.base + offsets[lead], count: Int(lengths[lead])), as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(start: arena.base + spans[lead].offset, count: spans[lead].length), as: UTF8.self)
     }
 
     /// memcmp-style order of lead `a` of this table and lead `b` of `other` by id bytes.
     @inline(__always)
     func compare(_ a: Int, _ other: LeadTable, _ b: Int) -> Int {
-        let left = Int(lengths[a]), right = Int(other.lengths[b])
+        let left = spans[a].length, right = other.spans[b].length
         let common = min(left, right)
         if common > 0 {
-            let order = memcmp(arena.base + offsets[a], other.arena.base + other.offsets[b], common)
+            let order = memcmp(arena.base + spans[a].offset, other.arena.base + other.spans[b].offset, common)
             if order != 0 { return Int(order) }
         }
         return left - right
@@ -117,7 +119,7 @@ final class LeadTable {
         for lead in 0..<count {
             var padded: (UInt64, UInt64) = (0, 0)
             withUnsafeMutableBytes(of: &padded) { raw in
-                raw.baseAddress!.copyMemory(from: arena.base + offsets[lead], byteCount: min(16, Int(lengths[lead])))
+                raw.baseAddress!.copyMemory(from: arena.base + spans[lead].offset, byteCount: min(16, spans[lead].length))
             }
             keys.append(Key(high: UInt64(bigEndian: padded.0), low: UInt64(bigEndian: padded.1), lead: Int32(truncatingIfNeeded: lead)))
         }
