@@ -104,6 +104,36 @@ import Testing
         }
     }
 
+    /// `sla explain` over events out of order starts over buffered: the timeline is the one
+    /// of the pass that completes (each event once, in time order), as for sorted input, and
+    /// a lead without events is still an error, not an empty timeline.
+    @Test func explainGivesTheSameTimelineWhateverTheOrder() throws {
+        let sla = TestPaths.examples.appendingPathComponent("smarketing.sla").path
+        let sorted = try String(contentsOfFile: TestPaths.examples.appendingPathComponent("smarketing.jsonl").path, encoding: .utf8)
+        let folder = try TemporaryFolder()
+        // The traced lead's own events in reverse (the first pass traces some, then meets
+        // one out of order), then the whole file in reverse.
+        var lines = sorted.split(separator: "\n").map(String.init)
+        let traced = lines.indices.filter { lines[$0].contains(#""L-1004""#) }
+        for (position, line) in zip(traced, traced.reversed().map { lines[$0] }) { lines[position] = line }
+        let reversedLead = try folder.write("reversed-lead.jsonl", lines.joined(separator: "\n") + "\n")
+        let reversed = try folder.write("reversed.jsonl", sorted.split(separator: "\n").reversed().joined(separator: "\n") + "\n")
+        let inOrder = try folder.write("sorted.jsonl", sorted)
+        let explainSorted = CommandRun.run(["explain", sla, "--events", inOrder, "--lead", "L-1004"])
+        #expect(explainSorted.exitCode == 0)
+        #expect(explainSorted.output.contains("stage mql entered"))
+        #expect(traced.count > 2)
+        for events in [reversedLead, reversed] {
+            let explained = CommandRun.run(["explain", sla, "--events", events, "--lead", "L-1004"])
+            #expect(explained.output == explainSorted.output, "\(events)")
+        }
+        for events in [inOrder, reversedLead, reversed] {
+            let missing = CommandRun.run(["explain", sla, "--events", events, "--lead", "NO-SUCH-LEAD"])
+            #expect(missing.exitCode == 3)
+            #expect(missing.error == "sla: lead `NO-SUCH-LEAD` has no events at or before the as-of time\n")
+        }
+    }
+
     /// A path that opens but cannot be read (a directory named like an event file) fails in
     /// the two-core pass's reads: still a usage error, and the message names the path.
     @Test func anEventPathThatCannotBeReadIsNamed() throws {

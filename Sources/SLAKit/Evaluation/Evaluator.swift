@@ -196,7 +196,8 @@ final class StreamingLeads: @unchecked Sendable {
             ordered[next[lead]] = Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event), type: bufferedTypes[event])
             next[lead] += 1
         }
-        let traced = traceLead.map { states.lead($0).lead }
+        // Looked up, never added: a traced lead without events stays out of the verdicts.
+        let traced = traceLead.flatMap { states.table.find($0) }
         let attributeCount = states.attributeCount
         ordered.withUnsafeMutableBufferPointer { ordered in
             for lead in 0..<leadCount {
@@ -308,12 +309,18 @@ public struct Evaluator {
             }
         }
         if result == nil {
+            // The traced timeline is kept until a pass completes: a pass that starts over
+            // has already traced the events before the one out of order.
+            var traced: [TraceEntry] = []
+            let keep: ((TraceEntry) -> Void)? = trace.map { _ in { traced.append($0) } }
             do {
-                result = try streamingPass(options, buffered: false, onReject: forward, trace: trace)
+                result = try streamingPass(options, buffered: false, onReject: forward, trace: keep)
             } catch is OutOfOrder {
                 seenInPass = 0
-                result = try streamingPass(options, buffered: true, onReject: forward, trace: trace)
+                traced.removeAll()
+                result = try streamingPass(options, buffered: true, onReject: forward, trace: keep)
             }
+            if let trace { traced.forEach(trace) }
         }
         guard let result else { preconditionFailure("every pass returns a result or throws") }
         if result.rejected > options.maxBad {

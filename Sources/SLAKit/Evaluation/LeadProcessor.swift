@@ -194,12 +194,6 @@ final class LeadStates {
         return found
     }
 
-    /// The number of the lead with id `id`, with a fresh state when the lead is new.
-    func lead(_ id: String) -> (lead: Int, inserted: Bool) {
-        let found = table.insert(id)
-        if found.inserted { addState(found.lead) }
-        return found
-    }
 
     private func addState(_ lead: Int) {
         if lead == capacity {

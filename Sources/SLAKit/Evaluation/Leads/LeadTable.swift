@@ -88,6 +88,15 @@ final class LeadTable {
         }
     }
 
+    /// The number of a lead id given as a `String`, nil when the table does not hold it.
+    func find(_ id: String) -> Int? {
+        var id = id
+        return id.withUTF8 { bytes in
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            return find(base, bytes.count, hash: ByteHash.hash(base, bytes.count))
+        }
+    }
+
     /// The id of lead `lead`, as a string (the bytes were validated as UTF-8 when read).
     func id(_ lead: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: arena.base + spans[lead].offset, count: spans[lead].length), as: UTF8.self)
