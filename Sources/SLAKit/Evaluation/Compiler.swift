@@ -106,7 +106,7 @@ public struct Compiler {
         case .bool(let value):
             return { _ in value }
         case .name(let name):
-            if case .stage(let index)? = sla.symbols[name.name] { return { $0.stageEntered[index] } }
+            if case .stage(let index)? = sla.symbols[name.name] { return { $0.stageEntries[index] != LeadStates.notEntered } }
             let value = self.expression(expression)
             return { Operations.holds(value($0)) }
         case .binary(let op, let left, let right) where op.isComparison:
@@ -183,7 +183,7 @@ public struct Compiler {
         case .name(let name):
             switch sla.symbols[name.name] {
             case .score(let index)?: return { .number($0.scores[index]) }
-            case .stage(let index)?: return { .bool($0.stageEntered[index]) }
+            case .stage(let index)?: return { .bool($0.stageEntries[index] != LeadStates.notEntered) }
             default: return { _ in .null }
             }
         case .call(let function, let arguments):

@@ -91,7 +91,7 @@ struct Cycle {
 /// Record layout, in this order: last and first event time (`Int64`); first and last cycle
 /// and goal item (`Int32`, -1 for none); scores and event-rule totals (`Double`); stage
 /// entry times (`Int64`, `notEntered` when not); the open cycle and the number of cycles
-/// opened, per deadline (`Int32`); whether each stage was entered (`Bool`).
+/// opened, per deadline (`Int32`).
 final class LeadStates {
     let program: Program
     let table = LeadTable()
@@ -117,7 +117,6 @@ final class LeadStates {
     private let stageEntriesOffset: Int
     private let openCyclesOffset: Int
     private let cycleCountsOffset: Int
-    private let stageEnteredOffset: Int
     /// A fresh lead's record.
     private let freshRecord: UnsafeMutableRawPointer
     private var records: UnsafeMutableRawPointer
@@ -135,8 +134,7 @@ final class LeadStates {
         stageEntriesOffset = ruleTotalsOffset + 8 * ruleCount
         openCyclesOffset = stageEntriesOffset + 8 * stageCount
         cycleCountsOffset = openCyclesOffset + 4 * deadlineCount
-        stageEnteredOffset = cycleCountsOffset + 4 * deadlineCount
-        stride = (stageEnteredOffset + stageCount + 7) & ~7
+        stride = (cycleCountsOffset + 4 * deadlineCount + 7) & ~7
         freshRecord = .allocate(byteCount: stride, alignment: 8)
         records = .allocate(byteCount: stride * capacity, alignment: 8)
         freshRecord.storeBytes(of: Int64.min, toByteOffset: 0, as: Int64.self)
@@ -145,7 +143,6 @@ final class LeadStates {
         for index in 0..<(scoreCount + ruleCount) { freshRecord.storeBytes(of: 0.0, toByteOffset: scoresOffset + 8 * index, as: Double.self) }
         for index in 0..<stageCount {
             freshRecord.storeBytes(of: LeadStates.notEntered, toByteOffset: stageEntriesOffset + 8 * index, as: Int64.self)
-            freshRecord.storeBytes(of: false, toByteOffset: stageEnteredOffset + index, as: Bool.self)
         }
         for index in 0..<deadlineCount {
             freshRecord.storeBytes(of: Int32(-1), toByteOffset: openCyclesOffset + 4 * index, as: Int32.self)
@@ -180,8 +177,6 @@ final class LeadStates {
     @inline(__always) func openCycles(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + openCyclesOffset).assumingMemoryBound(to: Int32.self) }
     /// How many cycles each deadline has opened.
     @inline(__always) func cycleCounts(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + cycleCountsOffset).assumingMemoryBound(to: Int32.self) }
-    /// Whether each stage has been entered.
-    @inline(__always) func stageEntered(_ lead: Int) -> UnsafeMutablePointer<Bool> { (record(lead) + stageEnteredOffset).assumingMemoryBound(to: Bool.self) }
     /// `lead.ATTR` by attribute slot.
     @inline(__always) func leadAttributes(_ lead: Int) -> UnsafeMutablePointer<Value> { attributes.base + lead * attributeCount }
 
@@ -308,7 +303,7 @@ final class LeadProcessor {
         let attributeCount = states.attributeCount
         frame.leadAttributes = states.leadAttributes(lead)
         frame.scores = states.scores(lead)
-        frame.stageEntered = states.stageEntered(lead)
+        frame.stageEntries = states.stageEntries(lead)
         frame.eventAttributes = attributes
         if program.readsLeadId { frame.leadId = states.idString(lead) }
         frame.eventType = typeText
@@ -369,7 +364,7 @@ final class LeadProcessor {
         let stages = self.stages
         for stageIndex in stages.indices {
             enteredNow[stageIndex] = false
-            guard !frame.stageEntered[stageIndex] else { continue }
+            guard stageEntries[stageIndex] == LeadStates.notEntered else { continue }
             let holds: Bool
             if let types = stages[stageIndex].types {
                 holds = types.contains(typeId) && (stages[stageIndex].condition?(frame) ?? true)
@@ -378,7 +373,6 @@ final class LeadProcessor {
             }
             if holds {
                 stageEntries[stageIndex] = time
-                frame.stageEntered[stageIndex] = true
                 enteredNow[stageIndex] = true
                 anyEntered = true
                 trace?(.stageEntered(stage: stageIndex))

@@ -14,12 +14,13 @@ public final class EvaluationFrame {
     public var eventTime: Int64 = 0
     /// Current score values, by score index.
     var scores: UnsafeMutablePointer<Double>
-    /// Whether each stage has been entered, by stage index.
-    var stageEntered: UnsafeMutablePointer<Bool>
+    /// Stage entry times (milliseconds since the epoch) by stage index,
+    /// `LeadStates.notEntered` for a stage not entered.
+    var stageEntries: UnsafeMutablePointer<Int64>
     /// Storage the pointers start at before the first event: one all-null lead and event.
     private let placeholderValues: UnsafeMutablePointer<Value>
     private let placeholderScores: UnsafeMutablePointer<Double>
-    private let placeholderStages: UnsafeMutablePointer<Bool>
+    private let placeholderStages: UnsafeMutablePointer<Int64>
     private let placeholderCount: Int
 
     init(attributeCount: Int, scoreCount: Int, stageCount: Int) {
@@ -29,11 +30,11 @@ public final class EvaluationFrame {
         placeholderScores = .allocate(capacity: placeholderCount)
         placeholderScores.initialize(repeating: 0, count: placeholderCount)
         placeholderStages = .allocate(capacity: placeholderCount)
-        placeholderStages.initialize(repeating: false, count: placeholderCount)
+        placeholderStages.initialize(repeating: LeadStates.notEntered, count: placeholderCount)
         leadAttributes = placeholderValues
         eventAttributes = UnsafePointer(placeholderValues + placeholderCount)
         scores = placeholderScores
-        stageEntered = placeholderStages
+        stageEntries = placeholderStages
     }
 
     deinit {
