@@ -75,6 +75,8 @@ struct Cycle {
     var paused = false
     /// The lead's next cycle (index into `LeadStates.cycles`), -1 for the last.
     var next: Int32 = -1
+    /// Position among the lead's cycles, in creation order (0-based).
+    var ordinal: Int32 = 0
 }
 
 /// Every lead's state between its events: everything SPEC.md 6.2 carries from one event to
@@ -214,7 +216,12 @@ final class LeadStates {
         let index = cycles.count
         cycles.append(cycle)
         let links = self.links(lead)
-        if links[1] < 0 { links[0] = Int32(truncatingIfNeeded: index) } else { cycles[Int(links[1])].next = Int32(truncatingIfNeeded: index) }
+        if links[1] < 0 {
+            links[0] = Int32(truncatingIfNeeded: index)
+        } else {
+            cycles[Int(links[1])].next = Int32(truncatingIfNeeded: index)
+            cycles[index].ordinal = cycles[Int(links[1])].ordinal + 1
+        }
         links[1] = Int32(truncatingIfNeeded: index)
         return index
     }
@@ -244,8 +251,6 @@ final class LeadProcessor {
     private let goalsByDeadline: [[Int]]
     private let sumGoals: [Int]
     var trace: ((TraceEntry) -> Void)?
-    /// Scratch for `finish`: the lead's cycles' indices in `states.cycles`.
-    private var cycleNumbers: [Int] = []
     /// Goal periods of resolved items.
     private var periods: PeriodFinder
 
@@ -480,13 +485,11 @@ final class LeadProcessor {
         let stages = (0..<states.stageCount).map { stageEntries[$0] == LeadStates.notEntered ? nil : stageEntries[$0] }
         verdicts.leads.append(LeadVerdict(lead: id, scores: scores, stages: stages))
         verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
-        // The lead's cycles, in creation order, remembered by their index in `states.cycles`
-        // so that items can find their cycle's verdict.
+        // The lead's cycles, in creation order: a cycle's verdict is at its ordinal from
+        // `firstVerdict`, where its items find it.
         let firstVerdict = verdicts.cycles.count
-        cycleNumbers.removeAll(keepingCapacity: true)
         var next = Int(states.links(lead)[0])
         while next >= 0 {
-            cycleNumbers.append(next)
             verdicts.cycles.append(verdict(for: states.cycles[next], lead: id, asOf: asOf))
             next = Int(states.cycles[next].next)
         }
@@ -498,7 +501,7 @@ final class LeadProcessor {
             case .entry: contribution = .count
             case .cohort(let numerator): contribution = .cohort(converted: stageEntries[numerator] != LeadStates.notEntered)
             case .cycle(let index):
-                let verdict = verdicts.cycles[firstVerdict + cycleNumbers.firstIndex(of: index)!]
+                let verdict = verdicts.cycles[firstVerdict + Int(states.cycles[index].ordinal)]
                 contribution = .cycle(verdict.status, elapsed: verdict.elapsed)
             case .amount(let amount): contribution = .amount(amount)
             }
