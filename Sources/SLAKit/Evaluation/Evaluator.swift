@@ -112,7 +112,7 @@ final class StreamingLeads: @unchecked Sendable {
     @inline(__always)
     func process(leadBytes: UnsafePointer<UInt8>, leadLength: Int, hash: UInt64, typeId: Int, typeText: String,
                  time: Int64, attributes: UnsafePointer<Value>) -> Bool {
-        if latest == nil || time > latest! { latest = time }
+        noteTime(time)
         let (lead, inserted) = states.lead(leadBytes, leadLength, hash: hash)
         if !inserted, time < states.lastTime(lead).pointee { return false }
         processor.process(lead: lead, typeId: typeId, typeText: typeText, time: time, attributes: attributes)
@@ -124,20 +124,6 @@ final class StreamingLeads: @unchecked Sendable {
     func process(_ record: RawRecord, typeId: Int, typeText: String) -> Bool {
         process(leadBytes: record.lead, leadLength: record.leadLength, hash: ByteHash.hash(record.lead, record.leadLength),
                 typeId: typeId, typeText: typeText, time: record.time, attributes: record.attributes)
-    }
-
-    /// `process` for a record read as strings.
-    func process(_ record: EventRecord) -> Bool {
-        var id = record.lead
-        let program = states.program
-        return id.withUTF8 { bytes in
-            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            return record.attributes.withUnsafeBufferPointer { attributes in
-                process(leadBytes: base, leadLength: bytes.count, hash: ByteHash.hash(base, bytes.count),
-                        typeId: program.typeId(record.type), typeText: record.type, time: record.time,
-                        attributes: attributes.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Value>.alignment)!)
-            }
-        }
     }
 
     // MARK: Buffered mode, for input out of order
@@ -164,7 +150,7 @@ final class StreamingLeads: @unchecked Sendable {
     /// `buffer` for an event whose lead is numbered already.
     @inline(__always)
     func buffer(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>) {
-        if latest == nil || time > latest! { latest = time }
+        noteTime(time)
         bufferedLeads.append(Int32(truncatingIfNeeded: lead))
         bufferedTimes.append(time)
         bufferedTypes.append(Int32(truncatingIfNeeded: typeId))
@@ -414,17 +400,24 @@ public struct Evaluator {
         let asOf = requestedAsOf ?? store.latest
         let leads = StreamingLeads(program: program)
         if let asOf {
+            // Buffered lead by lead, each lead's events in input order: the buffered pass
+            // sorts them by (time, input position) as for a file out of order.
+            leads.keepsTypeTexts = program.readsEventType || traceLead != nil
             for (index, lead) in store.leadIds.enumerated() {
-                var events = store.eventsByLead[index].filter { $0.time <= asOf }
-                guard !events.isEmpty else { continue }
-                events.sort { $0.time != $1.time ? $0.time < $1.time : $0.position < $1.position }
-                leads.processor.trace = traceLead.map { ExactText.equal(lead, $0) } == true ? trace : nil
-                for event in events {
-                    let processed = leads.process(EventRecord(lead: lead, type: event.type, time: event.time,
-                                                              attributes: event.attributes, line: 0))
-                    assert(processed, "events are sorted by time")
+                var id = lead
+                id.withUTF8 { bytes in
+                    let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    let hash = ByteHash.hash(base, bytes.count)
+                    for event in store.eventsByLead[index] where event.time <= asOf {
+                        event.attributes.withUnsafeBufferPointer { attributes in
+                            leads.buffer(leadBytes: base, leadLength: bytes.count, hash: hash, typeId: program.typeId(event.type),
+                                         typeText: event.type, time: event.time,
+                                         attributes: attributes.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Value>.alignment)!)
+                        }
+                    }
                 }
             }
+            leads.processBuffered(traceLead: traceLead, trace: trace)
         }
         return finish([leads], asOf: asOf, records: store.records, rejected: store.rejected, rejections: store.rejections)
     }
