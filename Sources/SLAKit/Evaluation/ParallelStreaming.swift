@@ -203,8 +203,9 @@ struct ParallelStreaming {
         var firstLine = 1
         /// Line feeds in the block, counted while parsing it.
         private(set) var lineFeeds = 0
-        /// Parsed records (all columns have one entry per record, `attributeCount` values).
-        private(set) var count = 0
+        /// Parsed records: `events` has one entry per record, `attributes` `attributeCount`
+        /// values per record, `leadBytes` the records' lead ids.
+        var count: Int { events.count }
         let leadBytes = FlatColumn<UInt8>(capacity: 1 << 20)
         let events = FlatColumn<ParsedEvent>(capacity: 1 << 16)
         let attributes = FlatColumn<Value>(capacity: 1 << 16)
@@ -219,7 +220,6 @@ struct ParallelStreaming {
         }
 
         func parse(path: String, format: InputFormat) {
-            count = 0
             events.removeAll()
             attributes.removeAll()
             leadBytes.removeAll()
@@ -233,7 +233,6 @@ struct ParallelStreaming {
             do {
                 lineFeeds = try reader.readRaw(.file(path: path), format: format, firstLine: firstLine,
                                    skipsByteOrderMark: block.isStart, block: block, csvHeader: &csvHeader, accept: { record in
-                    count += 1
                     events.append(ParsedEvent(hash: ByteHash.hash(record.lead, record.leadLength), time: record.time,
                                               leadOffset: Int32(truncatingIfNeeded: leadBytes.count),
                                               leadLength: Int32(truncatingIfNeeded: record.leadLength),
