@@ -342,7 +342,7 @@ public struct Evaluator {
                     if let asOf, record.time > asOf { return }
                     let typeId = program.typeId(record.type, record.typeLength)
                     if buffered {
-                        let typeText = leads.keepsTypeTexts ? String(decoding: UnsafeBufferPointer(start: record.type, count: record.typeLength), as: UTF8.self) : ""
+                        let typeText = leads.keepsTypeTexts ? record.typeText : ""
                         leads.buffer(leadBytes: record.lead, leadLength: record.leadLength,
                                      hash: ByteHash.hash(record.lead, record.leadLength), typeId: typeId, typeText: typeText,
                                      time: record.time, attributes: record.attributes)
@@ -352,7 +352,7 @@ public struct Evaluator {
                         let traced = record.leadLength == traceBytes.count && memoryEqual(record.lead, traceBytes, traceBytes.count)
                         leads.processor.trace = traced ? trace : nil
                     }
-                    let typeText = leads.processor.needsTypeText ? String(decoding: UnsafeBufferPointer(start: record.type, count: record.typeLength), as: UTF8.self) : ""
+                    let typeText = leads.processor.needsTypeText ? record.typeText : ""
                     guard leads.process(record, typeId: typeId, typeText: typeText) else { throw OutOfOrder() }
                 }, reject: { rejection in
                     rejected += 1

@@ -240,7 +240,7 @@ struct ParallelStreaming {
                     leadBytes.append(contentsOf: record.lead, record.leadLength)
                     attributes.append(contentsOf: record.attributes, record.attributeCount)
                     if keepsTypeTexts {
-                        typeTexts.append(String(decoding: UnsafeBufferPointer(start: record.type, count: record.typeLength), as: UTF8.self))
+                        typeTexts.append(record.typeText)
                     }
                 }, reject: { rejections.append($0) })
             } catch {

@@ -71,11 +71,14 @@ struct RawRecord {
     /// The 1-based line of the input where the record starts.
     var line: Int
 
+    /// The event type as a string (the bytes are valid UTF-8).
+    var typeText: String { String(decoding: UnsafeBufferPointer(start: type, count: typeLength), as: UTF8.self) }
+
     /// The record with its texts as strings.
     var record: EventRecord {
         EventRecord(lead: String(decoding: UnsafeBufferPointer(start: lead, count: leadLength), as: UTF8.self),
-                    type: String(decoding: UnsafeBufferPointer(start: type, count: typeLength), as: UTF8.self),
-                    time: time, attributes: Array(UnsafeBufferPointer(start: attributes, count: attributeCount)), line: line)
+                    type: typeText, time: time, attributes: Array(UnsafeBufferPointer(start: attributes, count: attributeCount)),
+                    line: line)
     }
 }
 
