@@ -63,7 +63,7 @@ public struct Compiler {
                          weekly: model.weekly.map { $0.map { WorkingRange(start: $0.start, end: $0.end) } },
                          holidays: model.holidays)
         }
-        return Program(sla: sla, attributeNames: attributeNames, typeIds: typeIds, scores: scores, stages: stages,
+        return Program(sla: sla, attributeNames: attributeNames, types: typeIds.keys, scores: scores, stages: stages,
                        deadlines: deadlines, goals: goals, calendars: calendars,
                        readsLeadId: readsLeadId, readsEventType: readsEventType)
     }

@@ -113,10 +113,8 @@ public final class Program: @unchecked Sendable {
     public let sla: CheckedSLA
     /// The attribute names the SLA reads (`lead.X`, `event.X`, `by`, `sum`); slot = index.
     public let attributeNames: [String]
-    /// Interned event types mentioned by the SLA (index = type id).
-    let typeIds: StringIndex
-    /// The same types keyed by their bytes, numbered alike.
-    private let typesByBytes: LeadTable
+    /// The event types the SLA mentions, keyed by their bytes (index = type id).
+    private let types: LeadTable
     let scores: [CompiledScore]
     let stages: [CompiledStage]
     let deadlines: [CompiledDeadline]
@@ -127,16 +125,16 @@ public final class Program: @unchecked Sendable {
     let readsLeadId: Bool
     let readsEventType: Bool
 
-    init(sla: CheckedSLA, attributeNames: [String], typeIds: StringIndex, scores: [CompiledScore],
+    /// `types` are the event types the SLA mentions, in type id order.
+    init(sla: CheckedSLA, attributeNames: [String], types: [String], scores: [CompiledScore],
          stages: [CompiledStage], deadlines: [CompiledDeadline], goals: [CompiledGoal], calendars: [WorkCalendar],
          readsLeadId: Bool, readsEventType: Bool) {
         self.readsLeadId = readsLeadId
         self.readsEventType = readsEventType
-        typesByBytes = LeadTable()
-        for type in typeIds.keys { _ = typesByBytes.insert(type) }
+        self.types = LeadTable()
+        for type in types { _ = self.types.insert(type) }
         self.sla = sla
         self.attributeNames = attributeNames
-        self.typeIds = typeIds
         self.scores = scores
         self.stages = stages
         self.deadlines = deadlines
@@ -146,12 +144,12 @@ public final class Program: @unchecked Sendable {
 
     /// The interned id of an event type, -1 when the SLA never mentions it.
     @inline(__always)
-    func typeId(_ type: String) -> Int { typeIds.index(of: type) ?? -1 }
+    func typeId(_ type: String) -> Int { types.find(type) ?? -1 }
 
     /// The interned id of the event type `bytes[0 ..< length]`, -1 when the SLA never mentions it.
     @inline(__always)
     func typeId(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
-        typesByBytes.find(bytes, length, hash: ByteHash.hash(bytes, length)) ?? -1
+        types.find(bytes, length, hash: ByteHash.hash(bytes, length)) ?? -1
     }
 
     func makeFrame() -> EvaluationFrame {
