@@ -448,7 +448,7 @@ public struct Evaluator {
         if parts.count == 1 {
             leads = parts[0].leads
             cycles = parts[0].cycles
-            for item in parts[0].items { aggregator.add(item, period: item.period) }
+            for item in parts[0].items { aggregator.add(item) }
         } else {
             leads.reserveCapacity(parts.reduce(0) { $0 + $1.leads.count })
             cycles.reserveCapacity(parts.reduce(0) { $0 + $1.cycles.count })
@@ -467,7 +467,7 @@ public struct Evaluator {
                 leads.append(part.leads[index])
                 cycles.append(contentsOf: part.cycles[(index == 0 ? 0 : part.cycleEnds[index - 1]) ..< part.cycleEnds[index]])
                 for item in part.items[(index == 0 ? 0 : part.itemEnds[index - 1]) ..< part.itemEnds[index]] {
-                    aggregator.add(item, period: item.period)
+                    aggregator.add(item)
                 }
             }
         }

@@ -57,9 +57,6 @@ struct GoalAggregator {
     let sla: CheckedSLA
     private var cells: [[CellKey: Cell]]
     private var groups: [Set<GroupKey>]
-    /// The last period found for each goal: items arrive roughly in time order, so most
-    /// lookups hit it.
-    private var lastPeriod: [(index: Int64, start: Int64, end: Int64)]
 
     /// Each goal's measure, copied out once.
     private let measures: [MeasureModel]
@@ -72,25 +69,10 @@ struct GoalAggregator {
         nullGroupSeen = Array(repeating: false, count: sla.goals.count)
         cells = Array(repeating: [:], count: sla.goals.count)
         groups = Array(repeating: [], count: sla.goals.count)
-        lastPeriod = Array(repeating: (0, 0, 0), count: sla.goals.count)
     }
 
-    /// The ordinal of the goal's period holding `time`.
-    private mutating func periodIndex(goal: Int, time: Int64) -> Int64 {
-        let cached = lastPeriod[goal]
-        if time >= cached.start, time < cached.end { return cached.index }
-        let found = Periods.bounds(containing: time, kind: sla.goals[goal].period, zone: sla.zone)
-        lastPeriod[goal] = found
-        return found.index
-    }
-
-    /// Adds one item, whose period (`Periods` ordinal) is computed here.
+    /// Adds one item, in the period its `period` names (found by a `PeriodFinder`).
     mutating func add(_ item: ResolvedGoalItem) {
-        add(item, period: periodIndex(goal: item.goal, time: item.time))
-    }
-
-    /// Adds one item whose period ordinal was computed beforehand (by a `PeriodFinder`).
-    mutating func add(_ item: ResolvedGoalItem, period: Int64) {
         let group = GroupKey(item.group)
         if case .null = item.group, nullGroupSeen[item.goal] {
             // The common case (no `by`): the group is known already.
@@ -98,7 +80,7 @@ struct GoalAggregator {
             groups[item.goal].insert(group)
             if case .null = item.group { nullGroupSeen[item.goal] = true }
         }
-        let key = CellKey(period: period, group: group)
+        let key = CellKey(period: item.period, group: group)
         // Mutated in place: copying the cell out and back would copy its `elapsed` array
         // at every item, making a period with n decided cycles cost O(n²).
         GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &cells[item.goal][key, default: Cell()])

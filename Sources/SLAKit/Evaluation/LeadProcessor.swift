@@ -510,7 +510,7 @@ final class LeadProcessor {
             if case .amount = contribution {
                 verdicts.items.append(resolved)
             } else {
-                verdicts.aggregator.add(resolved, period: resolved.period)
+                verdicts.aggregator.add(resolved)
             }
             next = Int(item.next)
         }
