@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What a CSV header says: how many columns records have, and which column holds each
 /// role (`FieldTable`), -1 for none.
 struct CSVHeader: Sendable {
@@ -25,7 +33,8 @@ struct CSVRecordParser {
     private var columnCount: Int?
     /// `columnsByRole[role]`: the column holding that role, or -1.
     private var columnsByRole: [Int] = []
-    private var current: [Field] = []
+    /// The fields of the record being parsed, reused from record to record.
+    private let current = FlatColumn<Field>(capacity: 32)
     private var scratch: [UInt8] = []
     /// Shares the strings that repeat from record to record.
     private var strings = StringCache()
@@ -121,7 +130,18 @@ struct CSVRecordParser {
 
     /// Splits a record into `current`, checking the quoting.
     private mutating func split(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(RecordFailure) {
-        current.removeAll(keepingCapacity: true)
+        current.removeAll()
+        if memchr(base + start, Int32(ByteScanning.quote), end - start) == nil {
+            // No quote anywhere (most records): the fields are the runs between commas, and
+            // there is no quoting to check.
+            var fieldStart = start
+            for index in start..<end where base[index] == ByteScanning.comma {
+                current.append(Field(start: fieldStart, end: index, escaped: false))
+                fieldStart = index + 1
+            }
+            current.append(Field(start: fieldStart, end: end, escaped: false))
+            return
+        }
         var index = start
         while true {
             if index < end, base[index] == ByteScanning.quote {
@@ -162,7 +182,7 @@ struct CSVRecordParser {
     }
 
     private mutating func readHeader(_ base: UnsafePointer<UInt8>) {
-        let names: [[UInt8]] = current.map { field in
+        let names: [[UInt8]] = (0..<current.count).map { current[$0] }.map { field in
             field.escaped ? Array(unescape(base, field).utf8) : Array(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
         }
         columnsByRole = fields.columns(forHeader: names)

@@ -316,6 +316,12 @@ struct CSVQuoting {
     /// not there yet (the state is kept for the next call).
     @inline(__always)
     mutating func findRecordEnd(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        // Fast path: outside quotes, when no quote comes before the next line feed, that
+        // line feed ends the record (the states other than `quoted` all end on it).
+        if state != .quoted, from < to, let found = memchr(base + from, Int32(ByteScanning.lineFeed), to - from) {
+            let lineFeed = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+            if memchr(base + from, Int32(ByteScanning.quote), lineFeed - from) == nil { return lineFeed }
+        }
         var index = from
         while index < to {
             let byte = base[index]
