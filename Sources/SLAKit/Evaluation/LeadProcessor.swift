@@ -192,6 +192,16 @@ final class LeadStates {
     }
 
 
+    /// Reads ahead for an event of the lead whose id hashes to `hash`: the lookup's first
+    /// reads (`LeadTable.touch`) and the start of the lead's record. Returns a value
+    /// derived from the reads, so that they happen.
+    @inline(__always)
+    func touch(hash: UInt64) -> UInt64 {
+        let (lead, byte) = table.touch(hash: hash)
+        guard lead >= 0 else { return 0 }
+        return UInt64(bitPattern: lastTime(lead).pointee) &+ UInt64(byte)
+    }
+
     private func addState(_ lead: Int) {
         if lead == capacity {
             let grown = HugePages.allocate(byteCount: stride * capacity * 2, alignment: 8)

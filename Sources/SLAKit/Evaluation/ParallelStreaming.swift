@@ -268,6 +268,9 @@ struct ParallelStreaming {
         /// leads' numbers: scratch of `process`.
         private var positions: [Int32] = []
         private var leadNumbers: [Int32] = []
+        /// Where the values read ahead of the lookups go, so that the reads are not
+        /// optimised away.
+        private(set) var sink: UInt64 = 0
 
         /// Processes (or buffers) this shard's events of the parsed blocks, in block order.
         func process(_ workers: [Worker], shard: UInt8, asOf: Int64?) {
@@ -284,6 +287,11 @@ struct ParallelStreaming {
                     let runEnd = min(worker.count, position + Shard.runLength)
                     positions.removeAll(keepingCapacity: true)
                     leadNumbers.removeAll(keepingCapacity: true)
+                    var touched: UInt64 = 0
+                    for ahead in position..<runEnd where UInt8(truncatingIfNeeded: worker.events[ahead].hash >> 63) == shard {
+                        touched &+= states.touch(hash: worker.events[ahead].hash)
+                    }
+                    sink &+= touched
                     while position < runEnd {
                         defer { position += 1 }
                         let event = worker.events[position]

@@ -62,6 +62,20 @@ final class LeadTable {
         return (lead, true)
     }
 
+    /// Reads what a lookup of `hash` reads first: its first slot and, when that holds a
+    /// lead, the lead's span and the first byte of its id. Returns the lead in that slot
+    /// (the lead of `hash` unless the slot is empty or taken by another hash), -1 for none,
+    /// plus the byte read, so that the reads happen. Called for a run of events before
+    /// their lookups: these loads do not depend on each other, so their cache misses
+    /// overlap, and the lookups then find everything in cache.
+    @inline(__always)
+    func touch(hash: UInt64) -> (lead: Int, byte: UInt8) {
+        let entry = slots[Int(truncatingIfNeeded: hash) & mask]
+        guard entry != 0 else { return (-1, 0) }
+        let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+        return (lead, arena.base[spans[lead].offset])
+    }
+
     /// The number of the id `bytes[0 ..< length]` whose `ByteHash` is `hash`, nil when the
     /// table does not hold it.
     @inline(__always)
