@@ -17,18 +17,24 @@ public struct Compiler {
 
     private mutating func build() -> Program {
         let scores = sla.scores.map { score in
-            CompiledScore(
+            var compiled = CompiledScore(
                 eventRules: score.eventRules.map { rule in
                     CompiledScoreRule(points: rule.points, types: typeSet(rule.types),
                                       condition: rule.condition.map { condition($0) }, maximum: rule.maximum)
                 },
                 stateRules: score.stateRules.map { CompiledStateRule(points: $0.points, condition: condition($0.condition)) },
                 limit: score.limit)
+            // After compiling, so that every slot is numbered already.
+            if score.stateRules.count <= 64 {
+                compiled.stateDependencies = dependencies(of: score.stateRules.map(\.condition))
+            }
+            return compiled
         }
         let stages = sla.stages.map { stage -> CompiledStage in
             switch stage.trigger {
             case .condition(let expression):
-                return CompiledStage(types: nil, condition: condition(expression))
+                let compiled = condition(expression)
+                return CompiledStage(types: nil, condition: compiled, dependencies: dependencies(of: [expression]))
             case .event(let types, let expression):
                 return CompiledStage(types: typeSet(types), condition: expression.map { condition($0) })
             }
@@ -39,6 +45,7 @@ public struct Compiler {
                 metTypes: typeSet(deadline.metTypes), metCondition: deadline.metCondition.map { condition($0) },
                 budgets: deadline.budgets.map { CompiledBudget(amount: $0.amount, calendar: $0.calendar, condition: $0.condition.map { condition($0) }) },
                 warnPercent: deadline.warnPercent, pause: deadline.pause.map { condition($0) })
+            if let pause = deadline.pause { compiled.pauseDependencies = dependencies(of: [pause]) }
             switch deadline.start {
             case .stage(let index):
                 compiled.startStage = index
@@ -85,6 +92,51 @@ public struct Compiler {
         attributeSlots[attribute] = slot
         attributeNames.append(attribute)
         return slot
+    }
+
+    // MARK: - Dependencies
+
+    /// What `expressions` read of the lead's state together; nil when one reads the event
+    /// (`event.ATTR`, `event.type`, `event.at`). Call after compiling them: slots are
+    /// looked up, and must not be numbered here.
+    private mutating func dependencies(of expressions: [Expression]) -> StateDependencies? {
+        var dependencies = StateDependencies(bits: 0)
+        for expression in expressions where !collect(expression, into: &dependencies) { return nil }
+        return dependencies
+    }
+
+    /// Adds what `expression` reads to `dependencies`; false when it reads the event, or
+    /// state without a bit.
+    private mutating func collect(_ expression: Expression, into dependencies: inout StateDependencies) -> Bool {
+        func add(score: Int? = nil, stage: Int? = nil, slot: Int? = nil) -> Bool {
+            guard let bit = StateDependencies.bit(score: score, stage: stage, slot: slot,
+                                                  scoreCount: sla.scores.count, stageCount: sla.stages.count) else { return false }
+            dependencies.bits |= 1 << UInt64(bit)
+            return true
+        }
+        switch expression.kind {
+        case .number, .percent, .duration, .string, .bool, .null:
+            return true
+        case .list(let elements), .call(_, let elements):
+            for element in elements where !collect(element, into: &dependencies) { return false }
+            return true
+        case .parenthesized(let inner), .unary(_, let inner):
+            return collect(inner, into: &dependencies)
+        case .binary(_, let left, let right):
+            return collect(left, into: &dependencies) && collect(right, into: &dependencies)
+        case .leadAttribute(let attribute):
+            // `lead.id` never changes; `lead.type`, `lead.at` and `lead.lead` are null.
+            if ["id", "type", "at", "lead"].contains(attribute.name) { return true }
+            return add(slot: slot(attribute.name))
+        case .eventAttribute:
+            return false
+        case .name(let name):
+            switch sla.symbols[name.name] {
+            case .score(let index)?: return add(score: index)
+            case .stage(let index)?: return add(stage: index)
+            default: return true
+            }
+        }
     }
 
     // MARK: - Expressions

@@ -92,7 +92,8 @@ struct Cycle {
 ///
 /// Record layout, in this order: last and first event time (`Int64`); first and last cycle
 /// and goal item (`Int32`, -1 for none); scores and event-rule totals (`Double`); stage
-/// entry times (`Int64`, `notEntered` when not); the open cycle and the number of cycles
+/// entry times (`Int64`, `notEntered` when not); per score, which state rules held at the
+/// last event (`UInt64`, bit `i` for rule `i`); the open cycle and the number of cycles
 /// opened, per deadline (`Int32`).
 final class LeadStates {
     let program: Program
@@ -105,6 +106,8 @@ final class LeadStates {
 
     /// `lead.ATTR` by lead and attribute slot.
     let attributes = FlatColumn<Value>()
+    /// Bytes of one lead's attribute values in `attributes`.
+    private let attributeBytes: Int
     let cycles = FlatColumn<Cycle>(capacity: 1024)
     let items = FlatColumn<GoalItem>(capacity: 1024)
     /// Each lead's id as a string, kept only when the SLA reads `lead.id`.
@@ -117,6 +120,7 @@ final class LeadStates {
     private let scoresOffset: Int
     private let ruleTotalsOffset: Int
     private let stageEntriesOffset: Int
+    private let stateRulesHeldOffset: Int
     private let openCyclesOffset: Int
     private let cycleCountsOffset: Int
     /// A fresh lead's record.
@@ -127,6 +131,7 @@ final class LeadStates {
     init(program: Program) {
         self.program = program
         attributeCount = program.attributeNames.count
+        attributeBytes = attributeCount * MemoryLayout<Value>.stride
         scoreCount = program.scores.count
         stageCount = program.stages.count
         ruleCount = program.scores.reduce(0) { $0 + $1.eventRules.count }
@@ -134,7 +139,8 @@ final class LeadStates {
         scoresOffset = 32
         ruleTotalsOffset = scoresOffset + 8 * scoreCount
         stageEntriesOffset = ruleTotalsOffset + 8 * ruleCount
-        openCyclesOffset = stageEntriesOffset + 8 * stageCount
+        stateRulesHeldOffset = stageEntriesOffset + 8 * stageCount
+        openCyclesOffset = stateRulesHeldOffset + 8 * scoreCount
         cycleCountsOffset = openCyclesOffset + 4 * deadlineCount
         stride = (cycleCountsOffset + 4 * deadlineCount + 7) & ~7
         freshRecord = .allocate(byteCount: stride, alignment: 8)
@@ -145,6 +151,9 @@ final class LeadStates {
         for index in 0..<(scoreCount + ruleCount) { freshRecord.storeBytes(of: 0.0, toByteOffset: scoresOffset + 8 * index, as: Double.self) }
         for index in 0..<stageCount {
             freshRecord.storeBytes(of: LeadStates.notEntered, toByteOffset: stageEntriesOffset + 8 * index, as: Int64.self)
+        }
+        for index in 0..<scoreCount {
+            freshRecord.storeBytes(of: UInt64(0), toByteOffset: stateRulesHeldOffset + 8 * index, as: UInt64.self)
         }
         for index in 0..<deadlineCount {
             freshRecord.storeBytes(of: Int32(-1), toByteOffset: openCyclesOffset + 4 * index, as: Int32.self)
@@ -175,6 +184,8 @@ final class LeadStates {
     @inline(__always) func ruleTotals(_ lead: Int) -> UnsafeMutablePointer<Double> { (record(lead) + ruleTotalsOffset).assumingMemoryBound(to: Double.self) }
     /// Stage entry times by stage; `notEntered` when not.
     @inline(__always) func stageEntries(_ lead: Int) -> UnsafeMutablePointer<Int64> { (record(lead) + stageEntriesOffset).assumingMemoryBound(to: Int64.self) }
+    /// By score, which of its state rules held at the lead's last event: bit `i` for rule `i`.
+    @inline(__always) func stateRulesHeld(_ lead: Int) -> UnsafeMutablePointer<UInt64> { (record(lead) + stateRulesHeldOffset).assumingMemoryBound(to: UInt64.self) }
     /// The open cycle (index into `cycles`) by deadline, -1 when none.
     @inline(__always) func openCycles(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + openCyclesOffset).assumingMemoryBound(to: Int32.self) }
     /// How many cycles each deadline has opened.
@@ -193,13 +204,20 @@ final class LeadStates {
 
 
     /// Reads ahead for an event of the lead whose id hashes to `hash`: the lookup's first
-    /// reads (`LeadTable.touch`) and the start of the lead's record. Returns a value
-    /// derived from the reads, so that they happen.
+    /// reads (`LeadTable.touch`), the start of the lead's record and each cache line of its
+    /// attribute values. Returns a value derived from the reads, so that they happen.
     @inline(__always)
     func touch(hash: UInt64) -> UInt64 {
         let (lead, byte) = table.touch(hash: hash)
         guard lead >= 0 else { return 0 }
-        return UInt64(bitPattern: lastTime(lead).pointee) &+ UInt64(byte)
+        var touched = UInt64(bitPattern: lastTime(lead).pointee) &+ UInt64(byte)
+        let attributes = UnsafeRawPointer(leadAttributes(lead))
+        var offset = 0
+        while offset < attributeBytes {
+            touched &+= UInt64(attributes.load(fromByteOffset: offset, as: UInt8.self))
+            offset += 64
+        }
+        return touched
     }
 
     private func addState(_ lead: Int) {
@@ -254,6 +272,13 @@ final class LeadProcessor {
     let states: LeadStates
     let frame: EvaluationFrame
     private var enteredNow: [Bool]
+    /// What the current event changed so far, as `StateDependencies` bits: lead attributes
+    /// (step 1), scores (step 2), stages entered (step 3).
+    private var changedNow: UInt64 = 0
+    /// The `StateDependencies` bit of each attribute slot, score and stage, -1 for none.
+    private let slotBits: [Int]
+    private let scoreBits: [Int]
+    private let stageBits: [Int]
     private var openedNow: [(deadline: Int, cycle: Int)] = []
     /// Goal indices by what anchors them, precomputed once.
     private let goalsByStage: [[Int]]
@@ -284,6 +309,12 @@ final class LeadProcessor {
         self.states = states
         frame = program.makeFrame()
         enteredNow = Array(repeating: false, count: program.stages.count)
+        let scoreCount = program.scores.count, stageCount = program.stages.count
+        slotBits = program.attributeNames.indices.map {
+            StateDependencies.bit(slot: $0, scoreCount: scoreCount, stageCount: stageCount) ?? -1
+        }
+        scoreBits = (0..<scoreCount).map { StateDependencies.bit(score: $0, scoreCount: scoreCount, stageCount: stageCount) ?? -1 }
+        stageBits = (0..<stageCount).map { StateDependencies.bit(stage: $0, scoreCount: scoreCount, stageCount: stageCount) ?? -1 }
         var byStage = Array(repeating: [Int](), count: program.stages.count)
         var byCohort = Array(repeating: [(goal: Int, numerator: Int)](), count: program.stages.count)
         var byDeadline = Array(repeating: [Int](), count: program.deadlines.count)
@@ -301,6 +332,21 @@ final class LeadProcessor {
         goalsByCohortStage = byCohort
         goalsByDeadline = byDeadline
         sumGoals = sums
+    }
+
+    /// Whether what `dependencies` names changed at the current event, up to now: a lead
+    /// attribute (step 1), a score (step 2) or a stage entered (step 3). A condition that
+    /// reads only these, evaluated at the lead's previous event and at every one before,
+    /// has the same value now when none changed.
+    @inline(__always)
+    private func changed(_ dependencies: StateDependencies) -> Bool {
+        dependencies.bits & changedNow != 0
+    }
+
+    /// Notes that the state with `StateDependencies` bit `bit` (-1 for none) changed.
+    @inline(__always)
+    private func noteChange(_ bit: Int) {
+        if bit >= 0 { changedNow |= 1 << UInt64(bit) }
     }
 
     /// Whether `process` needs the event type's text: the SLA reads `event.type`, or a
@@ -323,12 +369,16 @@ final class LeadProcessor {
         if program.readsLeadId { frame.leadId = states.idString(lead) }
         frame.eventType = typeText
         frame.eventTime = time
+        changedNow = 0
         states.lastTime(lead).pointee = time
-        if states.firstTime(lead).pointee == Int64.max { states.firstTime(lead).pointee = time }
+        // Conditions are evaluated at a lead's first event whatever changed.
+        let firstEvent = states.firstTime(lead).pointee == Int64.max
+        if firstEvent { states.firstTime(lead).pointee = time }
         let stageEntries = states.stageEntries(lead)
         let ruleTotals = states.ruleTotals(lead)
         let openCycles = states.openCycles(lead)
         let cycleCounts = states.cycleCounts(lead)
+        let stateRulesHeld = states.stateRulesHeld(lead)
 
         // 1. Lead attributes take the event's non-null attributes.
         var changes: [(slot: Int, old: Value, new: Value)] = []
@@ -337,7 +387,10 @@ final class LeadProcessor {
             if trace != nil, !Operations.equals(frame.leadAttributes[slot], attributes[slot]) {
                 changes.append((slot, frame.leadAttributes[slot], attributes[slot]))
             }
+            // The same value again (most attributes repeat from event to event) changes nothing.
+            if LeadProcessor.identical(frame.leadAttributes[slot], attributes[slot]) { continue }
             frame.leadAttributes[slot] = attributes[slot]
+            noteChange(slotBits[slot])
         }
         if let trace {
             let values = Array(UnsafeBufferPointer(start: attributes, count: attributeCount))
@@ -364,13 +417,33 @@ final class LeadProcessor {
                 }
             }
             ruleOffset += ruleCount
-            for ruleIndex in scores[scoreIndex].stateRules.indices where scores[scoreIndex].stateRules[ruleIndex].condition(frame) {
-                value += scores[scoreIndex].stateRules[ruleIndex].points
+            if let dependencies = scores[scoreIndex].stateDependencies {
+                // Which state rules hold is kept per lead, and found again only when what
+                // they read changed; the points are added in rule order either way.
+                var held = stateRulesHeld[scoreIndex]
+                if firstEvent || changed(dependencies) {
+                    held = 0
+                    for ruleIndex in scores[scoreIndex].stateRules.indices where scores[scoreIndex].stateRules[ruleIndex].condition(frame) {
+                        held |= 1 << UInt64(ruleIndex)
+                    }
+                    stateRulesHeld[scoreIndex] = held
+                }
+                var ruleIndex = 0
+                while held != 0 {
+                    if held & 1 != 0 { value += scores[scoreIndex].stateRules[ruleIndex].points }
+                    held >>= 1
+                    ruleIndex += 1
+                }
+            } else {
+                for ruleIndex in scores[scoreIndex].stateRules.indices where scores[scoreIndex].stateRules[ruleIndex].condition(frame) {
+                    value += scores[scoreIndex].stateRules[ruleIndex].points
+                }
             }
             if let limit = scores[scoreIndex].limit, value > limit { value = limit }
             if value != frame.scores[scoreIndex] {
                 trace?(.scoreChanged(score: scoreIndex, from: frame.scores[scoreIndex], to: value))
                 frame.scores[scoreIndex] = value
+                noteChange(scoreBits[scoreIndex])
             }
         }
 
@@ -383,12 +456,17 @@ final class LeadProcessor {
             let holds: Bool
             if let types = stages[stageIndex].types {
                 holds = types.contains(typeId) && (stages[stageIndex].condition?(frame) ?? true)
+            } else if !firstEvent, let dependencies = stages[stageIndex].dependencies, !changed(dependencies) {
+                // It did not hold at the previous event (the stage is not entered), and
+                // nothing it reads changed since.
+                holds = false
             } else {
                 holds = stages[stageIndex].condition?(frame) ?? false
             }
             if holds {
                 stageEntries[stageIndex] = time
                 enteredNow[stageIndex] = true
+                noteChange(stageBits[stageIndex])
                 anyEntered = true
                 trace?(.stageEntered(stage: stageIndex))
             }
@@ -398,10 +476,18 @@ final class LeadProcessor {
         openedNow.removeAll(keepingCapacity: true)
         let deadlines = self.deadlines
         for deadlineIndex in deadlines.indices {
-            // a. Pauses.
-            let pausedNow = deadlines[deadlineIndex].pause?(frame) ?? false
+            // a. Pauses: needed only with a cycle open, or for a cycle about to open.
+            var pausedNow = false
+            var pauseKnown = false
             var open = Int(openCycles[deadlineIndex])
             if open >= 0 {
+                pauseKnown = true
+                if let dependencies = deadlines[deadlineIndex].pauseDependencies, !changed(dependencies) {
+                    // The cycle's pause state is the condition at the previous event.
+                    pausedNow = states.cycles[open].paused
+                } else {
+                    pausedNow = deadlines[deadlineIndex].pause?(frame) ?? false
+                }
                 if pausedNow, !states.cycles[open].paused {
                     states.cycles[open].pauses.append(PauseInterval(from: time, to: nil))
                     states.cycles[open].paused = true
@@ -436,6 +522,7 @@ final class LeadProcessor {
             } else if cycleCounts[deadlineIndex] > 0, !deadlines[deadlineIndex].every {
                 trace?(.startIgnored(deadline: deadlineIndex, reason: .notEvery))
             } else if let withinIndex = deadlines[deadlineIndex].budgets.firstIndex(where: { $0.condition?(frame) ?? true }) {
+                if !pauseKnown { pausedNow = deadlines[deadlineIndex].pause?(frame) ?? false }
                 let chosen = deadlines[deadlineIndex].budgets[withinIndex]
                 let budget: Int64
                 switch chosen.amount {
@@ -476,6 +563,18 @@ final class LeadProcessor {
             var amount: Double?
             if case .number(let number) = attributes[slot] { amount = number }
             record(goal, time: time, payload: .amount(amount), lead: lead)
+        }
+    }
+
+    /// Whether two attribute values are the same value, bit for bit (a number's sign of
+    /// zero included): replacing one by the other changes nothing.
+    @inline(__always)
+    private static func identical(_ left: Value, _ right: Value) -> Bool {
+        switch (left, right) {
+        case (.string(let a), .string(let b)): return ExactText.equal(a, b)
+        case (.number(let a), .number(let b)): return a.bitPattern == b.bitPattern
+        case (.bool(let a), .bool(let b)): return a == b
+        default: return false
         }
     }
 

@@ -68,16 +68,39 @@ struct CompiledStateRule {
     var condition: CompiledCondition
 }
 
+/// The lead state a condition reads, when it reads nothing of the event, as a set of bits:
+/// its value can change only when one of these does (lead attributes, scores and stages
+/// change only by events, and expressions have no other input). Score `i` is bit `i`,
+/// stage `i` bit `scoreCount + i`, attribute slot `i` bit `scoreCount + stageCount + i`.
+/// A condition that reads the event, or state beyond bit 63, has none (it is evaluated
+/// at every event).
+struct StateDependencies {
+    var bits: UInt64
+
+    /// The bit of score `score`, stage `stage` or attribute slot `slot` (one of them
+    /// given), nil beyond 63.
+    static func bit(score: Int? = nil, stage: Int? = nil, slot: Int? = nil, scoreCount: Int, stageCount: Int) -> Int? {
+        let bit = score ?? stage.map { scoreCount + $0 } ?? (scoreCount + stageCount + slot!)
+        return bit < 64 ? bit : nil
+    }
+}
+
 struct CompiledScore {
     var eventRules: [CompiledScoreRule]
     var stateRules: [CompiledStateRule]
     var limit: Double?
+    /// What the state rules read together; nil when one reads the event (or reads beyond
+    /// bit 63), or there are more state rules than bits in a `UInt64` (then they are
+    /// evaluated at every event).
+    var stateDependencies: StateDependencies?
 }
 
 struct CompiledStage {
     /// nil for `when COND` stages.
     var types: TypeSet?
     var condition: CompiledCondition?
+    /// For `when COND` stages: what the condition reads, nil when it reads the event.
+    var dependencies: StateDependencies?
 }
 
 struct CompiledBudget {
@@ -96,6 +119,8 @@ struct CompiledDeadline {
     var budgets: [CompiledBudget]
     var warnPercent: (numerator: Int64, denominator: Int64)?
     var pause: CompiledCondition?
+    /// What `pause` reads; nil when it reads the event (or there is no pause).
+    var pauseDependencies: StateDependencies?
 }
 
 struct CompiledGoal {
