@@ -220,6 +220,17 @@ final class LeadStates {
         return touched
     }
 
+    /// Reads ahead for `LeadProcessor.finish` of lead `lead`: its id, its record and its
+    /// first cycle and goal item. Returns a value derived from the reads, so that they happen.
+    @inline(__always)
+    func touchForFinish(_ lead: Int) -> UInt64 {
+        var touched = UInt64(table.touch(lead: lead)) &+ UInt64(bitPattern: stageEntries(lead).pointee)
+        let links = self.links(lead)
+        if links[0] >= 0 { touched &+= UInt64(bitPattern: cycles[Int(links[0])].start) }
+        if links[2] >= 0 { touched &+= UInt64(bitPattern: items[Int(links[2])].time) }
+        return touched
+    }
+
     private func addState(_ lead: Int) {
         if lead == capacity {
             let grown = HugePages.allocate(byteCount: stride * capacity * 2, alignment: 8)

@@ -76,6 +76,10 @@ final class LeadTable {
         return (lead, arena.base[spans[lead].offset])
     }
 
+    /// Reads the first byte of lead `lead`'s id (and so its span): see `touch(hash:)`.
+    @inline(__always)
+    func touch(lead: Int) -> UInt8 { arena.base[spans[lead].offset] }
+
     /// The number of the id `bytes[0 ..< length]` whose `ByteHash` is `hash`, nil when the
     /// table does not hold it.
     @inline(__always)
