@@ -33,31 +33,21 @@ enum ByteScanning {
 
     /// The index of the first byte that is not part of well-formed UTF-8 (Unicode table
     /// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF) in `[start, end)`, or
-    /// nil when the whole range is valid. ASCII runs are checked eight bytes at a time.
-    /// Whether the bytes `[start, end)` are all ASCII: 32 bytes per step.
-    static func isASCII(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        let raw = UnsafeRawPointer(base)
-        var index = start
-        while end - index >= 32 {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
-                | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
-                | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 != 0 { return false }
-            index += 32
-        }
-        while index < end {
-            if base[index] >= 0x80 { return false }
-            index += 1
-        }
-        return true
-    }
+    /// nil when the whole range is valid. ASCII runs are checked 32, then eight bytes at a time.
 
     static func firstInvalidUTF8(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
         var index = start
         let raw = UnsafeRawPointer(base)
         while index < end {
-            // Fast path: eight ASCII bytes at once.
+            // Fast paths: 32, then eight ASCII bytes at once.
+            while end - index >= 32 {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 != 0 { break }
+                index += 32
+            }
             if end - index >= 8 {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 == 0 {

@@ -139,13 +139,14 @@ public final class EventReader {
         var line = firstLine
         var quoting = CSVQuoting()
 
-        /// Whether every record is valid UTF-8 already: a block checked whole as ASCII.
+        /// Whether every record is valid UTF-8 already: a block checked whole. (A line feed
+        /// is never part of a multi-byte sequence, so a valid block has valid lines.)
         var knownValid = false
         if let block {
             precondition(block.length <= chunkBytes, "a block fits the reader's buffer")
             end = block.length
             atEnd = true
-            knownValid = ByteScanning.isASCII(base, 0, end)
+            knownValid = ByteScanning.firstInvalidUTF8(base, 0, end) == nil
         }
         // Read at least three bytes (or all there is) to recognize a byte order mark.
         while end < 3 && !atEnd {
