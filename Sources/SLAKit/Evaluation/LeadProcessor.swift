@@ -204,12 +204,14 @@ final class LeadStates {
 
 
     /// Reads ahead for an event of the lead whose id hashes to `hash`: the lookup's first
-    /// reads (`LeadTable.touch`), the start of the lead's record and each cache line of its
-    /// attribute values. Returns a value derived from the reads, so that they happen.
+    /// reads (`LeadTable.touch`) and, with `state`, the start of the lead's record and each
+    /// cache line of its attribute values. Returns a value derived from the reads, so that
+    /// they happen.
     @inline(__always)
-    func touch(hash: UInt64) -> UInt64 {
+    func touch(hash: UInt64, state: Bool) -> UInt64 {
         let (lead, byte) = table.touch(hash: hash)
         guard lead >= 0 else { return 0 }
+        guard state else { return UInt64(byte) }
         var touched = UInt64(bitPattern: lastTime(lead).pointee) &+ UInt64(byte)
         let attributes = UnsafeRawPointer(leadAttributes(lead))
         var offset = 0

@@ -287,9 +287,10 @@ struct ParallelStreaming {
                     let runEnd = min(worker.count, position + Shard.runLength)
                     positions.removeAll(keepingCapacity: true)
                     leadNumbers.removeAll(keepingCapacity: true)
+                    // Buffering, only the lookups read the lead's state.
                     var touched: UInt64 = 0
                     for ahead in position..<runEnd where UInt8(truncatingIfNeeded: worker.events[ahead].hash >> 63) == shard {
-                        touched &+= states.touch(hash: worker.events[ahead].hash)
+                        touched &+= states.touch(hash: worker.events[ahead].hash, state: !buffered)
                     }
                     sink &+= touched
                     while position < runEnd {
