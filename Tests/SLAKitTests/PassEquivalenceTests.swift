@@ -54,13 +54,26 @@ import Testing
         return (head + lines).joined(separator: "\n") + "\n"
     }
 
+    /// The lines of `text` with the first event moved to the end: in order until the last
+    /// line, where its lead goes back in time (a CSV header stays first). Blocks cut small,
+    /// the two-core pass meets it after processing others and starts over buffered; in one
+    /// block, it meets it in the first blocks it processes and buffers them in place.
+    static func lateOutOfOrder(_ text: String, keepFirst: Bool) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        let head = keepFirst ? [lines.removeFirst()] : []
+        lines.append(lines.removeFirst())
+        return (head + lines).joined(separator: "\n") + "\n"
+    }
+
     @Test(arguments: cases)
     func everyPassAgrees(_ example: Case) throws {
         let program = try PassEquivalenceTests.program(example.sla)
         let original = try String(contentsOfFile: TestPaths.examples.appendingPathComponent(example.events).path, encoding: .utf8)
         let format: InputFormat = example.events.hasSuffix(".csv") ? .csv : .jsonl
         let folder = try TemporaryFolder()
-        for (label, text) in [("sorted", original), ("shuffled", PassEquivalenceTests.shuffled(original, keepFirst: format == .csv))] {
+        for (label, text) in [("sorted", original), ("shuffled", PassEquivalenceTests.shuffled(original, keepFirst: format == .csv)),
+                              ("late out of order", PassEquivalenceTests.lateOutOfOrder(original, keepFirst: format == .csv))] {
             let inMemory = try PassEquivalenceTests.evaluate(program, EventSource(input: .bytes(name: "events", Array(text.utf8)), format: format, displayName: "events"))
             let path = try folder.write("\(label).\(format.rawValue)", text)
             for blockBytes in [200, 1_000, 7_000, ParallelStreaming.blockBytes] {

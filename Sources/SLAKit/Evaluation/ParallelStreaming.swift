@@ -17,8 +17,10 @@ import Darwin
 ///
 /// The pass declines (`applies` is false) for what it does not handle, a traced lead, and
 /// gives up (throws `ParallelStreaming.Fallback`) on a line too long for a block or a
-/// record across blocks, when the caller runs the one-core pass; on events out of order,
-/// when the caller runs it again with `buffered`.
+/// record across blocks, when the caller runs the one-core pass; on events out of order
+/// met after other blocks were processed, when the caller runs it again with `buffered`.
+/// (Met in the first blocks processed, as in a shuffled input, the pass goes on buffered
+/// by itself: those blocks are still parsed.)
 struct ParallelStreaming {
     /// Bytes read per block: large enough that synchronisation is rare, small enough that
     /// two blocks of parsed events stay a few tens of megabytes.
@@ -52,7 +54,24 @@ struct ParallelStreaming {
     /// lead's in (time, input position) order: for input out of order.
     func run(buffered: Bool, onReject: (RejectedRecord, String) throws -> Void,
              finish: ([StreamingLeads], Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
-        let shards = [Shard(program: program, buffered: buffered), Shard(program: program, buffered: buffered)]
+        let asOf = options.asOf
+        var buffered = buffered
+        var shards = [Shard(program: program, buffered: buffered), Shard(program: program, buffered: buffered)]
+        /// Whether the shards have processed any blocks yet.
+        var processedAny = false
+        /// After the shards met events out of order in `processing`: when those were the
+        /// first blocks processed (as in a shuffled input), they are still parsed, so new
+        /// shards buffer them and the pass goes on buffered; later, every event before them
+        /// is gone, and the caller starts over (`Fallback.outOfOrder`).
+        func recoverFromOutOfOrder(_ processing: [Worker]) throws {
+            guard !buffered, !processedAny else { throw Fallback.outOfOrder }
+            buffered = true
+            shards = [Shard(program: program, buffered: true), Shard(program: program, buffered: true)]
+            let fresh = shards
+            DispatchQueue.concurrentPerform(iterations: 2) { shard in
+                fresh[shard].process(processing, shard: UInt8(shard), asOf: asOf)
+            }
+        }
         let blockBytes = options.blockBytes
         // Two pairs of workers, used in turn: while one pair parses blocks, the shards
         // process what the other pair parsed just before (a two-stage pipeline, so neither
@@ -63,7 +82,6 @@ struct ParallelStreaming {
         var pending: [Worker] = []
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
-        let asOf = options.asOf
 
         for source in options.sources {
             guard case .file(let path) = source.input else { continue }
@@ -112,6 +130,7 @@ struct ParallelStreaming {
                 let format = source.format
                 let processing = pending
                 let stage = DispatchGroup()
+                let shards = shards
                 for task in 0 ..< parsing + (processing.isEmpty ? 0 : 2) {
                     DispatchQueue.global().async(group: stage) {
                         if task < parsing {
@@ -135,7 +154,8 @@ struct ParallelStreaming {
                     }
                 }
                 stage.wait()
-                if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
+                if shards.contains(where: \.outOfOrder) { try recoverFromOutOfOrder(processing) }
+                if !processing.isEmpty { processedAny = true }
                 if header == nil { header = workers[0].csvHeader }
                 for (index, worker) in workers.prefix(parsing).enumerated() {
                     if let error = worker.failure {
@@ -161,15 +181,17 @@ struct ParallelStreaming {
         }
         if !pending.isEmpty {
             let processing = pending
+            let shards = shards
             DispatchQueue.concurrentPerform(iterations: 2) { shard in
                 shards[shard].process(processing, shard: UInt8(shard), asOf: asOf)
             }
-            if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
+            if shards.contains(where: \.outOfOrder) { try recoverFromOutOfOrder(processing) }
         }
         if buffered {
             if rejected > options.maxBad {
                 throw EvaluationError.tooManyRejected(rejected: rejected, maxBad: options.maxBad, rejections: rejections)
             }
+            let shards = shards
             DispatchQueue.concurrentPerform(iterations: 2) { shard in shards[shard].leads.processBuffered() }
         }
         let latest = shards.compactMap(\.leads.latest).max()
