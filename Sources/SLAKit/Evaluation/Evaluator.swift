@@ -209,15 +209,30 @@ final class StreamingLeads: @unchecked Sendable {
     }
 }
 
-/// One shard's verdicts, leads in byte order of their ids, before shards are merged.
+/// The merged verdict lists while shards write into them (uninitialized memory; each
+/// place is written by one shard only).
+private struct VerdictLists: @unchecked Sendable {
+    let leads: UnsafeMutablePointer<LeadVerdict>?
+    let cycles: UnsafeMutablePointer<CycleVerdict>?
+    /// Where `cycles` points when there are none (nothing is ever written there).
+    var placeholder: UnsafeMutablePointer<CycleVerdict> { UnsafeMutablePointer(bitPattern: MemoryLayout<CycleVerdict>.alignment)! }
+}
+
+/// One shard's verdicts. Its leads' and cycles' verdicts are written straight into the
+/// merged lists, at places worked out beforehand (`leadIndices`, `cycleStarts`); the rest
+/// (goal items) is merged after.
 final class ShardVerdicts: @unchecked Sendable {
-    var leads: [LeadVerdict] = []
-    var cycles: [CycleVerdict] = []
-    /// Lead `i`'s cycles end at `cycleEnds[i]` (they start where lead `i - 1`'s end).
-    var cycleEnds: [Int] = []
+    /// The shard's leads in byte order of their ids (their sort keys).
+    private(set) var order: [LeadTable.SortKey] = []
+    /// By position in `order`: how many cycles the lead has.
+    private(set) var cycleCounts: [Int32] = []
+    /// By position in `order`: the lead's index in the merged lead list, and its first
+    /// cycle's in the merged cycle list.
+    var leadIndices: [Int32] = []
+    var cycleStarts: [Int] = []
     /// Goal items whose sum depends on the order they are added in (`sum` goals: floating
-    /// point), kept to be added in lead order when shards are merged; `itemEnds` as
-    /// `cycleEnds`.
+    /// point), kept to be added in lead order when shards are merged: lead `i` of `order`
+    /// has `items[itemEnds[i - 1] ..< itemEnds[i]]`.
     var items: [ResolvedGoalItem] = []
     var itemEnds: [Int] = []
     /// Every other goal item, already aggregated (counts, rates and statistics do not
@@ -227,12 +242,20 @@ final class ShardVerdicts: @unchecked Sendable {
 
     init(sla: CheckedSLA) { aggregator = GoalAggregator(sla: sla) }
 
-    /// Computes the verdicts of every lead of `leads` at `asOf`.
-    func compute(_ leads: StreamingLeads, asOf: Int64) {
+    /// Orders the shard's leads by id and counts their cycles: what placing them needs.
+    func sort(_ leads: StreamingLeads) {
         let states = leads.states
-        let order = states.table.sortedLeads()
-        self.leads.reserveCapacity(order.count)
-        cycleEnds.reserveCapacity(order.count)
+        order = states.table.sortedKeys()
+        cycleCounts = order.map { states.cycleCount(Int($0.lead)) }
+    }
+
+    /// Computes the verdicts of every lead of `leads` at `asOf`, after `sort` and once
+    /// `leadIndices` and `cycleStarts` are set: lead verdicts go to `leadList` and cycle
+    /// verdicts to `cycleList` (uninitialized memory, whose places are this shard's alone).
+    func compute(_ leads: StreamingLeads, asOf: Int64, leadList: UnsafeMutablePointer<LeadVerdict>,
+                 cycleList: UnsafeMutablePointer<CycleVerdict>) {
+        let states = leads.states
+        let order = self.order.map { Int($0.lead) }
         itemEnds.reserveCapacity(order.count)
         // In batches: first the reads of a batch's leads, which do not depend on each other
         // (their cache misses overlap; leads in id order are scattered in memory), then the
@@ -242,9 +265,12 @@ final class ShardVerdicts: @unchecked Sendable {
         while start < order.count {
             let end = min(order.count, start + batch)
             var touched: UInt64 = 0
-            for index in start..<end { touched &+= states.touchForFinish(Int(order[index])) }
+            for index in start..<end { touched &+= states.touchForFinish(order[index]) }
             sink &+= touched
-            for index in start..<end { leads.processor.finish(lead: Int(order[index]), asOf: asOf, into: self) }
+            for index in start..<end {
+                leads.processor.finish(lead: order[index], asOf: asOf, into: self, leadSlot: leadList + Int(leadIndices[index]),
+                                       cycleSlots: cycleList + cycleStarts[index], cycleCount: Int(cycleCounts[index]))
+            }
             start = end
         }
     }
@@ -439,8 +465,9 @@ public struct Evaluator {
 
     /// Verdicts of every processed lead at `asOf`: leads in byte order of their ids, cycles
     /// by lead, deadline and number, goals by goal, period and group. With several shards
-    /// (whose leads are disjoint), each computes its leads' verdicts on its own core, then
-    /// the ordered lists are merged.
+    /// (whose leads are disjoint), each orders its leads on its own core; a merge of those
+    /// orders gives every lead its place in the lists, and each shard then writes its
+    /// leads' verdicts in place, again on its own core.
     func finish(_ shards: [StreamingLeads], asOf: Int64?, records: Int, rejected: Int,
                 rejections: [Rejection]) -> EvaluationResult {
         guard let asOf, shards.contains(where: { $0.states.count > 0 }) else {
@@ -448,43 +475,50 @@ public struct Evaluator {
                                     rejections: rejections, leads: [], cycles: [], goals: [])
         }
         let parts = shards.map { _ in ShardVerdicts(sla: program.sla) }
-        if shards.count == 1 {
-            parts[0].compute(shards[0], asOf: asOf)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: shards.count) { shard in
-                parts[shard].compute(shards[shard], asOf: asOf)
+        DispatchQueue.concurrentPerform(iterations: shards.count) { shard in parts[shard].sort(shards[shard]) }
+        // A k-way merge of the orders by lead id (k is 1 or 2): `merged` lists (shard,
+        // position in its order) in the final order, and places each lead and its cycles.
+        var merged: [(part: Int, index: Int)] = []
+        merged.reserveCapacity(parts.reduce(0) { $0 + $1.order.count })
+        var cursors = Array(repeating: 0, count: parts.count)
+        var cycleTotal = 0
+        for part in parts {
+            part.leadIndices = Array(repeating: 0, count: part.order.count)
+            part.cycleStarts = Array(repeating: 0, count: part.order.count)
+        }
+        while true {
+            var chosen = -1
+            for part in parts.indices where cursors[part] < parts[part].order.count {
+                if chosen < 0 || shards[part].states.table.precedes(parts[part].order[cursors[part]], shards[chosen].states.table,
+                                                                    parts[chosen].order[cursors[chosen]]) {
+                    chosen = part
+                }
             }
+            guard chosen >= 0 else { break }
+            let part = parts[chosen], index = cursors[chosen]
+            cursors[chosen] += 1
+            part.leadIndices[index] = Int32(truncatingIfNeeded: merged.count)
+            part.cycleStarts[index] = cycleTotal
+            cycleTotal += Int(part.cycleCounts[index])
+            merged.append((chosen, index))
+        }
+        var cycles: [CycleVerdict] = []
+        let leads = [LeadVerdict](unsafeUninitializedCapacity: merged.count) { leadBuffer, leadCount in
+            cycles = [CycleVerdict](unsafeUninitializedCapacity: cycleTotal) { cycleBuffer, cycleCount in
+                let lists = VerdictLists(leads: leadBuffer.baseAddress, cycles: cycleBuffer.baseAddress)
+                DispatchQueue.concurrentPerform(iterations: shards.count) { shard in
+                    parts[shard].compute(shards[shard], asOf: asOf, leadList: lists.leads!, cycleList: lists.cycles ?? lists.placeholder)
+                }
+                cycleCount = cycleTotal
+            }
+            leadCount = merged.count
         }
         var aggregator = parts[0].aggregator
         for part in parts.dropFirst() { aggregator.merge(part.aggregator) }
         let firstEvent = parts.map(\.firstEvent).min() ?? Int64.max
-        var leads: [LeadVerdict] = []
-        var cycles: [CycleVerdict] = []
-        if parts.count == 1 {
-            leads = parts[0].leads
-            cycles = parts[0].cycles
-            for item in parts[0].items { aggregator.add(item) }
-        } else {
-            leads.reserveCapacity(parts.reduce(0) { $0 + $1.leads.count })
-            cycles.reserveCapacity(parts.reduce(0) { $0 + $1.cycles.count })
-            // A k-way merge by lead id (k is 2); each part's cursor is its next lead.
-            var cursors = Array(repeating: 0, count: parts.count)
-            while true {
-                var chosen = -1
-                for part in parts.indices where cursors[part] < parts[part].leads.count {
-                    if chosen < 0 || ExactText.less(parts[part].leads[cursors[part]].lead, parts[chosen].leads[cursors[chosen]].lead) {
-                        chosen = part
-                    }
-                }
-                guard chosen >= 0 else { break }
-                let part = parts[chosen], index = cursors[chosen]
-                cursors[chosen] += 1
-                leads.append(part.leads[index])
-                cycles.append(contentsOf: part.cycles[(index == 0 ? 0 : part.cycleEnds[index - 1]) ..< part.cycleEnds[index]])
-                for item in part.items[(index == 0 ? 0 : part.itemEnds[index - 1]) ..< part.itemEnds[index]] {
-                    aggregator.add(item)
-                }
-            }
+        for (part, index) in merged where !parts[part].items.isEmpty {
+            let items = parts[part].items, ends = parts[part].itemEnds
+            for item in items[(index == 0 ? 0 : ends[index - 1]) ..< ends[index]] { aggregator.add(item) }
         }
         return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
                                 leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),

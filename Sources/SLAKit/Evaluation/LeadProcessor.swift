@@ -222,6 +222,14 @@ final class LeadStates {
         return touched
     }
 
+    /// How many cycles lead `lead` has opened.
+    func cycleCount(_ lead: Int) -> Int32 {
+        let counts = cycleCounts(lead)
+        var total: Int32 = 0
+        for deadline in 0..<deadlineCount { total += counts[deadline] }
+        return total
+    }
+
     /// Reads ahead for `LeadProcessor.finish` of lead `lead`: its id, its record and its
     /// first cycle and goal item. Returns a value derived from the reads, so that they happen.
     @inline(__always)
@@ -293,6 +301,8 @@ final class LeadProcessor {
     private let scoreBits: [Int]
     private let stageBits: [Int]
     private var openedNow: [(deadline: Int, cycle: Int)] = []
+    /// Scratch of `finish`: the lead's cycle verdicts.
+    private var leadCycles: [CycleVerdict] = []
     /// Goal indices by what anchors them, precomputed once.
     private let goalsByStage: [[Int]]
     private let goalsByCohortStage: [[(goal: Int, numerator: Int)]]
@@ -597,24 +607,26 @@ final class LeadProcessor {
         states.appendItem(GoalItem(goal: goal, time: time, group: group, payload: payload), lead: lead)
     }
 
-    /// Appends lead `lead`'s verdicts at the as-of time `asOf`, after its last event up to
-    /// it, to `verdicts`: its scores and stages, its cycles by deadline and number, its goal
-    /// items resolved.
-    func finish(lead: Int, asOf: Int64, into verdicts: ShardVerdicts) {
+    /// Lead `lead`'s verdicts at the as-of time `asOf`, after its last event up to it: its
+    /// scores and stages go to `leadSlot`, its `cycleCount` cycles, by deadline and number,
+    /// to `cycleSlots` (both uninitialized memory); its goal items, resolved, to `verdicts`.
+    func finish(lead: Int, asOf: Int64, into verdicts: ShardVerdicts, leadSlot: UnsafeMutablePointer<LeadVerdict>,
+                cycleSlots: UnsafeMutablePointer<CycleVerdict>, cycleCount: Int) {
         let id = states.table.id(lead)
         let scores = Array(UnsafeBufferPointer(start: states.scores(lead), count: states.scoreCount))
         let stageEntries = states.stageEntries(lead)
         let stages = (0..<states.stageCount).map { stageEntries[$0] == LeadStates.notEntered ? nil : stageEntries[$0] }
-        verdicts.leads.append(LeadVerdict(lead: id, scores: scores, stages: stages))
+        leadSlot.initialize(to: LeadVerdict(lead: id, scores: scores, stages: stages))
         verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
-        // The lead's cycles, in creation order: a cycle's verdict is at its ordinal from
-        // `firstVerdict`, where its items find it.
-        let firstVerdict = verdicts.cycles.count
+        // The lead's cycles, in creation order: a cycle's verdict is at its ordinal, where
+        // its items find it.
+        leadCycles.removeAll(keepingCapacity: true)
         var next = Int(states.links(lead)[0])
         while next >= 0 {
-            verdicts.cycles.append(verdict(for: states.cycles[next], lead: id, asOf: asOf))
+            leadCycles.append(verdict(for: states.cycles[next], lead: id, asOf: asOf))
             next = Int(states.cycles[next].next)
         }
+        precondition(leadCycles.count == cycleCount, "a lead's cycles are those its deadlines counted")
         next = Int(states.links(lead)[2])
         while next >= 0 {
             let item = states.items[next]
@@ -623,7 +635,7 @@ final class LeadProcessor {
             case .entry: contribution = .count
             case .cohort(let numerator): contribution = .cohort(converted: stageEntries[numerator] != LeadStates.notEntered)
             case .cycle(let index):
-                let verdict = verdicts.cycles[firstVerdict + Int(states.cycles[index].ordinal)]
+                let verdict = leadCycles[Int(states.cycles[index].ordinal)]
                 contribution = .cycle(verdict.status, elapsed: verdict.elapsed)
             case .amount(let amount): contribution = .amount(amount)
             }
@@ -636,10 +648,12 @@ final class LeadProcessor {
             }
             next = Int(item.next)
         }
-        if verdicts.cycles.count - firstVerdict > 1 {
-            verdicts.cycles[firstVerdict...].sort { ($0.deadline, $0.number) < ($1.deadline, $1.number) }
+        if leadCycles.count > 1 {
+            leadCycles.sort { ($0.deadline, $0.number) < ($1.deadline, $1.number) }
         }
-        verdicts.cycleEnds.append(verdicts.cycles.count)
+        leadCycles.withUnsafeBufferPointer { cycles in
+            if let base = cycles.baseAddress { cycleSlots.initialize(from: base, count: cycles.count) }
+        }
         verdicts.itemEnds.append(verdicts.items.count)
     }
 

@@ -132,15 +132,30 @@ final class LeadTable {
         return left - right
     }
 
-    /// Every lead's number, in byte order of the ids. Leads are sorted by their ids' first
-    /// sixteen bytes as two big-endian integers (zero-padded), so most comparisons compare
-    /// integers; equal keys fall back to comparing the whole ids.
-    func sortedLeads() -> [Int32] {
-        struct Key {
-            var high: UInt64
-            var low: UInt64
-            var lead: Int32
-        }
+    /// A lead's sort key: the first sixteen bytes of its id as two big-endian integers
+    /// (zero-padded), so that most comparisons compare integers.
+    struct SortKey {
+        var high: UInt64
+        var low: UInt64
+        var lead: Int32
+    }
+
+    /// Whether the lead of key `a` (of this table) comes before that of `b` (of `other`)
+    /// in byte order of the ids.
+    @inline(__always)
+    func precedes(_ a: SortKey, _ other: LeadTable, _ b: SortKey) -> Bool {
+        if a.high != b.high { return a.high < b.high }
+        if a.low != b.low { return a.low < b.low }
+        return compare(Int(a.lead), other, Int(b.lead)) < 0
+    }
+
+    /// Every lead's number, in byte order of the ids.
+    func sortedLeads() -> [Int32] { sortedKeys().map(\.lead) }
+
+    /// Every lead's sort key, in byte order of the ids. Equal keys fall back to comparing
+    /// the whole ids.
+    func sortedKeys() -> [SortKey] {
+        typealias Key = SortKey
         var keys = [Key]()
         keys.reserveCapacity(count)
         for lead in 0..<count {
@@ -150,12 +165,8 @@ final class LeadTable {
             }
             keys.append(Key(high: UInt64(bigEndian: padded.0), low: UInt64(bigEndian: padded.1), lead: Int32(truncatingIfNeeded: lead)))
         }
-        keys.sort { a, b in
-            if a.high != b.high { return a.high < b.high }
-            if a.low != b.low { return a.low < b.low }
-            return compare(Int(a.lead), self, Int(b.lead)) < 0
-        }
-        return keys.map(\.lead)
+        keys.sort { a, b in precedes(a, self, b) }
+        return keys
     }
 
     private func grow() {
