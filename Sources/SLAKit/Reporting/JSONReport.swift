@@ -117,24 +117,32 @@ public enum JSONReport {
         // The rows before the first chunk's: none; the writer's state carries the array.
         sink(json.bytes)
         json.clearBytes()
-        let writers = ChunkWriters(template: json.continuation(hasElement: true))
+        // Two sets of writers, used in turn: while one set renders the next two chunks,
+        // this thread writes out what the other set rendered just before.
+        let template = json.continuation(hasElement: true)
+        let sets = [ChunkWriters(template: template), ChunkWriters(template: template)]
+        var rendered: ChunkWriters?
         var start = 0
         while start < rows.count {
+            let writers = sets[start / (2 * chunkRows) % 2]
             let starts = [start, min(rows.count, start + chunkRows)]
-            DispatchQueue.concurrentPerform(iterations: 2) { half in
-                let from = starts[half], to = min(rows.count, from + chunkRows)
-                writers.render(half) { writer in
-                    // Only the very first row of the array has no comma before it.
-                    if from == 0 { writer = writer.continuation(hasElement: false) }
-                    for index in from ..< max(from, to) { writer.element { render(rows[index], &$0) } }
+            let rendering = DispatchGroup()
+            for half in 0..<2 {
+                DispatchQueue.global().async(group: rendering) {
+                    let from = starts[half], to = min(rows.count, from + chunkRows)
+                    writers.render(half) { writer in
+                        // Only the very first row of the array has no comma before it.
+                        if from == 0 { writer = writer.continuation(hasElement: false) }
+                        for index in from ..< max(from, to) { writer.element { render(rows[index], &$0) } }
+                    }
                 }
             }
-            for half in 0..<2 {
-                writers.take(half, into: sink)
-                writers.prepare(half)
-            }
+            if let rendered { rendered.drain(into: sink) }
+            rendering.wait()
+            rendered = writers
             start += 2 * chunkRows
         }
+        rendered?.drain(into: sink)
         json = json.continuation(hasElement: true)
     }
 
@@ -160,11 +168,13 @@ public enum JSONReport {
             body(&writers[half])
         }
 
-        func take(_ half: Int, into sink: ([UInt8]) -> Void) {
-            if !writers[half].bytes.isEmpty { sink(writers[half].bytes) }
+        /// Writes out both writers' bytes, in order, and makes them ready for new chunks.
+        func drain(into sink: ([UInt8]) -> Void) {
+            for half in 0..<2 {
+                if !writers[half].bytes.isEmpty { sink(writers[half].bytes) }
+                writers[half] = template
+            }
         }
-
-        func prepare(_ half: Int) { writers[half] = template }
     }
 
     /// The fixed parts of lead and cycle rows, encoded once into one allocation; a plain
