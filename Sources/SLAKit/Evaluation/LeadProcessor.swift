@@ -124,9 +124,9 @@ final class LeadStates {
     private let openCyclesOffset: Int
     private let cycleCountsOffset: Int
     /// A fresh lead's record.
-    private let freshRecord: UnsafeMutableRawPointer
-    private var records: UnsafeMutableRawPointer
-    private var capacity = 1024
+    private let freshRecord: UnsafeMutablePointer<UInt64>
+    /// Every lead's record, `stride / 8` words each.
+    private let records = FlatColumn<UInt64>(capacity: 1024)
 
     init(program: Program) {
         self.program = program
@@ -143,8 +143,8 @@ final class LeadStates {
         openCyclesOffset = stateRulesHeldOffset + 8 * scoreCount
         cycleCountsOffset = openCyclesOffset + 4 * deadlineCount
         stride = (cycleCountsOffset + 4 * deadlineCount + 7) & ~7
-        freshRecord = .allocate(byteCount: stride, alignment: 8)
-        records = .allocate(byteCount: stride * capacity, alignment: 8)
+        freshRecord = .allocate(capacity: stride / 8)
+        let freshRecord = UnsafeMutableRawPointer(self.freshRecord)
         freshRecord.storeBytes(of: Int64.min, toByteOffset: 0, as: Int64.self)
         freshRecord.storeBytes(of: Int64.max, toByteOffset: 8, as: Int64.self)
         for link in 0..<4 { freshRecord.storeBytes(of: Int32(-1), toByteOffset: 16 + 4 * link, as: Int32.self) }
@@ -161,16 +161,13 @@ final class LeadStates {
         }
     }
 
-    deinit {
-        freshRecord.deallocate()
-        records.deallocate()
-    }
+    deinit { freshRecord.deallocate() }
 
     var count: Int { table.count }
 
     // MARK: Fields of lead `lead`'s record
 
-    @inline(__always) private func record(_ lead: Int) -> UnsafeMutableRawPointer { records + lead * stride }
+    @inline(__always) private func record(_ lead: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(records.base) + lead * stride }
     /// The time of the lead's last processed event (milliseconds since the epoch), for
     /// detecting input that is out of order.
     @inline(__always) func lastTime(_ lead: Int) -> UnsafeMutablePointer<Int64> { record(lead).assumingMemoryBound(to: Int64.self) }
@@ -242,14 +239,7 @@ final class LeadStates {
     }
 
     private func addState(_ lead: Int) {
-        if lead == capacity {
-            let grown = HugePages.allocate(byteCount: stride * capacity * 2, alignment: 8)
-            grown.copyMemory(from: records, byteCount: stride * capacity)
-            records.deallocate()
-            records = grown
-            capacity *= 2
-        }
-        record(lead).copyMemory(from: freshRecord, byteCount: stride)
+        records.append(contentsOf: freshRecord, stride / 8)
         attributes.append(.null, times: attributeCount)
         if program.readsLeadId { idStrings.append(table.id(lead)) }
     }

@@ -8,6 +8,8 @@ final class FlatColumn<Element> {
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity: Int
+    /// Whether `base` is a region from `HugePages.reserve`, grown into in place.
+    private var reserved = false
 
     init(capacity: Int = 16) {
         self.capacity = max(1, capacity)
@@ -16,7 +18,11 @@ final class FlatColumn<Element> {
 
     deinit {
         base.deinitialize(count: count)
-        base.deallocate()
+        release()
+    }
+
+    private func release() {
+        if reserved { HugePages.release(UnsafeMutableRawPointer(base)) } else { base.deallocate() }
     }
 
     /// Appends `times` copies of `value`; returns the index of the first.
@@ -67,14 +73,26 @@ final class FlatColumn<Element> {
     }
 
     private func grow(to needed: Int) {
+        let stride = MemoryLayout<Element>.stride
+        // A large column moves once into reserved address space, where it then grows for free.
+        if !reserved, needed * stride >= HugePages.threshold, needed <= HugePages.reservationBytes / stride,
+           let region = HugePages.reserve() {
+            let newBase = region.bindMemory(to: Element.self, capacity: HugePages.reservationBytes / stride)
+            newBase.moveInitialize(from: base, count: count)
+            release()
+            base = newBase
+            capacity = HugePages.reservationBytes / stride
+            reserved = true
+            return
+        }
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
-        let newBase = HugePages.allocate(byteCount: newCapacity * MemoryLayout<Element>.stride,
-                                         alignment: MemoryLayout<Element>.alignment)
+        let newBase = HugePages.allocate(byteCount: newCapacity * stride, alignment: MemoryLayout<Element>.alignment)
             .bindMemory(to: Element.self, capacity: newCapacity)
         newBase.moveInitialize(from: base, count: count)
-        base.deallocate()
+        release()
         base = newBase
         capacity = newCapacity
+        reserved = false
     }
 }

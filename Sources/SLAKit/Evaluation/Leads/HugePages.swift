@@ -12,6 +12,33 @@ enum HugePages {
     static let threshold = 4 << 20
     static let pageBytes = 2 << 20
 
+    /// Bytes of address space a growing column reserves (`reserve`): far more than it will
+    /// use, since only the pages it touches take memory.
+    static let reservationBytes = 16 << 30
+
+    /// Reserves `reservationBytes` of zeroed address space (huge pages where possible) for
+    /// a column to grow into in place: growing then neither copies the column nor touches
+    /// fresh memory twice (a doubled copy is zeroed by the system, then written). Pages
+    /// take memory only once touched. nil where this is not possible (not Linux, or the
+    /// system refuses the mapping), when callers allocate as usual. Release with `release`.
+    static func reserve() -> UnsafeMutableRawPointer? {
+        #if os(Linux)
+        guard let memory = mmap(nil, reservationBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+              memory != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        _ = madvise(memory, reservationBytes, MADV_HUGEPAGE)
+        return memory
+        #else
+        return nil
+        #endif
+    }
+
+    /// Gives back a region from `reserve`.
+    static func release(_ memory: UnsafeMutableRawPointer) {
+        #if os(Linux)
+        _ = munmap(memory, reservationBytes)
+        #endif
+    }
+
     /// `byteCount` bytes aligned for huge pages when large; release with `deallocate`.
     static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
         guard byteCount >= threshold else { return .allocate(byteCount: byteCount, alignment: alignment) }
