@@ -57,8 +57,8 @@ final class LeadTable {
         hashes.append(hash)
         arena.append(contentsOf: bytes, length)
         slots[slot] = tag | UInt64(lead + 1)
-        // Keep the load factor at most one half.
-        if count * 2 > mask + 1 { grow() }
+        // Keep the load factor at most three quarters.
+        if count * 4 > (mask + 1) * 3 { grow() }
         return (lead, true)
     }
 
