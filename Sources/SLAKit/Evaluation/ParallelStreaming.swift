@@ -260,7 +260,8 @@ struct ParallelStreaming {
                                               leadLength: Int32(truncatingIfNeeded: record.leadLength),
                                               typeId: Int32(truncatingIfNeeded: program.typeId(record.type, record.typeLength))))
                     leadBytes.append(contentsOf: record.lead, record.leadLength)
-                    attributes.append(contentsOf: record.attributes, record.attributeCount)
+                    // Moved, not copied: the parser's storage holds them only until the next record.
+                    attributes.append(moving: UnsafeMutablePointer(mutating: record.attributes), record.attributeCount, leaving: .null)
                     if keepsTypeTexts {
                         typeTexts.append(record.typeText)
                     }

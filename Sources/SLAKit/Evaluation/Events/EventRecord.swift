@@ -65,7 +65,9 @@ struct RawRecord {
     var typeLength: Int
     /// Milliseconds since the Unix epoch.
     var time: Int64
-    /// One value per `EventSchema.attributes` slot, `.null` when absent.
+    /// One value per `EventSchema.attributes` slot, `.null` when absent. The `accept`
+    /// closure may move the values out, leaving `.null`: parsers write every slot of every
+    /// record.
     var attributes: UnsafePointer<Value>
     var attributeCount: Int
     /// The 1-based line of the input where the record starts.

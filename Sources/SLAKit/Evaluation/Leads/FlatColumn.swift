@@ -47,6 +47,16 @@ final class FlatColumn<Element> {
         return first
     }
 
+    /// Appends `length` elements moved out of `source`, which is left holding `filler`
+    /// (no copy, so no reference counting, of the elements).
+    @inline(__always)
+    func append(moving source: UnsafeMutablePointer<Element>, _ length: Int, leaving filler: Element) {
+        if count + length > capacity { grow(to: count + length) }
+        (base + count).moveInitialize(from: source, count: length)
+        source.initialize(repeating: filler, count: length)
+        count += length
+    }
+
     /// Removes every element, keeping the memory.
     func removeAll() {
         base.deinitialize(count: count)
