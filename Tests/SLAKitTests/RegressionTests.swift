@@ -152,3 +152,18 @@ import Testing
         #expect(result.goals.first?.value == 1_740.0) // 29 minutes, in seconds
     }
 }
+
+/// Found by the `csv-reader` fuzz target: a record whose length was a multiple of 32 (the
+/// UTF-8 check's widest step) had the byte after it checked too, so a read cut there could
+/// turn a valid record into "invalid UTF-8" depending on what followed in the buffer.
+@Suite struct ByteScanningTests {
+    @Test func firstInvalidUTF8StopsAtTheEnd() {
+        for length in 0...100 {
+            let bytes = [UInt8](repeating: 0x61, count: length) + [0xFF, 0xFF]
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(ByteScanning.firstInvalidUTF8(buffer.baseAddress!, 0, length) == nil, "length \(length)")
+                #expect(ByteScanning.firstInvalidUTF8(buffer.baseAddress!, 0, length + 1) == length, "length \(length)")
+            }
+        }
+    }
+}

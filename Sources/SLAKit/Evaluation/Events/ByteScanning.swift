@@ -34,7 +34,7 @@ enum ByteScanning {
     /// The index of the first byte that is not part of well-formed UTF-8 (Unicode table
     /// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF) in `[start, end)`, or
     /// nil when the whole range is valid. ASCII runs are checked 32, then eight bytes at a time.
-
+    /// Never reads at or past `end`.
     static func firstInvalidUTF8(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
         var index = start
         let raw = UnsafeRawPointer(base)
@@ -48,6 +48,7 @@ enum ByteScanning {
                 if word & 0x8080_8080_8080_8080 != 0 { break }
                 index += 32
             }
+            if index == end { break }
             if end - index >= 8 {
                 let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 == 0 {
