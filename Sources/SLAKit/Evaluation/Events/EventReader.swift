@@ -318,7 +318,8 @@ struct CSVQuoting {
     @inline(__always)
     mutating func findRecordEnd(_ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
         // Fast path: outside quotes, when no quote comes before the next line feed, that
-        // line feed ends the record (the states other than `quoted` all end on it).
+        // line feed ends the record (the states other than `quoted` all end on it). The
+        // state is left as it was: callers start a fresh `CSVQuoting` after a record end.
         if state != .quoted, from < to, let found = memchr(base + from, Int32(ByteScanning.lineFeed), to - from) {
             let lineFeed = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
             if memchr(base + from, Int32(ByteScanning.quote), lineFeed - from) == nil { return lineFeed }

@@ -23,7 +23,7 @@ enum HugePages {
     /// system refuses the mapping), when callers allocate as usual. Release with `release`.
     static func reserve() -> UnsafeMutableRawPointer? {
         #if os(Linux)
-        guard let memory = mmap(nil, reservationBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+        guard reservesAddressSpace, let memory = mmap(nil, reservationBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
               memory != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
         _ = madvise(memory, reservationBytes, MADV_HUGEPAGE)
         return memory
@@ -31,6 +31,22 @@ enum HugePages {
         return nil
         #endif
     }
+
+    /// Whether reserving is cheap here: not under strict overcommit accounting
+    /// (`vm.overcommit_memory` 2), which ignores `MAP_NORESERVE` and would count each
+    /// reservation as 16 GiB committed.
+    static let reservesAddressSpace: Bool = {
+        #if os(Linux)
+        let descriptor = open("/proc/sys/vm/overcommit_memory", O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { _ = close(descriptor) }
+        var mode: UInt8 = 0
+        guard read(descriptor, &mode, 1) == 1 else { return false }
+        return mode == UInt8(ascii: "0") || mode == UInt8(ascii: "1")
+        #else
+        return false
+        #endif
+    }()
 
     /// Gives back a region from `reserve`.
     static func release(_ memory: UnsafeMutableRawPointer) {
