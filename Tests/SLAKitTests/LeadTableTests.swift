@@ -31,7 +31,7 @@ import Testing
             #expect(numberOf[id, default: number] == number)
             numberOf[id] = number
         }
-        let sorted = table.sortedLeads().map { lead in numberOf.first { $0.value == Int(lead) }!.key }
+        let sorted = table.sortedKeys().map(\.lead).map { lead in numberOf.first { $0.value == Int(lead) }!.key }
         #expect(sorted == distinct.sorted { $0.lexicographicallyPrecedes($1) })
     }
 }

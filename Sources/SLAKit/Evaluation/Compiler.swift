@@ -108,9 +108,9 @@ public struct Compiler {
     /// Adds what `expression` reads to `dependencies`; false when it reads the event, or
     /// state without a bit.
     private mutating func collect(_ expression: Expression, into dependencies: inout StateDependencies) -> Bool {
-        func add(score: Int? = nil, stage: Int? = nil, slot: Int? = nil) -> Bool {
-            guard let bit = StateDependencies.bit(score: score, stage: stage, slot: slot,
-                                                  scoreCount: sla.scores.count, stageCount: sla.stages.count) else { return false }
+        let layout = StateDependencies.Layout(scoreCount: sla.scores.count, stageCount: sla.stages.count)
+        func add(_ bit: Int?) -> Bool {
+            guard let bit else { return false }
             dependencies.bits |= 1 << UInt64(bit)
             return true
         }
@@ -127,13 +127,13 @@ public struct Compiler {
         case .leadAttribute(let attribute):
             // `lead.id` never changes; `lead.type`, `lead.at` and `lead.lead` are null.
             if ["id", "type", "at", "lead"].contains(attribute.name) { return true }
-            return add(slot: slot(attribute.name))
+            return add(layout.slot(slot(attribute.name)))
         case .eventAttribute:
             return false
         case .name(let name):
             switch sla.symbols[name.name] {
-            case .score(let index)?: return add(score: index)
-            case .stage(let index)?: return add(stage: index)
+            case .score(let index)?: return add(layout.score(index))
+            case .stage(let index)?: return add(layout.stage(index))
             default: return true
             }
         }

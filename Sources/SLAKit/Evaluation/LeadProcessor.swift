@@ -199,7 +199,6 @@ final class LeadStates {
         return found
     }
 
-
     /// Reads ahead for an event of the lead whose id hashes to `hash`: the lookup's first
     /// reads (`LeadTable.touch`) and, with `state`, the start of the lead's record and each
     /// cache line of its attribute values. Returns a value derived from the reads, so that
@@ -322,12 +321,10 @@ final class LeadProcessor {
         self.states = states
         frame = program.makeFrame()
         enteredNow = Array(repeating: false, count: program.stages.count)
-        let scoreCount = program.scores.count, stageCount = program.stages.count
-        slotBits = program.attributeNames.indices.map {
-            StateDependencies.bit(slot: $0, scoreCount: scoreCount, stageCount: stageCount) ?? -1
-        }
-        scoreBits = (0..<scoreCount).map { StateDependencies.bit(score: $0, scoreCount: scoreCount, stageCount: stageCount) ?? -1 }
-        stageBits = (0..<stageCount).map { StateDependencies.bit(stage: $0, scoreCount: scoreCount, stageCount: stageCount) ?? -1 }
+        let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
+        slotBits = program.attributeNames.indices.map { layout.slot($0) ?? -1 }
+        scoreBits = program.scores.indices.map { layout.score($0) ?? -1 }
+        stageBits = program.stages.indices.map { layout.stage($0) ?? -1 }
         var byStage = Array(repeating: [Int](), count: program.stages.count)
         var byCohort = Array(repeating: [(goal: Int, numerator: Int)](), count: program.stages.count)
         var byDeadline = Array(repeating: [Int](), count: program.deadlines.count)

@@ -59,11 +59,14 @@ struct ParallelStreaming {
         var shards = [Shard(program: program, buffered: buffered), Shard(program: program, buffered: buffered)]
         /// Whether the shards have processed any blocks yet.
         var processedAny = false
-        /// After the shards met events out of order in `processing`: when those were the
-        /// first blocks processed (as in a shuffled input), they are still parsed, so new
-        /// shards buffer them and the pass goes on buffered; later, every event before them
-        /// is gone, and the caller starts over (`Fallback.outOfOrder`).
-        func recoverFromOutOfOrder(_ processing: [Worker]) throws {
+        /// Called after the shards processed `processing`. When they met events out of order
+        /// there and those were the first blocks processed (as in a shuffled input), the
+        /// blocks are still parsed, so new shards buffer them and the pass goes on buffered;
+        /// later, every event before them is gone, and the caller starts over
+        /// (`Fallback.outOfOrder`).
+        func checkOrder(after processing: [Worker]) throws {
+            defer { if !processing.isEmpty { processedAny = true } }
+            guard shards.contains(where: \.outOfOrder) else { return }
             guard !buffered, !processedAny else { throw Fallback.outOfOrder }
             buffered = true
             shards = [Shard(program: program, buffered: true), Shard(program: program, buffered: true)]
@@ -154,8 +157,7 @@ struct ParallelStreaming {
                     }
                 }
                 stage.wait()
-                if shards.contains(where: \.outOfOrder) { try recoverFromOutOfOrder(processing) }
-                if !processing.isEmpty { processedAny = true }
+                try checkOrder(after: processing)
                 if header == nil { header = workers[0].csvHeader }
                 for (index, worker) in workers.prefix(parsing).enumerated() {
                     if let error = worker.failure {
@@ -185,7 +187,7 @@ struct ParallelStreaming {
             DispatchQueue.concurrentPerform(iterations: 2) { shard in
                 shards[shard].process(processing, shard: UInt8(shard), asOf: asOf)
             }
-            if shards.contains(where: \.outOfOrder) { try recoverFromOutOfOrder(processing) }
+            try checkOrder(after: processing)
         }
         if buffered {
             if rejected > options.maxBad {
@@ -310,7 +312,8 @@ struct ParallelStreaming {
                     let runEnd = min(worker.count, position + Shard.runLength)
                     positions.removeAll(keepingCapacity: true)
                     leadNumbers.removeAll(keepingCapacity: true)
-                    // Buffering, only the lookups read the lead's state.
+                    // Read ahead what the lookups read and, processing (not buffering), the
+                    // leads' state.
                     var touched: UInt64 = 0
                     for ahead in position..<runEnd where UInt8(truncatingIfNeeded: worker.events[ahead].hash >> 63) == shard {
                         touched &+= states.touch(hash: worker.events[ahead].hash, state: !buffered)

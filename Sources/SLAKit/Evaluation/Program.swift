@@ -77,11 +77,16 @@ struct CompiledStateRule {
 struct StateDependencies {
     var bits: UInt64
 
-    /// The bit of score `score`, stage `stage` or attribute slot `slot` (one of them
-    /// given), nil beyond 63.
-    static func bit(score: Int? = nil, stage: Int? = nil, slot: Int? = nil, scoreCount: Int, stageCount: Int) -> Int? {
-        let bit = score ?? stage.map { scoreCount + $0 } ?? (scoreCount + stageCount + slot!)
-        return bit < 64 ? bit : nil
+    /// Where each score, stage and attribute slot has its bit, for an SLA with this many
+    /// scores and stages; nil beyond bit 63.
+    struct Layout {
+        let scoreCount: Int
+        let stageCount: Int
+
+        func score(_ index: Int) -> Int? { checked(index) }
+        func stage(_ index: Int) -> Int? { checked(scoreCount + index) }
+        func slot(_ index: Int) -> Int? { checked(scoreCount + stageCount + index) }
+        private func checked(_ bit: Int) -> Int? { bit < 64 ? bit : nil }
     }
 }
 

@@ -182,8 +182,9 @@ struct CSVRecordParser {
     }
 
     private mutating func readHeader(_ base: UnsafePointer<UInt8>) {
-        let names: [[UInt8]] = (0..<current.count).map { current[$0] }.map { field in
-            field.escaped ? Array(unescape(base, field).utf8) : Array(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
+        let names: [[UInt8]] = (0..<current.count).map { index in
+            let field = current[index]
+            return field.escaped ? Array(unescape(base, field).utf8) : Array(UnsafeBufferPointer(start: base + field.start, count: field.end - field.start))
         }
         columnsByRole = fields.columns(forHeader: names)
         columnCount = names.count

@@ -73,7 +73,7 @@ final class LeadTable {
         let entry = slots[Int(truncatingIfNeeded: hash) & mask]
         guard entry != 0 else { return (-1, 0) }
         let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-        return (lead, arena.base[spans[lead].offset])
+        return (lead, touch(lead: lead))
     }
 
     /// Reads the first byte of lead `lead`'s id (and so its span): see `touch(hash:)`.
@@ -148,9 +148,6 @@ final class LeadTable {
         if a.low != b.low { return a.low < b.low }
         return compare(Int(a.lead), other, Int(b.lead)) < 0
     }
-
-    /// Every lead's number, in byte order of the ids.
-    func sortedLeads() -> [Int32] { sortedKeys().map(\.lead) }
 
     /// Every lead's sort key, in byte order of the ids. Equal keys fall back to comparing
     /// the whole ids.
