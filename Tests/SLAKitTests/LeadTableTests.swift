@@ -31,6 +31,17 @@ import Testing
             #expect(numberOf[id, default: number] == number)
             numberOf[id] = number
         }
+        // Each id reads back byte for byte (kept in its entry up to 24 bytes, else in the
+        // arena) and is found again.
+        for (id, number) in numberOf {
+            #expect(Array(UnsafeBufferPointer(start: table.bytes(number), count: table.length(number))) == id)
+            #expect(id.withUnsafeBufferPointer { table.find($0.baseAddress!, $0.count, hash: ByteHash.hash($0.baseAddress!, $0.count)) } == number)
+        }
+        var absent = ids[0]
+        absent.append(0x42)
+        if !distinct.contains(absent) {
+            #expect(absent.withUnsafeBufferPointer { table.find($0.baseAddress!, $0.count, hash: ByteHash.hash($0.baseAddress!, $0.count)) } == nil)
+        }
         let sorted = table.sortedKeys().map(\.lead).map { lead in numberOf.first { $0.value == Int(lead) }!.key }
         #expect(sorted == distinct.sorted { $0.lexicographicallyPrecedes($1) })
     }

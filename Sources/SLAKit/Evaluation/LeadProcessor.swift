@@ -199,16 +199,27 @@ final class LeadStates {
         return found
     }
 
-    /// Reads ahead for an event of the lead whose id hashes to `hash`: the lookup's first
-    /// reads (`LeadTable.touch`) and, with `state`, the start of the lead's record and each
-    /// cache line of its attribute values. Returns a value derived from the reads, so that
-    /// they happen.
+    /// Reads ahead for an event of the lead whose id hashes to `hash`, first stage: the
+    /// lookup's first slot, whose entry `touch(slotEntry:state:)` takes.
     @inline(__always)
-    func touch(hash: UInt64, state: Bool) -> UInt64 {
-        let (lead, byte) = table.touch(hash: hash)
+    func slotEntry(hash: UInt64) -> UInt64 { table.slotEntry(hash: hash) }
+
+    /// Reads ahead, second stage: the id entry of the lead in the slot and, with `state`,
+    /// the start of the lead's record and each cache line of its attribute values. Returns
+    /// a value derived from the reads, so that they happen.
+    @inline(__always)
+    func touch(slotEntry: UInt64, state: Bool) -> UInt64 {
+        let lead = LeadTable.lead(inSlot: slotEntry)
         guard lead >= 0 else { return 0 }
-        guard state else { return UInt64(byte) }
-        var touched = UInt64(bitPattern: lastTime(lead).pointee) &+ UInt64(byte)
+        let touched = table.touch(lead: lead)
+        guard state else { return touched }
+        return touched &+ touchState(lead)
+    }
+
+    /// Reads the start of lead `lead`'s record and each cache line of its attribute values.
+    @inline(__always)
+    private func touchState(_ lead: Int) -> UInt64 {
+        var touched = UInt64(bitPattern: lastTime(lead).pointee)
         let attributes = UnsafeRawPointer(leadAttributes(lead))
         var offset = 0
         while offset < attributeBytes {
@@ -230,7 +241,7 @@ final class LeadStates {
     /// first cycle and goal item. Returns a value derived from the reads, so that they happen.
     @inline(__always)
     func touchForFinish(_ lead: Int) -> UInt64 {
-        var touched = UInt64(table.touch(lead: lead)) &+ UInt64(bitPattern: stageEntries(lead).pointee)
+        var touched = table.touch(lead: lead) &+ UInt64(bitPattern: stageEntries(lead).pointee)
         let links = self.links(lead)
         if links[0] >= 0 { touched &+= UInt64(bitPattern: cycles[Int(links[0])].start) }
         if links[2] >= 0 { touched &+= UInt64(bitPattern: items[Int(links[2])].time) }

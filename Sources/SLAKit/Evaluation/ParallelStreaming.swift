@@ -293,6 +293,8 @@ struct ParallelStreaming {
         /// leads' numbers: scratch of `process`.
         private var positions: [Int32] = []
         private var leadNumbers: [Int32] = []
+        /// The first slot of each of this shard's events of a run: scratch of `process`.
+        private var slotEntries: [UInt64] = []
         /// Where the values read ahead of the lookups go, so that the reads are not
         /// optimised away.
         private(set) var sink: UInt64 = 0
@@ -313,10 +315,15 @@ struct ParallelStreaming {
                     positions.removeAll(keepingCapacity: true)
                     leadNumbers.removeAll(keepingCapacity: true)
                     // Read ahead what the lookups read and, processing (not buffering), the
-                    // leads' state.
-                    var touched: UInt64 = 0
+                    // leads' state: in two passes, the slots, then what the slots name, so
+                    // that no read waits for another in the same pass.
+                    slotEntries.removeAll(keepingCapacity: true)
                     for ahead in position..<runEnd where UInt8(truncatingIfNeeded: worker.events[ahead].hash >> 63) == shard {
-                        touched &+= states.touch(hash: worker.events[ahead].hash, state: !buffered)
+                        slotEntries.append(states.slotEntry(hash: worker.events[ahead].hash))
+                    }
+                    var touched: UInt64 = 0
+                    for entry in slotEntries {
+                        touched &+= states.touch(slotEntry: entry, state: !buffered)
                     }
                     sink &+= touched
                     while position < runEnd {

@@ -16,16 +16,126 @@ struct PendingValue {
     var end = 0
 }
 
-/// Owns the per-role scratch values of a `JSONLineParser`.
+/// Owns the scratch storage of a `JSONLineParser`: the per-role values, the quote
+/// positions of a simple line, and the shapes of the simple lines seen.
 final class PendingStorage {
     let values: UnsafeMutablePointer<PendingValue>
+    /// Byte offsets of a line's quotes, `JSONLineParser.simpleLineLimit` at most.
+    let quotes: UnsafeMutablePointer<Int>
+    let shapes = LineShapes()
+    /// Scratch of learning a key's roles: one entry per role.
+    let roleMarks: UnsafeMutablePointer<Bool>
+    let roleCount: Int
 
     init(count: Int) {
         values = .allocate(capacity: max(1, count))
         values.initialize(repeating: PendingValue(), count: max(1, count))
+        quotes = .allocate(capacity: JSONLineParser.simpleLineLimit)
+        roleCount = count
+        roleMarks = .allocate(capacity: max(1, count))
+        roleMarks.initialize(repeating: false, count: max(1, count))
     }
 
-    deinit { values.deallocate() }
+    deinit {
+        values.deallocate()
+        quotes.deallocate()
+        roleMarks.deallocate()
+    }
+}
+
+/// The shapes of the simple lines seen so far (flat objects without escapes), as a tree of
+/// steps: a step is the bytes between two values (the previous value's closing quote, a
+/// comma, spaces, the key, the colon and a string value's opening quote), the kind of the
+/// value after it, and the roles its key names; a path from the root to a closing step
+/// is one shape. Exports repeat a few shapes (the same keys, some optional); a line of a
+/// known shape is read by comparing the bytes between its values and scanning only the
+/// values, with no key lookups.
+final class LineShapes {
+    enum Kind: UInt8 {
+        /// A string value follows (the step ends after its opening quote).
+        case string
+        /// A number or literal follows.
+        case scalar
+        /// The line ends after the step's bytes.
+        case closing
+    }
+
+    struct Step {
+        /// The step's bytes in `bytes`.
+        var offset: Int
+        var length: Int
+        var kind: Kind
+        /// The roles the step's key names, in `roles`.
+        var firstRole: Int
+        var roleCount: Int
+        /// The first step after this one, and the next alternative to this one; -1 for none.
+        var firstChild: Int
+        var nextSibling: Int
+    }
+
+    /// Limits on what is learned; past them, known shapes are still read fast.
+    static let stepLimit = 1024
+    static let byteLimit = 1 << 16
+    static let roleLimit = 4096
+    static let childLimit = 8
+
+    /// Raw storage, allocated once at the limits, so that reading a line retains nothing.
+    let steps: UnsafeMutablePointer<Step>
+    let bytes: UnsafeMutablePointer<UInt8>
+    let roles: UnsafeMutablePointer<Int>
+    private(set) var stepCount = 1
+    private var byteCount = 0
+    private var roleCount = 0
+    /// The root: its children are the possible first steps of a line.
+    static let root = 0
+
+    init() {
+        steps = .allocate(capacity: LineShapes.stepLimit)
+        steps.initialize(to: Step(offset: 0, length: 0, kind: .scalar, firstRole: 0, roleCount: 0, firstChild: -1, nextSibling: -1))
+        bytes = .allocate(capacity: LineShapes.byteLimit)
+        roles = .allocate(capacity: LineShapes.roleLimit)
+    }
+
+    deinit {
+        steps.deallocate()
+        bytes.deallocate()
+        roles.deallocate()
+    }
+
+    /// The child of `parent` with the bytes `line[start ..< end]` and `kind`, added (with
+    /// `roles`, computed only then) when missing; nil when a limit stops learning.
+    func child(of parent: Int, _ line: UnsafePointer<UInt8>, _ start: Int, _ end: Int, kind: Kind, roles keyRoles: () -> [Int]) -> Int? {
+        var child = steps[parent].firstChild
+        var children = 0
+        var last = -1
+        let length = end - start
+        while child >= 0 {
+            let step = steps[child]
+            if step.kind == kind, step.length == length, memoryEqual(bytes + step.offset, line + start, length) {
+                return child
+            }
+            children += 1
+            last = child
+            child = step.nextSibling
+        }
+        let newRoles = keyRoles()
+        guard children < LineShapes.childLimit, stepCount < LineShapes.stepLimit, byteCount + length <= LineShapes.byteLimit,
+              roleCount + newRoles.count <= LineShapes.roleLimit else {
+            return nil
+        }
+        let added = stepCount
+        (steps + added).initialize(to: Step(offset: byteCount, length: length, kind: kind, firstRole: roleCount,
+                                            roleCount: newRoles.count, firstChild: -1, nextSibling: -1))
+        stepCount += 1
+        (bytes + byteCount).initialize(from: line + start, count: length)
+        byteCount += length
+        for role in newRoles {
+            roles[roleCount] = role
+            roleCount += 1
+        }
+        if last >= 0 { steps[last].nextSibling = added } else { steps[parent].firstChild = added }
+        return added
+    }
 }
 
 /// Parses one JSONL line (SPEC.md 5) into an `EventRecord`. Reused for every line of an
@@ -36,6 +146,8 @@ struct JSONLineParser {
     /// The last value of each role in the current record (raw storage owned by `storage`).
     private let pending: UnsafeMutablePointer<PendingValue>
     private let storage: PendingStorage
+    /// The shapes of the simple lines seen (owned by `storage`).
+    private let shapes: LineShapes
     /// Decoded bytes of a string with escapes (a key or a value).
     private var scratch: [UInt8] = []
     /// Open containers while skipping a nested value: true for an object, false for an array.
@@ -45,17 +157,295 @@ struct JSONLineParser {
     /// What the returned `RawRecord` points at.
     private let output: RawRecordStorage
 
-    init(fields: FieldTable, zone: ZoneRules) {
+    /// Whether lines may take the fast paths (`matchShape`, `scanSimpleLine`); off only in
+    /// tests that compare them with the general path.
+    private let fastPaths: Bool
+    /// Lines read by `matchShape` so far (for tests).
+    private(set) var shapeMatches = 0
+
+    init(fields: FieldTable, zone: ZoneRules, fastPaths: Bool = true) {
         self.fields = fields
         self.zone = zone
+        self.fastPaths = fastPaths
         self.output = RawRecordStorage(attributeCount: fields.roleCount - FieldTable.firstAttributeRole)
         self.storage = PendingStorage(count: fields.roleCount)
         self.pending = storage.values
+        self.shapes = storage.shapes
     }
 
     /// Parses the line `[start, end)` (no line break, valid UTF-8 checked by the caller).
     /// Returns nil for a blank line, else the record or throws why it is rejected.
     mutating func parse(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws(RecordFailure) -> RawRecord? {
+        // Most lines of an export are flat objects of plain strings, numbers and literals:
+        // those take the fast path; anything else (and every invalid line, for its message)
+        // takes the general one.
+        if fastPaths, end - start <= JSONLineParser.simpleLineLimit {
+            if matchShape(base, start, end) {
+                shapeMatches &+= 1
+                return try makeRecord(base, line: line)
+            }
+            if scanSimpleLine(base, start, end) { return try makeRecord(base, line: line) }
+        }
+        return try parseGeneral(base, start, end, line: line)
+    }
+
+    // MARK: The fast path
+
+    /// The longest line tried on the fast path, in bytes.
+    static let simpleLineLimit = 4096
+
+    /// Records the line's quote positions in `storage.quotes`; returns how many, or nil when
+    /// the line holds a backslash or a control character (which only the general path
+    /// handles). Eight bytes at a time, with exact per-byte tests (no false positives).
+    @inline(__always)
+    private func indexQuotes(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        let quotes = storage.quotes
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var count = 0
+        var special: UInt64 = 0
+        var index = start
+        while index < end {
+            let word: UInt64
+            var valid: UInt64 = ~0
+            if end - index >= 8 {
+                word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
+            } else {
+                // The last bytes, zero-padded; the padding is masked out below.
+                var partial: UInt64 = 0
+                withUnsafeMutableBytes(of: &partial) { $0.baseAddress!.copyMemory(from: base + index, byteCount: end - index) }
+                word = partial.littleEndian
+                valid = (1 << (8 * UInt64(end - index))) - 1
+            }
+            // High bit of each byte equal to zero in `x`, exactly: (x & 0x7F) + 0x7F carries
+            // into bit 7 unless the low bits are zero; `| x` adds bytes with bit 7 set.
+            func zeroBytes(_ x: UInt64) -> UInt64 { ~(((x & low7) &+ low7) | x | low7) }
+            let quoteBits = zeroBytes(word ^ (ones &* 0x22)) & valid
+            // A control byte is below 0x20: bit 7 clear, and its low bits plus 0x60 stay below 0x80.
+            let control = ~(((word & low7) &+ (ones &* 0x60)) | word) & ~low7
+            special |= (zeroBytes(word ^ (ones &* 0x5C)) | control) & valid
+            var bits = quoteBits
+            while bits != 0 {
+                quotes[count] = index + bits.trailingZeroBitCount >> 3
+                count += 1
+                bits &= bits &- 1
+            }
+            index += 8
+        }
+        return special == 0 ? count : nil
+    }
+
+    /// The fast path: fills `pending` from a line that is a flat JSON object whose strings
+    /// hold no escapes and no control characters, and whose numbers are in range. Returns
+    /// false, leaving the line to `parseGeneral`, for any other line: nested values,
+    /// escapes, invalid JSON.
+    private func scanSimpleLine(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard let quoteCount = indexQuotes(base, start, end) else { return false }
+        let quotes = storage.quotes
+        // The line's shape is learned on the way, for `matchShape` on the lines after it:
+        // `step` is the last step of the path so far, nil once a limit stops learning.
+        var step: Int? = LineShapes.root
+        /// Where the previous value (or the line) ended: the next separator starts there.
+        var separatorStart = start
+        // Without escapes every quote delimits a string: strings are consecutive pairs.
+        var nextQuote = 0
+        var index = skipWhitespace(base, start, end)
+        guard index < end, base[index] == 0x7B else { return false } // `{`
+        for role in 0..<fields.roleCount { pending[role].kind = .absent }
+        index = skipWhitespace(base, index + 1, end)
+        if index < end, base[index] == 0x7D { // `}`: the empty object
+            return skipWhitespace(base, index + 1, end) == end
+        }
+        while true {
+            // A member: "key" : value
+            guard nextQuote + 1 < quoteCount, quotes[nextQuote] == index else { return false }
+            let keyStart = index + 1
+            let keyEnd = quotes[nextQuote + 1]
+            nextQuote += 2
+            index = skipWhitespace(base, keyEnd + 1, end)
+            guard index < end, base[index] == 0x3A else { return false } // `:`
+            index = skipWhitespace(base, index + 1, end)
+            guard index < end else { return false }
+            let value: PendingValue
+            let isString = base[index] == ByteScanning.quote
+            if let parent = step {
+                step = shapes.child(of: parent, base, separatorStart, isString ? index + 1 : index, kind: isString ? .string : .scalar) {
+                    roles(ofKey: base, keyStart, keyEnd, lineEnd: end)
+                }
+            }
+            switch base[index] {
+            case ByteScanning.quote:
+                guard nextQuote + 1 < quoteCount, quotes[nextQuote] == index else { return false }
+                value = PendingValue(kind: .string, start: index + 1, end: quotes[nextQuote + 1])
+                // The closing quote starts the next separator.
+                separatorStart = quotes[nextQuote + 1]
+                index = quotes[nextQuote + 1] + 1
+                nextQuote += 2
+            case 0x74: // true
+                guard end - index >= 4, fourBytes(base, index) == 0x6575_7274 else { return false }
+                value = PendingValue(kind: .trueValue)
+                index += 4
+            case 0x66: // false
+                guard end - index >= 5, fourBytes(base, index) == 0x736C_6166, base[index + 4] == 0x65 else { return false }
+                value = PendingValue(kind: .falseValue)
+                index += 5
+            case 0x6E: // null
+                guard end - index >= 4, fourBytes(base, index) == 0x6C6C_756E else { return false }
+                value = PendingValue(kind: .null)
+                index += 4
+            default:
+                guard let scanned = ByteScanning.scanNumber(base, index, end), !scanned.mayOverflow else { return false }
+                value = PendingValue(kind: .number, start: index, end: scanned.end)
+                index = scanned.end
+            }
+            if !isString { separatorStart = index }
+            fields.assign(value, toKey: base, keyStart, keyEnd, readableEnd: end, in: pending)
+            index = skipWhitespace(base, index, end)
+            guard index < end else { return false }
+            if base[index] == ByteScanning.comma {
+                index = skipWhitespace(base, index + 1, end)
+                continue
+            }
+            guard base[index] == 0x7D else { return false }
+            guard nextQuote == quoteCount, skipWhitespace(base, index + 1, end) == end else { return false }
+            if let parent = step { _ = shapes.child(of: parent, base, separatorStart, end, kind: .closing) { [] } }
+            return true
+        }
+    }
+
+    /// The roles the key `base[start ..< end]` names.
+    private func roles(ofKey base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, lineEnd: Int) -> [Int] {
+        let marks = storage.roleMarks
+        for role in 0..<fields.roleCount { marks[role] = false }
+        fields.assign(true, toKey: base, start, end, readableEnd: lineEnd, in: marks)
+        return (0..<fields.roleCount).filter { marks[$0] }
+    }
+
+    /// The fast path for a line of a known shape (`LineShapes`): follows the steps whose
+    /// bytes the line holds, scanning each value, and fills `pending` by the steps' roles.
+    /// False (with `pending` undecided) when the line's shape is not known, or a value is
+    /// not plain (an escape, a control character, a number out of range); such a line goes
+    /// to `scanSimpleLine`, which learns its shape.
+    @inline(__always)
+    private func matchShape(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let steps = shapes.steps, stepBytes = shapes.bytes, roles = shapes.roles
+        for role in 0..<fields.roleCount { pending[role].kind = .absent }
+        var index = start
+        var node = steps[LineShapes.root]
+        while true {
+            // The alternative whose bytes come next.
+            var child = node.firstChild
+            while child >= 0 {
+                let step = steps[child]
+                if step.kind == .closing {
+                    if end - index == step.length, bytesEqual(base + index, stepBytes + step.offset, step.length) {
+                        return true
+                    }
+                } else if end - index >= step.length, bytesEqual(base + index, stepBytes + step.offset, step.length) {
+                    break
+                }
+                child = step.nextSibling
+            }
+            guard child >= 0 else { return false }
+            node = steps[child]
+            index += node.length
+            let value: PendingValue
+            if node.kind == .string {
+                guard let close = plainStringEnd(base, index, end) else { return false }
+                value = PendingValue(kind: .string, start: index, end: close)
+                index = close
+            } else {
+                guard index < end else { return false }
+                switch base[index] {
+                case 0x74: // true
+                    guard end - index >= 4, fourBytes(base, index) == 0x6575_7274 else { return false }
+                    value = PendingValue(kind: .trueValue)
+                    index += 4
+                case 0x66: // false
+                    guard end - index >= 5, fourBytes(base, index) == 0x736C_6166, base[index + 4] == 0x65 else { return false }
+                    value = PendingValue(kind: .falseValue)
+                    index += 5
+                case 0x6E: // null
+                    guard end - index >= 4, fourBytes(base, index) == 0x6C6C_756E else { return false }
+                    value = PendingValue(kind: .null)
+                    index += 4
+                default:
+                    guard let scanned = ByteScanning.scanNumber(base, index, end), !scanned.mayOverflow else { return false }
+                    value = PendingValue(kind: .number, start: index, end: scanned.end)
+                    index = scanned.end
+                }
+            }
+            // Duplicate keys: the later step overwrites (the last wins).
+            for position in node.firstRole ..< node.firstRole + node.roleCount {
+                pending[roles[position]] = value
+            }
+        }
+    }
+
+    /// The index of the quote that ends a plain string body starting at `start`, or nil when
+    /// a backslash or a control character comes first, or no quote does.
+    @inline(__always)
+    private func plainStringEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while end - index >= 8 {
+            // The has-zero-byte test: its lowest flagged byte is always a true match.
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            let matches = (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word))
+                & 0x8080_8080_8080_8080
+            if matches != 0 {
+                let found = index + matches.trailingZeroBitCount >> 3
+                return base[found] == ByteScanning.quote ? found : nil
+            }
+            index += 8
+        }
+        while index < end {
+            let byte = base[index]
+            if byte == ByteScanning.quote { return index }
+            if byte == ByteScanning.backslash || byte < 0x20 { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Byte equality of two ranges of `count` bytes, comparing words that may overlap.
+    @inline(__always)
+    private func bytesEqual(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let a = UnsafeRawPointer(left), b = UnsafeRawPointer(right)
+        if count >= 8 {
+            var offset = 0
+            while offset < count - 8 {
+                if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+                offset += 8
+            }
+            return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        }
+        if count >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        }
+        var offset = 0
+        while offset < count {
+            if left[offset] != right[offset] { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    /// The four bytes at `index` as a little-endian integer.
+    @inline(__always)
+    private func fourBytes(_ base: UnsafePointer<UInt8>, _ index: Int) -> UInt32 {
+        UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt32.self))
+    }
+
+    // MARK: The general path
+
+    /// Parses any line, valid or not (see `parse`).
+    private mutating func parseGeneral(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int) throws(RecordFailure) -> RawRecord? {
         var index = skipWhitespace(base, start, end)
         if index == end { return nil }
         guard base[index] == 0x7B else { // `{`

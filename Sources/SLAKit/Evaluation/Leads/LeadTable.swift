@@ -6,20 +6,24 @@ import Darwin
 
 /// Numbers byte strings densely: the lead ids of one evaluation (or of one shard of it) densely, `0..<count` in
 /// order of first appearance, keyed by the id's exact UTF-8 bytes (SPEC.md compares lead
-/// ids exactly). Ids are kept as bytes in one arena, never as `String`s, until the verdicts
+/// ids exactly). Ids are kept as bytes, never as `String`s, until the verdicts
 /// are written.
 ///
 /// Open addressing with linear probing; each slot holds the upper 32 bits of the key's hash
-/// beside its number, so a lookup usually touches one slot and one arena position.
+/// beside its number. Each id's entry (32 bytes, one cache line) holds its length and its
+/// bytes when they fit (24 bytes, which covers CRM ids such as Salesforce's 18 characters),
+/// so a lookup usually reads one slot and one entry, and those two reads do not depend on
+/// anything but the hash and the slot. Longer ids are kept in `arena`, their first 16 bytes
+/// also in the entry.
 final class LeadTable {
-    /// Every id's bytes, back to back.
+    /// Bytes of ids longer than `inlineBytes`, back to back.
     private let arena = FlatColumn<UInt8>(capacity: 1 << 16)
-    /// Where id `i` is in `arena`: one entry, so a lookup touches one place for both.
-    private struct Span {
-        var offset: Int
-        var length: Int
-    }
-    private let spans = FlatColumn<Span>(capacity: 1024)
+    /// Four words per id: its length, then either its bytes (zero-padded) or, when longer
+    /// than `inlineBytes`, its offset in `arena` and its first 16 bytes.
+    private let entries = FlatColumn<UInt64>(capacity: 4096)
+    private static let entryWords = 4
+    /// The longest id kept in its entry only.
+    private static let inlineBytes = 24
     private let hashes = FlatColumn<UInt64>(capacity: 1024)
     /// 0 for an empty slot, else the hash's upper half and the lead's number plus one.
     private var slots: UnsafeMutablePointer<UInt64>
@@ -33,7 +37,37 @@ final class LeadTable {
 
     deinit { slots.deallocate() }
 
-    var count: Int { spans.count }
+    var count: Int { hashes.count }
+
+    @inline(__always)
+    private func entry(_ lead: Int) -> UnsafeMutablePointer<UInt64> { entries.base + lead * LeadTable.entryWords }
+
+    /// The length in bytes of lead `lead`'s id.
+    @inline(__always)
+    func length(_ lead: Int) -> Int { Int(truncatingIfNeeded: entry(lead).pointee) }
+
+    /// Lead `lead`'s id bytes (`length(lead)` of them); valid until the next insert.
+    @inline(__always)
+    func bytes(_ lead: Int) -> UnsafePointer<UInt8> {
+        let entry = self.entry(lead)
+        if Int(truncatingIfNeeded: entry.pointee) <= LeadTable.inlineBytes {
+            return UnsafeRawPointer(entry + 1).assumingMemoryBound(to: UInt8.self)
+        }
+        return UnsafePointer(arena.base + Int(truncatingIfNeeded: entry[1]))
+    }
+
+    /// Whether lead `lead`'s id is `bytes[0 ..< length]`.
+    @inline(__always)
+    private func matches(_ lead: Int, _ bytes: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        let entry = self.entry(lead)
+        guard Int(truncatingIfNeeded: entry.pointee) == length else { return false }
+        if length <= LeadTable.inlineBytes {
+            return memoryEqual(UnsafeRawPointer(entry + 1).assumingMemoryBound(to: UInt8.self), bytes, length)
+        }
+        // The first 16 bytes from the entry decide most mismatches without the arena.
+        return memoryEqual(UnsafeRawPointer(entry + 2).assumingMemoryBound(to: UInt8.self), bytes, 16)
+            && memoryEqual(arena.base + Int(truncatingIfNeeded: entry[1]) + 16, bytes + 16, length - 16)
+    }
 
     /// The number of the id `bytes[0 ..< length]` whose `ByteHash` is `hash`, adding the id
     /// when it is new.
@@ -46,39 +80,49 @@ final class LeadTable {
             if entry == 0 { break }
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if spans[lead].length == length, memoryEqual(arena.base + spans[lead].offset, bytes, length) {
-                    return (lead, false)
-                }
+                if matches(lead, bytes, length) { return (lead, false) }
             }
             slot = (slot + 1) & mask
         }
         let lead = count
-        spans.append(Span(offset: arena.count, length: length))
+        append(bytes, length)
         hashes.append(hash)
-        arena.append(contentsOf: bytes, length)
         slots[slot] = tag | UInt64(lead + 1)
         // Keep the load factor at most three quarters.
         if count * 4 > (mask + 1) * 3 { grow() }
         return (lead, true)
     }
 
-    /// Reads what a lookup of `hash` reads first: its first slot and, when that holds a
-    /// lead, the lead's span and the first byte of its id. Returns the lead in that slot
-    /// (the lead of `hash` unless the slot is empty or taken by another hash), -1 for none,
-    /// plus the byte read, so that the reads happen. Called for a run of events before
-    /// their lookups: these loads do not depend on each other, so their cache misses
-    /// overlap, and the lookups then find everything in cache.
-    @inline(__always)
-    func touch(hash: UInt64) -> (lead: Int, byte: UInt8) {
-        let entry = slots[Int(truncatingIfNeeded: hash) & mask]
-        guard entry != 0 else { return (-1, 0) }
-        let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-        return (lead, touch(lead: lead))
+    /// Adds the entry of a new id.
+    private func append(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
+        let first = entries.append(0, times: LeadTable.entryWords)
+        let entry = entries.base + first
+        entry[0] = UInt64(length)
+        let inline = UnsafeMutableRawPointer(entry + 1)
+        if length <= LeadTable.inlineBytes {
+            inline.copyMemory(from: bytes, byteCount: length)
+        } else {
+            entry[1] = UInt64(arena.count)
+            (inline + 8).copyMemory(from: bytes, byteCount: 16)
+            arena.append(contentsOf: bytes, length)
+        }
     }
 
-    /// Reads the first byte of lead `lead`'s id (and so its span): see `touch(hash:)`.
+    /// Reads what a lookup of `hash` reads first: its first slot. Returns the slot's entry
+    /// (0 when empty). Called for a run of events before their lookups (see `touch(lead:)`).
     @inline(__always)
-    func touch(lead: Int) -> UInt8 { arena.base[spans[lead].offset] }
+    func slotEntry(hash: UInt64) -> UInt64 { slots[Int(truncatingIfNeeded: hash) & mask] }
+
+    /// The lead a slot entry names, -1 for an empty slot.
+    @inline(__always)
+    static func lead(inSlot entry: UInt64) -> Int { Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 }
+
+    /// Reads lead `lead`'s entry (its id's length, which shares a cache line with the id's
+    /// inline bytes), returning the value read so that the read happens. Called for runs of
+    /// events before their lookups: these loads do not depend on each other, so their
+    /// cache misses overlap, and the lookups then find everything in cache.
+    @inline(__always)
+    func touch(lead: Int) -> UInt64 { entry(lead).pointee }
 
     /// The number of the id `bytes[0 ..< length]` whose `ByteHash` is `hash`, nil when the
     /// table does not hold it.
@@ -91,7 +135,7 @@ final class LeadTable {
             if entry == 0 { return nil }
             if entry & 0xFFFF_FFFF_0000_0000 == tag {
                 let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if spans[lead].length == length, memoryEqual(arena.base + spans[lead].offset, bytes, length) { return lead }
+                if matches(lead, bytes, length) { return lead }
             }
             slot = (slot + 1) & mask
         }
@@ -117,16 +161,16 @@ final class LeadTable {
 
     /// The id of lead `lead`, as a string (the bytes were validated as UTF-8 when read).
     func id(_ lead: Int) -> String {
-        String(decoding: UnsafeBufferPointer(start: arena.base + spans[lead].offset, count: spans[lead].length), as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(start: bytes(lead), count: length(lead)), as: UTF8.self)
     }
 
     /// memcmp-style order of lead `a` of this table and lead `b` of `other` by id bytes.
     @inline(__always)
     func compare(_ a: Int, _ other: LeadTable, _ b: Int) -> Int {
-        let left = spans[a].length, right = other.spans[b].length
+        let left = length(a), right = other.length(b)
         let common = min(left, right)
         if common > 0 {
-            let order = memcmp(arena.base + spans[a].offset, other.arena.base + other.spans[b].offset, common)
+            let order = memcmp(bytes(a), other.bytes(b), common)
             if order != 0 { return Int(order) }
         }
         return left - right
@@ -158,7 +202,7 @@ final class LeadTable {
         for lead in 0..<count {
             var padded: (UInt64, UInt64) = (0, 0)
             withUnsafeMutableBytes(of: &padded) { raw in
-                raw.baseAddress!.copyMemory(from: arena.base + spans[lead].offset, byteCount: min(16, spans[lead].length))
+                raw.baseAddress!.copyMemory(from: bytes(lead), byteCount: min(16, length(lead)))
             }
             keys.append(Key(high: UInt64(bigEndian: padded.0), low: UInt64(bigEndian: padded.1), lead: Int32(truncatingIfNeeded: lead)))
         }
