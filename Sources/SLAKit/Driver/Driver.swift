@@ -25,7 +25,22 @@ public enum Driver {
     """
 
     public static func main(arguments: [String]) -> Int32 {
-        run(arguments, console: .standard())
+        exitsAfterRun = true
+        return run(arguments, console: .standard())
+    }
+
+    /// Whether the process exits as soon as the command returns (set by `main`, for the
+    /// executable; tests call `run` and leave it off).
+    nonisolated(unsafe) private static var exitsAfterRun = false
+    /// What `keepUntilExit` kept.
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    /// Keeps `value` alive until the process exits when it exits right after the command:
+    /// freeing a large result object by object (hundreds of thousands of rows) only delays
+    /// the exit, as the system reclaims the memory at once (compilers skip freeing for the
+    /// same reason). Otherwise `value` is freed as usual.
+    static func keepUntilExit(_ value: Any) {
+        if exitsAfterRun { kept.append(value) }
     }
 
     /// Runs one command with its output going to `console`.

@@ -131,6 +131,7 @@ enum EvalCommand {
         if let goalsPath = options.value("--goals-csv") {
             try Files.writeAtomically(Array(CSVReport.goals(result).utf8), to: goalsPath)
         }
+        Driver.keepUntilExit(result)
         return failed(result, on: failOn) ? ExitCode.failure : ExitCode.success
     }
 

@@ -522,6 +522,6 @@ public struct Evaluator {
         }
         return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
                                 leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),
-                                firstEvent: firstEvent)
+                                firstEvent: firstEvent, evaluatedState: EvaluatedState(shards))
     }
 }

@@ -86,4 +86,16 @@ public struct EvaluationResult: Sendable {
     /// Milliseconds since the epoch of the earliest accepted event at or before the as-of
     /// time (where goal periods begin, SPEC 6.4); nil when no lead has such an event.
     public var firstEvent: Int64? = nil
+    /// The lead states the verdicts were computed from, freed with the result rather than
+    /// before it: a caller that exits right after writing the result (the `sla` executable)
+    /// then never frees them one column at a time (see `Driver.keepUntilExit`).
+    var evaluatedState: EvaluatedState? = nil
+}
+
+/// Holds the lead states of an evaluation (see `EvaluationResult.evaluatedState`); never
+/// read, only kept.
+final class EvaluatedState: @unchecked Sendable {
+    private let objects: [AnyObject]
+
+    init(_ objects: [AnyObject]) { self.objects = objects }
 }

@@ -172,7 +172,7 @@ public enum JSONReport {
         func drain(into sink: ([UInt8]) -> Void) {
             for half in 0..<2 {
                 if !writers[half].bytes.isEmpty { sink(writers[half].bytes) }
-                writers[half] = template
+                writers[half].restart(as: template)
             }
         }
     }

@@ -46,6 +46,17 @@ struct JSONWriter {
         return writer
     }
 
+    /// Makes this writer a `template` (a `continuation`) again, keeping its own byte
+    /// buffer, emptied: a writer reused chunk after chunk allocates its buffer once.
+    mutating func restart(as template: JSONWriter) {
+        var kept: [UInt8] = []
+        swap(&kept, &bytes)
+        kept.removeAll(keepingCapacity: true)
+        self = template
+        // Swapped, not assigned: the buffer stays uniquely referenced, so appends never copy it.
+        swap(&bytes, &kept)
+    }
+
     private mutating func beforeValue() {
         if afterKey { afterKey = false; return }
         if hasElement[hasElement.count - 1] {
