@@ -167,3 +167,54 @@ import Testing
         }
     }
 }
+
+/// Goal cells of the null group are kept in a list by period; periods too far apart for
+/// one list (more than 65,536 periods) fall back to keyed cells. Both kinds of cell must
+/// add up to the same verdicts.
+@Suite struct GoalCellTests {
+    static let source = """
+    sla "x" {
+      team a
+      stage s on hit
+      stage t on win
+      goal daily_hits {
+        owner a
+        count s >= 1 per day
+      }
+      goal daily_wins {
+        owner a
+        rate t / s >= 50% per day
+      }
+    }
+    """
+
+    @Test func periodsTwoHundredYearsApartAreAllCounted() throws {
+        let loaded = LoadedFile.analyse(SourceFile(path: "r.sla", text: Self.source))
+        let program = Compiler.compile(try #require(loaded.check?.sla))
+        var store = EventStore()
+        // 1990-01-01, 1990-01-02 and 2190-01-01 (73,049 days later), all at noon UTC.
+        let day: Int64 = 86_400_000
+        let early: Int64 = 631_195_200_000
+        let late = early + 73_049 * day
+        store.add(lead: "L1", time: early, type: "hit", attributes: [])
+        store.add(lead: "L1", time: early + 1_000, type: "win", attributes: [])
+        store.add(lead: "L2", time: early + day, type: "hit", attributes: [])
+        store.add(lead: "L3", time: late, type: "hit", attributes: [])
+        store.add(lead: "L4", time: late + 1_000, type: "hit", attributes: [])
+        store.add(lead: "L4", time: late + 2_000, type: "win", attributes: [])
+        let result = Evaluator(program: program).run(store, asOf: nil)
+        let hits = result.goals.filter { $0.goal == 0 }
+        let wins = result.goals.filter { $0.goal == 1 }
+        #expect(hits.count == 73_050)
+        #expect(wins.count == 73_050)
+        #expect(hits.first?.value == 1)
+        #expect(hits[1].value == 1)
+        #expect(hits[2].value == 0)
+        #expect(hits.last?.value == 2)
+        #expect(wins.first?.value == 1)
+        #expect(wins[1].value == 0)
+        #expect(wins[2].value == nil)
+        #expect(wins.last?.value == 0.5)
+        #expect(hits.reduce(0) { $0 + ($1.value ?? 0) } == 4)
+    }
+}

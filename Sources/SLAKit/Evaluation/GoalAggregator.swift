@@ -57,6 +57,16 @@ struct GoalAggregator {
     let sla: CheckedSLA
     private var cells: [[CellKey: Cell]]
     private var groups: [Set<GroupKey>]
+    /// Cells of the null group (every goal without `by`, and the null group of those with
+    /// one), by goal, indexed by period ordinal minus `nullBase`: most items land here
+    /// without hashing. Not for `sum` goals (whose items must add up in one cell, in
+    /// order), nor for periods that would stretch a goal's list past `nullSpanLimit` cells
+    /// (those stay in `cells`).
+    private var nullCells: [[Cell]]
+    private var nullBase: [Int64]
+    private static let nullSpanLimit = 1 << 16
+    /// Whether each goal's null-group items may use `nullCells`.
+    private let usesNullCells: [Bool]
 
     /// Each goal's measure, copied out once.
     private let measures: [MeasureModel]
@@ -69,21 +79,75 @@ struct GoalAggregator {
         nullGroupSeen = Array(repeating: false, count: sla.goals.count)
         cells = Array(repeating: [:], count: sla.goals.count)
         groups = Array(repeating: [], count: sla.goals.count)
+        nullCells = Array(repeating: [], count: sla.goals.count)
+        nullBase = Array(repeating: 0, count: sla.goals.count)
+        usesNullCells = measures.map { measure in
+            if case .sum = measure { return false }
+            return true
+        }
     }
 
     /// Adds one item, in the period its `period` names (found by a `PeriodFinder`).
     mutating func add(_ item: ResolvedGoalItem) {
-        let group = GroupKey(item.group)
-        if case .null = item.group, nullGroupSeen[item.goal] {
-            // The common case (no `by`): the group is known already.
-        } else {
-            groups[item.goal].insert(group)
-            if case .null = item.group { nullGroupSeen[item.goal] = true }
+        if case .null = item.group {
+            if !nullGroupSeen[item.goal] {
+                groups[item.goal].insert(GroupKey(.null))
+                nullGroupSeen[item.goal] = true
+            }
+            if let index = nullCellIndex(goal: item.goal, period: item.period) {
+                GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &nullCells[item.goal][index])
+                return
+            }
         }
+        let group = GroupKey(item.group)
+        if case .null = item.group {} else { groups[item.goal].insert(group) }
         let key = CellKey(period: item.period, group: group)
         // Mutated in place: copying the cell out and back would copy its `elapsed` array
         // at every item, making a period with n decided cycles cost O(n²).
         GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &cells[item.goal][key, default: Cell()])
+    }
+
+    /// The index in `nullCells[goal]` of period `period`'s null-group cell, the list grown
+    /// to hold it; nil when the goal does not use the list or the period is too far from
+    /// those in it.
+    @inline(__always)
+    private mutating func nullCellIndex(goal: Int, period: Int64) -> Int? {
+        guard usesNullCells[goal] else { return nil }
+        let count = nullCells[goal].count
+        if count == 0 {
+            nullBase[goal] = period
+            nullCells[goal].append(Cell())
+            return 0
+        }
+        let base = nullBase[goal]
+        if period >= base, period - base < Int64(count) { return Int(period - base) }
+        // Grow to hold the period, within the limit.
+        let low = min(base, period), high = max(base + Int64(count) - 1, period)
+        guard high - low < Int64(GoalAggregator.nullSpanLimit) else { return nil }
+        if period < base {
+            nullCells[goal].insert(contentsOf: repeatElement(Cell(), count: Int(base - period)), at: 0)
+            nullBase[goal] = period
+            return 0
+        }
+        nullCells[goal].append(contentsOf: repeatElement(Cell(), count: Int(period - base) - count + 1))
+        return Int(period - base)
+    }
+
+    /// Period `period`'s null-group cell in `nullCells`, nil when there is none.
+    private func nullCell(goal: Int, period: Int64) -> Cell? {
+        let index = period - nullBase[goal]
+        guard !nullCells[goal].isEmpty, index >= 0, index < Int64(nullCells[goal].count) else { return nil }
+        return nullCells[goal][Int(index)]
+    }
+
+    /// Adds `other`'s counts to `cell`: counts and rates add up; elapsed times are
+    /// concatenated, which statistics do not mind (they sort them).
+    private static func combine(_ other: Cell, into cell: inout Cell) {
+        cell.count += other.count
+        cell.denominator += other.denominator
+        cell.numerator += other.numerator
+        cell.sum += other.sum
+        cell.elapsed += other.elapsed
     }
 
     /// Adds everything `other` (of the same SLA) has aggregated. Counts and rates add up;
@@ -94,11 +158,15 @@ struct GoalAggregator {
             groups[goal].formUnion(other.groups[goal])
             nullGroupSeen[goal] = nullGroupSeen[goal] || other.nullGroupSeen[goal]
             for (key, cell) in other.cells[goal] {
-                cells[goal][key, default: Cell()].count += cell.count
-                cells[goal][key, default: Cell()].denominator += cell.denominator
-                cells[goal][key, default: Cell()].numerator += cell.numerator
-                cells[goal][key, default: Cell()].sum += cell.sum
-                cells[goal][key, default: Cell()].elapsed += cell.elapsed
+                GoalAggregator.combine(cell, into: &cells[goal][key, default: Cell()])
+            }
+            for (offset, cell) in other.nullCells[goal].enumerated() {
+                let period = other.nullBase[goal] + Int64(offset)
+                if let index = nullCellIndex(goal: goal, period: period) {
+                    GoalAggregator.combine(cell, into: &nullCells[goal][index])
+                } else {
+                    GoalAggregator.combine(cell, into: &cells[goal][CellKey(period: period, group: GroupKey(.null)), default: Cell()])
+                }
             }
         }
     }
@@ -139,7 +207,10 @@ struct GoalAggregator {
             while index <= last.index {
                 let period = index == first.index ? first : Periods.period(index: index, kind: goal.period, zone: sla.zone)
                 for group in groupKeys {
-                    let cell = cells[goalIndex][CellKey(period: index, group: group)] ?? Cell()
+                    var cell = cells[goalIndex][CellKey(period: index, group: group)] ?? Cell()
+                    if group.kind == .null, let listed = nullCell(goal: goalIndex, period: index) {
+                        GoalAggregator.combine(listed, into: &cell)
+                    }
                     let value = GoalAggregator.value(of: goal.measure, cell)
                     let status: GoalStatus
                     if period.end > asOf {
