@@ -38,41 +38,43 @@ public enum JSONReport {
         defer { fragments.deallocate() }
         json.key("leads")
         json.beginArray()
-        renderRows(result.leads, chunkRows: chunkRows, json: &json, to: sink) { lead, bytes in
-            bytes.append(contentsOf: fragments.leadOpen)
-            JSONWriter.appendQuoted(lead.lead, to: &bytes)
-            bytes.append(contentsOf: fragments.scoresOpen)
+        let leadBound = fragments.leadRowBound
+        renderRows(result.leads, chunkRows: chunkRows, json: &json, to: sink, bound: { leadBound + RowWriter.quotedBound($0.lead) }) { lead, out in
+            out.bytes(fragments.leadOpen)
+            out.quoted(lead.lead)
+            out.bytes(fragments.scoresOpen)
             for index in 0..<fragments.scores.count {
-                bytes.append(contentsOf: fragments.scores[index])
-                JSONWriter.appendNumber(lead.scores[index], to: &bytes)
+                out.bytes(fragments.scores[index])
+                out.number(lead.scores[index])
             }
-            bytes.append(contentsOf: fragments.stagesOpen)
+            out.bytes(fragments.stagesOpen)
             for index in 0..<fragments.stages.count {
-                bytes.append(contentsOf: fragments.stages[index])
-                JSONWriter.appendTimestamp(lead.stages[index], to: &bytes)
+                out.bytes(fragments.stages[index])
+                out.timestamp(lead.stages[index])
             }
-            bytes.append(contentsOf: fragments.leadClose)
+            out.bytes(fragments.leadClose)
         }
         json.endArray()
 
         json.key("deadlines")
         json.beginArray()
-        renderRows(result.cycles, chunkRows: chunkRows, json: &json, to: sink) { cycle, bytes in
-            bytes.append(contentsOf: fragments.leadOpen)
-            JSONWriter.appendQuoted(cycle.lead, to: &bytes)
-            bytes.append(contentsOf: fragments.deadlines[cycle.deadline])
-            JSONWriter.appendInteger(Int64(cycle.number), to: &bytes)
-            bytes.append(contentsOf: fragments.statusAndStarted[cycle.status.fragmentIndex])
-            JSONWriter.appendTimestamp(cycle.started, to: &bytes)
-            bytes.append(contentsOf: fragments.stopped)
-            JSONWriter.appendTimestamp(cycle.stopped, to: &bytes)
-            bytes.append(contentsOf: fragments.due)
-            JSONWriter.appendTimestamp(cycle.due, to: &bytes)
-            bytes.append(contentsOf: fragments.elapsed)
-            JSONWriter.appendNumber(Double(cycle.elapsed) / 1000, to: &bytes)
-            bytes.append(contentsOf: fragments.budget)
-            JSONWriter.appendNumber(Double(cycle.budget) / 1000, to: &bytes)
-            bytes.append(contentsOf: cycle.paused ? fragments.pausedTrue : fragments.pausedFalse)
+        let cycleBound = fragments.cycleRowBound
+        renderRows(result.cycles, chunkRows: chunkRows, json: &json, to: sink, bound: { cycleBound + RowWriter.quotedBound($0.lead) }) { cycle, out in
+            out.bytes(fragments.leadOpen)
+            out.quoted(cycle.lead)
+            out.bytes(fragments.deadlines[cycle.deadline])
+            out.integer(Int64(cycle.number))
+            out.bytes(fragments.statusAndStarted[cycle.status.fragmentIndex])
+            out.timestamp(cycle.started)
+            out.bytes(fragments.stopped)
+            out.timestamp(cycle.stopped)
+            out.bytes(fragments.due)
+            out.timestamp(cycle.due)
+            out.bytes(fragments.elapsed)
+            out.number(Double(cycle.elapsed) / 1000)
+            out.bytes(fragments.budget)
+            out.number(Double(cycle.budget) / 1000)
+            out.bytes(cycle.paused ? fragments.pausedTrue : fragments.pausedFalse)
         }
         json.endArray()
 
@@ -101,79 +103,104 @@ public enum JSONReport {
     /// Rows per chunk when rows are rendered on two cores.
     public static let chunkRows = 8192
 
-    /// Renders the elements of an array, one row each, and streams them to `sink`. Large
-    /// arrays are cut into chunks rendered two at a time, one per core, each by its own
-    /// writer continuing the array; the chunks are written in order, so the bytes are those
-    /// of rendering row after row.
+    /// Renders the elements of an array, one row each, and streams them to `sink`. Rows are
+    /// written in chunks of `chunkRows`, each into memory reserved for it (the sum of its
+    /// rows' `bound`s, bytes); large arrays are rendered two chunks at a time, one per
+    /// core. The chunks are written in order, so the bytes are those of rendering row after
+    /// row with the writer.
     private static func renderRows<Row: Sendable>(_ rows: [Row], chunkRows: Int, json: inout JSONWriter, to sink: ([UInt8]) -> Void,
-                                                  row render: @escaping @Sendable (Row, inout [UInt8]) -> Void) {
-        guard rows.count > chunkRows else {
-            for row in rows {
-                json.element { render(row, &$0) }
-                json.drain(into: sink)
+                                                  bound: @escaping @Sendable (Row) -> Int,
+                                                  row render: @escaping @Sendable (Row, inout RowWriter) -> Void) {
+        guard !rows.isEmpty else { return }
+        // What the writer puts before an element: for the array's first, and the others.
+        let separators = Separators(first: json.separator(hasElement: false), next: json.separator(hasElement: true))
+        defer { separators.deallocate() }
+        let chunkRows = max(1, chunkRows)
+        @Sendable func chunk(_ from: Int) -> [UInt8] {
+            let to = min(rows.count, from + chunkRows)
+            var total = 0
+            for index in from ..< to { total += separators.bound + bound(rows[index]) }
+            return [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+                var out = RowWriter(buffer.baseAddress!)
+                for index in from ..< to {
+                    out.bytes(index == 0 ? separators.first : separators.next)
+                    render(rows[index], &out)
+                }
+                count = out.count
             }
-            return
         }
-        // The rows before the first chunk's: none; the writer's state carries the array.
+        // The document up to the array's first row.
         sink(json.bytes)
         json.clearBytes()
-        // Two sets of writers, used in turn: while one set renders the next two chunks,
-        // this thread writes out what the other set rendered just before.
-        let template = json.continuation(hasElement: true)
-        let sets = [ChunkWriters(template: template), ChunkWriters(template: template)]
-        var rendered: ChunkWriters?
-        var start = 0
-        while start < rows.count {
-            let writers = sets[start / (2 * chunkRows) % 2]
-            let starts = [start, min(rows.count, start + chunkRows)]
-            let rendering = DispatchGroup()
-            for half in 0..<2 {
-                DispatchQueue.global().async(group: rendering) {
-                    let from = starts[half], to = min(rows.count, from + chunkRows)
-                    writers.render(half) { writer in
-                        // Only the very first row of the array has no comma before it.
-                        if from == 0 { writer = writer.continuation(hasElement: false) }
-                        for index in from ..< max(from, to) { writer.element { render(rows[index], &$0) } }
-                    }
+        if rows.count <= chunkRows {
+            sink(chunk(0))
+        } else {
+            // Two slots, used in turn: while one pair of chunks renders, this thread writes
+            // out the pair rendered just before.
+            let slots = ChunkSlots()
+            var rendered: [Int] = []
+            var start = 0
+            while start < rows.count {
+                let starts = [start, start + chunkRows].filter { $0 < rows.count }
+                let slot = (start / (2 * chunkRows)) % 2
+                let rendering = DispatchGroup()
+                for (half, from) in starts.enumerated() {
+                    DispatchQueue.global().async(group: rendering) { slots.store(chunk(from), at: 2 * slot + half) }
                 }
+                for index in rendered { sink(slots.take(index)) }
+                rendering.wait()
+                rendered = starts.indices.map { 2 * slot + $0 }
+                start += 2 * chunkRows
             }
-            if let rendered { rendered.drain(into: sink) }
-            rendering.wait()
-            rendered = writers
-            start += 2 * chunkRows
+            for index in rendered { sink(slots.take(index)) }
         }
-        rendered?.drain(into: sink)
         json = json.continuation(hasElement: true)
     }
 
-    /// Two writers that render chunks of rows on two cores.
-    private final class ChunkWriters: @unchecked Sendable {
-        /// One writer per core, in raw storage: each thread reaches its own writer without
-        /// an access to a shared array (which two threads must not mutate at once).
-        private let writers: UnsafeMutablePointer<JSONWriter>
-        private let template: JSONWriter
+    /// The separators before an array's elements, encoded once (plain pointers, shared by
+    /// both cores without reference counting); released by `deallocate`.
+    private struct Separators: @unchecked Sendable {
+        let first: UnsafeBufferPointer<UInt8>
+        let next: UnsafeBufferPointer<UInt8>
+        /// Most bytes of a separator.
+        var bound: Int { max(first.count, next.count) }
 
-        init(template: JSONWriter) {
-            self.template = template
-            writers = .allocate(capacity: 2)
-            writers.initialize(repeating: template, count: 2)
+        init(first: [UInt8], next: [UInt8]) {
+            func encoded(_ bytes: [UInt8]) -> UnsafeBufferPointer<UInt8> {
+                let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
+                pointer.initialize(from: bytes, count: bytes.count)
+                return UnsafeBufferPointer(start: pointer, count: bytes.count)
+            }
+            self.first = encoded(first)
+            self.next = encoded(next)
+        }
+
+        func deallocate() {
+            first.deallocate()
+            next.deallocate()
+        }
+    }
+
+    /// Rendered chunks waiting to be written: four slots (two pairs), each filled by one
+    /// core and emptied by the writing thread, never at the same time.
+    private final class ChunkSlots: @unchecked Sendable {
+        private let slots: UnsafeMutablePointer<[UInt8]>
+
+        init() {
+            slots = .allocate(capacity: 4)
+            slots.initialize(repeating: [], count: 4)
         }
 
         deinit {
-            writers.deinitialize(count: 2)
-            writers.deallocate()
+            slots.deinitialize(count: 4)
+            slots.deallocate()
         }
 
-        func render(_ half: Int, _ body: (inout JSONWriter) -> Void) {
-            body(&writers[half])
-        }
+        func store(_ bytes: [UInt8], at index: Int) { slots[index] = bytes }
 
-        /// Writes out both writers' bytes, in order, and makes them ready for new chunks.
-        func drain(into sink: ([UInt8]) -> Void) {
-            for half in 0..<2 {
-                if !writers[half].bytes.isEmpty { sink(writers[half].bytes) }
-                writers[half].restart(as: template)
-            }
+        func take(_ index: Int) -> [UInt8] {
+            defer { slots[index] = [] }
+            return slots[index]
         }
     }
 
@@ -198,6 +225,9 @@ public enum JSONReport {
         let stages: UnsafeBufferPointer<Bytes>
         /// `, "deadline": "NAME", "cycle": ` for each deadline.
         let deadlines: UnsafeBufferPointer<Bytes>
+        /// Most bytes of a lead row and of a cycle row, but for the lead id.
+        let leadRowBound: Int
+        let cycleRowBound: Int
         private let storage: UnsafeMutableRawPointer
 
         init(_ sla: CheckedSLA) {
@@ -239,6 +269,13 @@ public enum JSONReport {
             self.stages = UnsafeBufferPointer(start: list, count: stages.count)
             list += stages.count
             self.deadlines = UnsafeBufferPointer(start: list, count: deadlines.count)
+            func longest(_ fragments: [[UInt8]]) -> Int { fragments.map(\.count).max() ?? 0 }
+            leadRowBound = fixed[0].count + fixed[1].count + fixed[2].count + fixed[3].count
+                + scores.reduce(0) { $0 + $1.count + RowWriter.numberBound }
+                + stages.reduce(0) { $0 + $1.count + RowWriter.timestampBound }
+            cycleRowBound = fixed[0].count + longest(deadlines) + RowWriter.integerBound + longest(statuses)
+                + 3 * RowWriter.timestampBound + fixed[4].count + fixed[5].count + fixed[6].count + fixed[7].count
+                + 2 * RowWriter.numberBound + max(fixed[8].count, fixed[9].count)
         }
 
         func deallocate() { storage.deallocate() }

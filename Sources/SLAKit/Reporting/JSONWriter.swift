@@ -46,15 +46,14 @@ struct JSONWriter {
         return writer
     }
 
-    /// Makes this writer a `template` (a `continuation`) again, keeping its own byte
-    /// buffer, emptied: a writer reused chunk after chunk allocates its buffer once.
-    mutating func restart(as template: JSONWriter) {
-        var kept: [UInt8] = []
-        swap(&kept, &bytes)
-        kept.removeAll(keepingCapacity: true)
-        self = template
-        // Swapped, not assigned: the buffer stays uniquely referenced, so appends never copy it.
-        swap(&bytes, &kept)
+    /// The bytes the writer puts before a value in the current container, with `hasElement`
+    /// telling whether the container already holds one (a comma is due).
+    func separator(hasElement: Bool) -> [UInt8] {
+        var writer = self
+        writer.bytes = []
+        writer.hasElement[writer.hasElement.count - 1] = hasElement
+        writer.beforeValue()
+        return writer.bytes
     }
 
     private mutating func beforeValue() {
@@ -94,14 +93,6 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: ":"))
         if indentWidth > 0 { bytes.append(32) }
         afterKey = true
-    }
-
-    /// One element (or value) that `body` renders as bytes itself, e.g. a row of a report
-    /// written from precomputed fragments: the writer adds the separator and indentation
-    /// before it as for any value.
-    mutating func element(_ body: (inout [UInt8]) -> Void) {
-        beforeValue()
-        body(&bytes)
     }
 
     mutating func string(_ value: String) { beforeValue(); JSONWriter.appendQuoted(value, to: &bytes) }
