@@ -301,8 +301,6 @@ final class LeadProcessor {
     private let scoreBits: [Int]
     private let stageBits: [Int]
     private var openedNow: [(deadline: Int, cycle: Int)] = []
-    /// Scratch of `finish`: the lead's cycle verdicts.
-    private var leadCycles: [CycleVerdict] = []
     /// Goal indices by what anchors them, precomputed once.
     private let goalsByStage: [[Int]]
     private let goalsByCohortStage: [[(goal: Int, numerator: Int)]]
@@ -613,18 +611,26 @@ final class LeadProcessor {
         let id = states.table.id(lead)
         let scores = Array(UnsafeBufferPointer(start: states.scores(lead), count: states.scoreCount))
         let stageEntries = states.stageEntries(lead)
-        let stages = (0..<states.stageCount).map { stageEntries[$0] == LeadStates.notEntered ? nil : stageEntries[$0] }
+        let stageCount = states.stageCount
+        let stages = [Int64?](unsafeUninitializedCapacity: stageCount) { buffer, count in
+            for stage in 0..<stageCount {
+                (buffer.baseAddress! + stage).initialize(to: stageEntries[stage] == LeadStates.notEntered ? nil : stageEntries[stage])
+            }
+            count = stageCount
+        }
         leadSlot.initialize(to: LeadVerdict(lead: id, scores: scores, stages: stages))
         verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
-        // The lead's cycles, in creation order: a cycle's verdict is at its ordinal, where
-        // its items find it.
-        leadCycles.removeAll(keepingCapacity: true)
+        // The lead's cycles, written in creation order into their final place: a cycle's
+        // verdict is at its ordinal, where its items find it; then sorted in place.
+        var written = 0
         var next = Int(states.links(lead)[0])
         while next >= 0 {
-            leadCycles.append(verdict(for: states.cycles[next], lead: id, asOf: asOf))
+            precondition(written < cycleCount, "a lead's cycles are those its deadlines counted")
+            (cycleSlots + written).initialize(to: verdict(for: states.cycles[next], lead: id, asOf: asOf))
+            written += 1
             next = Int(states.cycles[next].next)
         }
-        precondition(leadCycles.count == cycleCount, "a lead's cycles are those its deadlines counted")
+        precondition(written == cycleCount, "a lead's cycles are those its deadlines counted")
         next = Int(states.links(lead)[2])
         while next >= 0 {
             let item = states.items[next]
@@ -633,8 +639,8 @@ final class LeadProcessor {
             case .entry: contribution = .count
             case .cohort(let numerator): contribution = .cohort(converted: stageEntries[numerator] != LeadStates.notEntered)
             case .cycle(let index):
-                let verdict = leadCycles[Int(states.cycles[index].ordinal)]
-                contribution = .cycle(verdict.status, elapsed: verdict.elapsed)
+                let verdict = cycleSlots + Int(states.cycles[index].ordinal)
+                contribution = .cycle(verdict.pointee.status, elapsed: verdict.pointee.elapsed)
             case .amount(let amount): contribution = .amount(amount)
             }
             let resolved = ResolvedGoalItem(goal: item.goal, time: item.time, period: periods.period(goal: item.goal, time: item.time),
@@ -646,11 +652,9 @@ final class LeadProcessor {
             }
             next = Int(item.next)
         }
-        if leadCycles.count > 1 {
-            leadCycles.sort { ($0.deadline, $0.number) < ($1.deadline, $1.number) }
-        }
-        leadCycles.withUnsafeBufferPointer { cycles in
-            if let base = cycles.baseAddress { cycleSlots.initialize(from: base, count: cycles.count) }
+        if cycleCount > 1 {
+            var placed = UnsafeMutableBufferPointer(start: cycleSlots, count: cycleCount)
+            placed.sort { ($0.deadline, $0.number) < ($1.deadline, $1.number) }
         }
         verdicts.itemEnds.append(verdicts.items.count)
     }
