@@ -105,6 +105,19 @@ public final class ZoneRules: Sendable {
     /// All transitions inside `[from, to)`, ascending, for calendar arithmetic that must split
     /// at them. Outside the table's years the offsets come from Foundation, and so do the
     /// transitions there (Foundation keeps applying the zone's current DST rule past 2200).
+    /// Whether an offset change falls inside `[from, to)` (`transitions(from:to:)` is not
+    /// empty), without building the list.
+    public func hasTransition(from: Int64, to: Int64) -> Bool {
+        guard from < to else { return false }
+        guard from >= tableStart, to <= tableEnd else { return !transitions(from: from, to: to).isEmpty }
+        var low = 0, high = transitions.count
+        while low < high {
+            let middle = (low + high) >> 1
+            if transitions[middle] < from { low = middle + 1 } else { high = middle }
+        }
+        return low < transitions.count && transitions[low] < to
+    }
+
     public func transitions(from: Int64, to: Int64) -> [Int64] {
         guard from < to else { return [] }
         var result: [Int64] = []

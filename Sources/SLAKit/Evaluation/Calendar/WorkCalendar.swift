@@ -117,6 +117,12 @@ public final class WorkCalendar: Sendable {
         // Dates at least `warmUpDays + 1` away from both ends lie wholly inside the span and
         // are summed arithmetically; the dates around each end are converted one by one.
         let margin = Self.warmUpDays
+        // Far from offset changes, each date's ranges stay within the date (as instants), so
+        // only the two end dates need converting (the common case: 2 dates, not 4 + 4 · margin).
+        if toDay > fromDay, !nearOffsetChange(fromDay), !nearOffsetChange(toDay) {
+            return workingTime(ofDay: fromDay, from: from, to: to) + workOfDays(fromDay + 1, toDay)
+                + workingTime(ofDay: toDay, from: from, to: to)
+        }
         if toDay - fromDay <= 2 * margin + 1 {
             return exactWorkingTime(days: fromDay - margin ... toDay + margin, from: from, to: to)
         }
@@ -365,6 +371,27 @@ public final class WorkCalendar: Sendable {
             }
         }
         return runs
+    }
+
+    /// Whether an offset change falls within `warmUpDays` dates (and a day's slack) of local
+    /// date `day`: only then can a date's ranges reach into a neighbouring date.
+    private func nearOffsetChange(_ day: Int64) -> Bool {
+        let margin = Self.warmUpDays + 1
+        return zone.hasTransition(from: (day - margin) * Self.day, to: (day + margin + 1) * Self.day)
+    }
+
+    /// Working milliseconds inside `[from, to)` of one date's ranges, converted alone (for a
+    /// date away from offset changes, see `nearOffsetChange`).
+    private func workingTime(ofDay day: Int64, from: Int64, to: Int64) -> Int64 {
+        var intervals: [InstantInterval] = []
+        convertedIntervals(ofDay: day, into: &intervals)
+        var total: Int64 = 0
+        for interval in intervals {
+            let start = max(interval.start, from)
+            let end = min(interval.end, to)
+            if end > start { total += end - start }
+        }
+        return total
     }
 
     /// Working milliseconds inside `[from, to)` of the given dates, converted one by one.
