@@ -113,4 +113,26 @@ import Testing
             #expect(Timestamp.parse(slice, zone: .utc) == Self.reference)
         }
     }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` takes a fast path: it must decide as the general path does
+    /// for the same time written with `+00:00`, valid or not (bad dates, hours, digits).
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func utcSecondsFastPathAgreesWithTheGeneralPath(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        let characters = Array("0123456789012345678901234567890123456789-:T Zx/".utf8)
+        for _ in 0..<5_000 {
+            var bytes = Array("\(Int.random(in: 1...9999, using: &generator))".utf8)
+            bytes = Array(repeating: UInt8(ascii: "0"), count: 4 - bytes.count) + bytes
+            func two(_ range: ClosedRange<Int>) -> [UInt8] { Array(String(format: "%02d", Int.random(in: range, using: &generator)).utf8) }
+            bytes += [UInt8(ascii: "-")] + two(0...13) + [UInt8(ascii: "-")] + two(0...32) + [UInt8(ascii: "T")]
+                + two(0...25) + [UInt8(ascii: ":")] + two(0...61) + [UInt8(ascii: ":")] + two(0...61)
+            // Now and then one byte changed to anything.
+            if Int.random(in: 0..<4, using: &generator) == 0 {
+                bytes[Int.random(in: 0..<19, using: &generator)] = characters.randomElement(using: &generator)!
+            }
+            let fast = (bytes + [UInt8(ascii: "Z")]).withUnsafeBufferPointer { Timestamp.parse($0, zone: .utc) }
+            let general = (bytes + Array("+00:00".utf8)).withUnsafeBufferPointer { Timestamp.parse($0, zone: .utc) }
+            #expect(fast == general, "\(String(decoding: bytes, as: UTF8.self))Z")
+        }
+    }
 }

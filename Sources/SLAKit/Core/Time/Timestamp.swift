@@ -27,6 +27,9 @@ public enum Timestamp {
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, zone: ZoneRules) -> Int64? {
         guard let base = bytes.baseAddress else { return nil }
         let count = bytes.count
+        // The form exports use most, `YYYY-MM-DDTHH:MM:SSZ`, checked in one pass of byte
+        // tests without loops; anything else (or an invalid date) takes the general path.
+        if count == 20, base[19] == 0x5A, let instant = parseUTCSeconds(base) { return instant }
         // Shortest form is the bare date, 10 bytes.
         guard count >= 10,
               let year = digits(base, 0, 4), base[4] == 0x2D,
@@ -110,6 +113,29 @@ public enum Timestamp {
 
     @inline(__always)
     private static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+
+    /// `YYYY-MM-DDTHH:MM:SS` at `base` (the `Z` after it checked by the caller) in
+    /// milliseconds since the epoch, or nil when any part is not as in that form, or the
+    /// date or time is invalid.
+    @inline(__always)
+    private static func parseUTCSeconds(_ base: UnsafePointer<UInt8>) -> Int64? {
+        var invalid = false
+        @inline(__always) func digit(_ offset: Int) -> Int {
+            let value = base[offset] &- 0x30
+            invalid = invalid || value >= 10
+            return Int(value)
+        }
+        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+        let month = digit(5) * 10 + digit(6)
+        let day = digit(8) * 10 + digit(9)
+        let hour = digit(11) * 10 + digit(12)
+        let minute = digit(14) * 10 + digit(15)
+        let second = digit(17) * 10 + digit(18)
+        guard !invalid, base[4] == 0x2D, base[7] == 0x2D, base[10] == 0x54, base[13] == 0x3A, base[16] == 0x3A,
+              hour <= 23, minute <= 59, second <= 59, CivilTime.isValidDate(year: year, month: month, day: day) else { return nil }
+        return CivilTime.days(year: year, month: month, day: day) * CivilTime.millisecondsPerDay
+            + Int64(hour * 3600 + minute * 60 + second) * CivilTime.millisecondsPerSecond
+    }
 
     /// The value of `length` ASCII digits at `offset`, or nil if any is not a digit. The
     /// caller guarantees the bytes exist.
