@@ -1,6 +1,7 @@
 // Fuzz target (c): the JSONL reader on arbitrary bytes. Invariants: every non-blank line is
 // accepted or rejected exactly once, in line order; the outcome does not depend on the
-// size of the reads; over-long lines are rejected with a bounded prefix.
+// size of the reads; over-long lines are rejected with a bounded prefix; the line parser's
+// fast paths (known shapes, flat lines) decide every line as its general path does.
 
 private let schema = EventSchema(attributes: ["page", "amount", "lead", "status", ""])
 
@@ -37,5 +38,37 @@ public func fuzzJSONLReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
     lines = (limited.accepted.map(\.line) + limited.rejected.map(\.line)).sorted()
     fuzzCheck(limited.accepted.count + limited.rejected.count == expected, "record limit changes the record count")
     for rejection in limited.rejected { fuzzCheck(rejection.raw.count <= 40, "rejected record keeps more than the limit") }
+    checkFastPaths(bytes)
     return 0
+}
+
+/// Parses each valid UTF-8 line with and without the fast paths, one parser each for the
+/// whole input (so that shapes learned on earlier lines are used on later ones), and checks
+/// that both give the same record or the same reason.
+private func checkFastPaths(_ bytes: [UInt8]) {
+    let fields = FieldTable(schema: schema)
+    var fast = JSONLineParser(fields: fields, zone: .utc)
+    var general = JSONLineParser(fields: fields, zone: .utc, fastPaths: false)
+    func outcome(_ parser: inout JSONLineParser, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        do {
+            guard let record = try parser.parse(base, start, end, line: 1) else { return "blank" }
+            let event = record.record
+            return "\(event.lead)|\(event.type)|\(event.time)|\(event.attributes)"
+        } catch {
+            return "rejected: \(error.reason)"
+        }
+    }
+    bytes.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        var start = 0
+        while start < buffer.count {
+            var end = start
+            while end < buffer.count, base[end] != 0x0A { end += 1 }
+            if ByteScanning.firstInvalidUTF8(base, start, end) == nil {
+                let general = outcome(&general, base, start, end)
+                fuzzCheck(outcome(&fast, base, start, end) == general, "fast and general JSONL paths differ: \(general)")
+            }
+            start = end + 1
+        }
+    }
 }
