@@ -13,12 +13,20 @@ enum ByteHash {
             hash ^= hash >> 32
             index += 8
         }
+        // The last `count - index` bytes as a little-endian integer, read with loads that
+        // may overlap bytes already hashed (shifted out) rather than byte by byte.
+        let rest = count - index
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < count {
-            tail |= UInt64(bytes[index]) << shift
-            shift += 8
-            index += 1
+        if rest > 0 {
+            if count >= 8 {
+                tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) >> (64 - 8 * UInt64(rest))
+            } else if count >= 4 {
+                let low = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+                let high = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+                tail = low | high << (8 * UInt64(count - 4))
+            } else {
+                for position in 0..<count { tail |= UInt64(bytes[position]) << (8 * UInt64(position)) }
+            }
         }
         hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         return hash ^ (hash >> 29)

@@ -492,7 +492,7 @@ final class LeadProcessor {
         }
 
         // 4. Deadlines, in declaration order.
-        openedNow.removeAll(keepingCapacity: true)
+        if !openedNow.isEmpty { openedNow.removeAll(keepingCapacity: true) }
         let deadlines = self.deadlines
         for deadlineIndex in deadlines.indices {
             // a. Pauses: needed only with a cycle open, or for a cycle about to open.
