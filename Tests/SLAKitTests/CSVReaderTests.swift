@@ -37,6 +37,25 @@ import Testing
         }
     }
 
+    /// Records without quotes keep only the fields up to the last column the schema reads;
+    /// the others are counted, and the count must still match the header's.
+    @Test(arguments: [0, 1, 2, 5, 9, 17, 30])
+    func unreadColumnsAreCounted(extra: Int) throws {
+        let header = "lead,type,at,n," + (0..<20).map { "unused\($0)" }.joined(separator: ",")
+        let cells = (0..<20).map { $0 % 3 == 0 ? "" : "x\($0)" }
+        let exact = "L1,t,2026-03-02,7," + cells.joined(separator: ",")
+        let tooMany = exact + String(repeating: ",y", count: extra)
+        let tooFew = "L1,t,2026-03-02,7," + cells.prefix(max(0, 19 - extra)).joined(separator: ",")
+        let text = [header, exact, tooMany, tooFew].joined(separator: "\n") + "\n"
+        let (accepted, rejected) = try readEvents(text, format: .csv, schema: EventSchema(attributes: ["n"]))
+        #expect(accepted.first?.attributes == [.number(7)])
+        var reasons: [String] = []
+        if extra > 0 { reasons.append("expected 24 fields as in the header, found \(24 + extra)") }
+        reasons.append("expected 24 fields as in the header, found \(4 + max(1, 19 - extra))")
+        #expect(rejected.map(\.reason) == reasons)
+        #expect(accepted.count == (extra == 0 ? 2 : 1))
+    }
+
     @Test func leadTypeAndTimeAreText() throws {
         let text = "lead,type,at\n007,42,2026-03-02T09:05:00Z\n\"4.20\",\"a,b\",\"2026-03-02\"\n"
         let (accepted, rejected) = try readEvents(text, format: .csv)

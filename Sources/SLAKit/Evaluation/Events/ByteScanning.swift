@@ -29,6 +29,28 @@ enum ByteScanning {
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
+    /// The high bit of each byte of `word` that equals `byte`, exactly (no false positives,
+    /// unlike the usual has-zero-byte test): `(x & 0x7F) + 0x7F` carries into bit 7 unless
+    /// the low bits of `x` are zero, and `| x` adds bytes with bit 7 set.
+    @inline(__always)
+    static func matchingBytes(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// The eight bytes at `index` as a little-endian word when that many remain before
+    /// `end`, else the remaining ones zero-padded; `valid` masks the bytes that are real.
+    @inline(__always)
+    static func word(_ base: UnsafePointer<UInt8>, _ index: Int, _ end: Int) -> (word: UInt64, valid: UInt64) {
+        if end - index >= 8 {
+            return (UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)), ~0)
+        }
+        var partial: UInt64 = 0
+        withUnsafeMutableBytes(of: &partial) { $0.baseAddress!.copyMemory(from: base + index, byteCount: end - index) }
+        return (UInt64(littleEndian: partial), (1 << (8 * UInt64(end - index))) - 1)
+    }
+
     // MARK: UTF-8
 
     /// The index of the first byte that is not part of well-formed UTF-8 (Unicode table

@@ -33,8 +33,14 @@ struct CSVRecordParser {
     private var columnCount: Int?
     /// `columnsByRole[role]`: the column holding that role, or -1.
     private var columnsByRole: [Int] = []
-    /// The fields of the record being parsed, reused from record to record.
+    /// The fields of the record being parsed, reused from record to record: all of them
+    /// for the header and records with quotes, else the first `storedFields`.
     private let current = FlatColumn<Field>(capacity: 32)
+    /// The number of fields of the record being parsed.
+    private var fieldCount = 0
+    /// How many leading fields a record without quotes needs stored: up to the last column
+    /// the schema reads (the others are only counted); all until the header is known.
+    private var storedFields = Int.max
     private var scratch: [UInt8] = []
     /// Shares the strings that repeat from record to record.
     private var strings = StringCache()
@@ -50,6 +56,7 @@ struct CSVRecordParser {
         set {
             columnCount = newValue?.columnCount
             columnsByRole = newValue?.columnsByRole ?? []
+            storedFields = newValue == nil ? Int.max : (columnsByRole.max() ?? -1) + 1
         }
     }
 
@@ -78,8 +85,8 @@ struct CSVRecordParser {
             try checkHeader(line: line)
             return nil
         }
-        guard current.count == columnCount else {
-            throw RecordFailure(reason: "expected \(columnCount) fields as in the header, found \(current.count)")
+        guard fieldCount == columnCount else {
+            throw RecordFailure(reason: "expected \(columnCount) fields as in the header, found \(fieldCount)")
         }
         let lead = try text(base, role: FieldTable.leadRole, into: output.lead)
         let type = try text(base, role: FieldTable.typeRole, into: output.type)
@@ -131,17 +138,10 @@ struct CSVRecordParser {
     /// Splits a record into `current`, checking the quoting.
     private mutating func split(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(RecordFailure) {
         current.removeAll()
-        if memchr(base + start, Int32(ByteScanning.quote), end - start) == nil {
-            // No quote anywhere (most records): the fields are the runs between commas, and
-            // there is no quoting to check.
-            var fieldStart = start
-            for index in start..<end where base[index] == ByteScanning.comma {
-                current.append(Field(start: fieldStart, end: index, escaped: false))
-                fieldStart = index + 1
-            }
-            current.append(Field(start: fieldStart, end: end, escaped: false))
-            return
-        }
+        if splitPlain(base, start, end) { return }
+        current.removeAll()
+        // Every field is stored here; `fieldCount` follows when the record is complete.
+        defer { fieldCount = current.count }
         var index = start
         while true {
             if index < end, base[index] == ByteScanning.quote {
@@ -181,6 +181,35 @@ struct CSVRecordParser {
         }
     }
 
+    /// Splits a record without quotes (most records) into `current`: the fields are the
+    /// runs between commas, found eight bytes at a time, and there is no quoting to check.
+    /// False, with `current` partly filled, at the first quote.
+    @inline(__always)
+    private mutating func splitPlain(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var fieldStart = start
+        var index = start
+        var count = 0
+        let stored = storedFields
+        while index < end {
+            let (word, valid) = ByteScanning.word(base, index, end)
+            if ByteScanning.matchingBytes(word, ByteScanning.quote) & valid != 0 { return false }
+            var commas = ByteScanning.matchingBytes(word, ByteScanning.comma) & valid
+            while commas != 0, count < stored {
+                let comma = index + commas.trailingZeroBitCount >> 3
+                current.append(Field(start: fieldStart, end: comma, escaped: false))
+                fieldStart = comma + 1
+                count += 1
+                commas &= commas &- 1
+            }
+            // Past the stored fields, commas are only counted.
+            count += commas.nonzeroBitCount
+            index += 8
+        }
+        if count < stored { current.append(Field(start: fieldStart, end: end, escaped: false)) }
+        fieldCount = count + 1
+        return true
+    }
+
     private mutating func readHeader(_ base: UnsafePointer<UInt8>) {
         let names: [[UInt8]] = (0..<current.count).map { index in
             let field = current[index]
@@ -188,6 +217,7 @@ struct CSVRecordParser {
         }
         columnsByRole = fields.columns(forHeader: names)
         columnCount = names.count
+        storedFields = (columnsByRole.max() ?? -1) + 1
     }
 
     private func checkHeader(line: Int) throws {

@@ -200,32 +200,16 @@ struct JSONLineParser {
     @inline(__always)
     private func indexQuotes(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
         let quotes = storage.quotes
-        let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101
         let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         var count = 0
         var special: UInt64 = 0
         var index = start
         while index < end {
-            let word: UInt64
-            var valid: UInt64 = ~0
-            if end - index >= 8 {
-                word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
-            } else {
-                // The last bytes, zero-padded; the padding is masked out below.
-                var partial: UInt64 = 0
-                withUnsafeMutableBytes(of: &partial) { $0.baseAddress!.copyMemory(from: base + index, byteCount: end - index) }
-                word = partial.littleEndian
-                valid = (1 << (8 * UInt64(end - index))) - 1
-            }
-            // High bit of each byte equal to zero in `x`, exactly: (x & 0x7F) + 0x7F carries
-            // into bit 7 unless the low bits are zero; `| x` adds bytes with bit 7 set.
-            func zeroBytes(_ x: UInt64) -> UInt64 { ~(((x & low7) &+ low7) | x | low7) }
-            let quoteBits = zeroBytes(word ^ (ones &* 0x22)) & valid
+            let (word, valid) = ByteScanning.word(base, index, end)
             // A control byte is below 0x20: bit 7 clear, and its low bits plus 0x60 stay below 0x80.
-            let control = ~(((word & low7) &+ (ones &* 0x60)) | word) & ~low7
-            special |= (zeroBytes(word ^ (ones &* 0x5C)) | control) & valid
-            var bits = quoteBits
+            let control = ~(((word & low7) &+ 0x6060_6060_6060_6060) | word) & ~low7
+            special |= (ByteScanning.matchingBytes(word, ByteScanning.backslash) | control) & valid
+            var bits = ByteScanning.matchingBytes(word, ByteScanning.quote) & valid
             while bits != 0 {
                 quotes[count] = index + bits.trailingZeroBitCount >> 3
                 count += 1
