@@ -286,15 +286,22 @@ struct ParallelStreaming {
             self.buffered = buffered
         }
 
+        deinit {
+            positions.deallocate()
+            leadNumbers.deallocate()
+            slotEntries.deallocate()
+        }
+
         /// Events per run of `process`: their leads' records stay in cache between the
         /// lookups and the processing.
         static let runLength = 512
         /// This shard's events of a run (positions in the worker's columns) and their
         /// leads' numbers: scratch of `process`.
-        private var positions: [Int32] = []
-        private var leadNumbers: [Int32] = []
+        /// Raw storage of `runLength` entries each, so that filling them checks nothing.
+        private let positions = UnsafeMutablePointer<Int32>.allocate(capacity: Shard.runLength)
+        private let leadNumbers = UnsafeMutablePointer<Int32>.allocate(capacity: Shard.runLength)
         /// The first slot of each of this shard's events of a run: scratch of `process`.
-        private var slotEntries: [UInt64] = []
+        private let slotEntries = UnsafeMutablePointer<UInt64>.allocate(capacity: Shard.runLength)
         /// Where the values read ahead of the lookups go, so that the reads are not
         /// optimised away.
         private(set) var sink: UInt64 = 0
@@ -312,20 +319,20 @@ struct ParallelStreaming {
                 var position = 0
                 while position < worker.count {
                     let runEnd = min(worker.count, position + Shard.runLength)
-                    positions.removeAll(keepingCapacity: true)
-                    leadNumbers.removeAll(keepingCapacity: true)
                     // Read ahead what the lookups read and, processing (not buffering), the
                     // leads' state: in two passes, the slots, then what the slots name, so
                     // that no read waits for another in the same pass.
-                    slotEntries.removeAll(keepingCapacity: true)
+                    var slotCount = 0
                     for ahead in position..<runEnd where UInt8(truncatingIfNeeded: worker.events[ahead].hash >> 63) == shard {
-                        slotEntries.append(states.slotEntry(hash: worker.events[ahead].hash))
+                        slotEntries[slotCount] = states.slotEntry(hash: worker.events[ahead].hash)
+                        slotCount += 1
                     }
                     var touched: UInt64 = 0
-                    for entry in slotEntries {
-                        touched &+= states.touch(slotEntry: entry, state: !buffered)
+                    for index in 0..<slotCount {
+                        touched &+= states.touch(slotEntry: slotEntries[index], state: !buffered)
                     }
                     sink &+= touched
+                    var runCount = 0
                     while position < runEnd {
                         defer { position += 1 }
                         let event = worker.events[position]
@@ -341,10 +348,11 @@ struct ParallelStreaming {
                             }
                             lastTime.pointee = event.time
                         }
-                        positions.append(Int32(truncatingIfNeeded: position))
-                        leadNumbers.append(Int32(truncatingIfNeeded: lead))
+                        positions[runCount] = Int32(truncatingIfNeeded: position)
+                        leadNumbers[runCount] = Int32(truncatingIfNeeded: lead)
+                        runCount += 1
                     }
-                    for index in positions.indices {
+                    for index in 0..<runCount {
                         let position = Int(positions[index])
                         let event = worker.events[position]
                         let typeText = leads.keepsTypeTexts ? worker.typeTexts[position] : ""
