@@ -111,6 +111,38 @@ import Testing
         #expect(records > 1_000)
     }
 
+    /// A field that is `null` on some lines and a string on others: both shapes stay on the
+    /// fast path whichever came first (the string's step is tried before the shorter one).
+    @Test(arguments: [true, false])
+    func nullableStringFieldsStayFast(nullFirst: Bool) {
+        let fields = FieldTable(schema: Self.schema)
+        var parser = JSONLineParser(fields: fields, zone: .utc)
+        let null = #"{"lead": "L1", "type": "t", "at": "2026-03-02T09:05:00Z", "page": null}"#
+        let string = #"{"lead": "L1", "type": "t", "at": "2026-03-02T09:05:00Z", "page": "/p"}"#
+        let lines = (nullFirst ? [null, string] : [string, null]) + (0..<10).map { $0 % 2 == 0 ? string : null }
+        let outcomes = lines.map { Self.outcome(&parser, Array($0.utf8)) }
+        #expect(parser.shapeMatches == 10)
+        let pages = outcomes.map { outcome -> Value? in
+            if case .record(let record) = outcome { return record.attributes[0] }
+            return nil
+        }
+        #expect(pages.suffix(10) == (0..<10).map { $0 % 2 == 0 ? .string("/p") : .null })
+    }
+
+    /// Invalid lines teach no shape: many lines broken after a valid beginning do not use up
+    /// the alternatives a step can have.
+    @Test func invalidLinesTeachNothing() {
+        let fields = FieldTable(schema: Self.schema)
+        var parser = JSONLineParser(fields: fields, zone: .utc)
+        for index in 0..<20 {
+            let broken = #"{"k\#(index)": tru}"#
+            if case .rejected = Self.outcome(&parser, Array(broken.utf8)) {} else { Issue.record("accepted \(broken)") }
+        }
+        let line = #"{"lead": "L1", "type": "t", "at": "2026-03-02T09:05:00Z"}"#
+        for _ in 0..<3 { _ = Self.outcome(&parser, Array(line.utf8)) }
+        #expect(parser.shapeMatches == 2)
+    }
+
     @Test func aShapeSeenOnceReadsTheNextLines() {
         let fields = FieldTable(schema: Self.schema)
         var parser = JSONLineParser(fields: fields, zone: .utc)

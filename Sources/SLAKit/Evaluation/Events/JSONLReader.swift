@@ -23,6 +23,10 @@ final class PendingStorage {
     /// Byte offsets of a line's quotes, `JSONLineParser.simpleLineLimit` at most.
     let quotes: UnsafeMutablePointer<Int>
     let shapes = LineShapes()
+    /// The steps of the line `scanSimpleLine` reads, learned if the line is valid.
+    let notedSteps: UnsafeMutablePointer<NotedStep>
+    /// The most members of a line whose shape is learned.
+    static let notedStepLimit = 1024
     /// Scratch of learning a key's roles: one entry per role.
     let roleMarks: UnsafeMutablePointer<Bool>
     let roleCount: Int
@@ -31,6 +35,7 @@ final class PendingStorage {
         values = .allocate(capacity: max(1, count))
         values.initialize(repeating: PendingValue(), count: max(1, count))
         quotes = .allocate(capacity: JSONLineParser.simpleLineLimit)
+        notedSteps = .allocate(capacity: PendingStorage.notedStepLimit)
         roleCount = count
         roleMarks = .allocate(capacity: max(1, count))
         roleMarks.initialize(repeating: false, count: max(1, count))
@@ -40,7 +45,18 @@ final class PendingStorage {
         values.deallocate()
         quotes.deallocate()
         roleMarks.deallocate()
+        notedSteps.deallocate()
     }
+}
+
+/// A member of a line being read by `JSONLineParser.scanSimpleLine`: its step's bytes
+/// `[start, end)`, its key `[keyStart, keyEnd)` and the kind of its value.
+struct NotedStep {
+    var start: Int
+    var end: Int
+    var keyStart: Int
+    var keyEnd: Int
+    var kind: LineShapes.Kind
 }
 
 /// The shapes of the simple lines seen so far (flat objects without escapes), as a tree of
@@ -104,10 +120,16 @@ final class LineShapes {
 
     /// The child of `parent` with the bytes `line[start ..< end]` and `kind`, added (with
     /// `roles`, computed only then) when missing; nil when a limit stops learning.
+    ///
+    /// Alternatives are kept longest first: where a field is a string on some lines and
+    /// `null` on others, the string's step (which ends with the opening quote) is longer
+    /// than the scalar's and must be tried first, or the scalar's would match the start of
+    /// a string line and fail on its value.
     func child(of parent: Int, _ line: UnsafePointer<UInt8>, _ start: Int, _ end: Int, kind: Kind, roles keyRoles: () -> [Int]) -> Int? {
         var child = steps[parent].firstChild
         var children = 0
-        var last = -1
+        /// The last alternative at least as long as the new step: it goes after that one.
+        var insertAfter = -1
         let length = end - start
         while child >= 0 {
             let step = steps[child]
@@ -115,7 +137,7 @@ final class LineShapes {
                 return child
             }
             children += 1
-            last = child
+            if step.length >= length { insertAfter = child }
             child = step.nextSibling
         }
         let newRoles = keyRoles()
@@ -124,8 +146,9 @@ final class LineShapes {
             return nil
         }
         let added = stepCount
+        let next = insertAfter >= 0 ? steps[insertAfter].nextSibling : steps[parent].firstChild
         (steps + added).initialize(to: Step(offset: byteCount, length: length, kind: kind, firstRole: roleCount,
-                                            roleCount: newRoles.count, firstChild: -1, nextSibling: -1))
+                                            roleCount: newRoles.count, firstChild: -1, nextSibling: next))
         stepCount += 1
         (bytes + byteCount).initialize(from: line + start, count: length)
         byteCount += length
@@ -133,7 +156,7 @@ final class LineShapes {
             roles[roleCount] = role
             roleCount += 1
         }
-        if last >= 0 { steps[last].nextSibling = added } else { steps[parent].firstChild = added }
+        if insertAfter >= 0 { steps[insertAfter].nextSibling = added } else { steps[parent].firstChild = added }
         return added
     }
 }
@@ -227,9 +250,10 @@ struct JSONLineParser {
     private func scanSimpleLine(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         guard let quoteCount = indexQuotes(base, start, end) else { return false }
         let quotes = storage.quotes
-        // The line's shape is learned on the way, for `matchShape` on the lines after it:
-        // `step` is the last step of the path so far, nil once a limit stops learning.
-        var step: Int? = LineShapes.root
+        // The line's shape, for `matchShape` on the lines after it: its members' steps are
+        // noted on the way and learned once the whole line is known to be valid.
+        let noted = storage.notedSteps
+        var notedCount = 0
         /// Where the previous value (or the line) ended: the next separator starts there.
         var separatorStart = start
         // Without escapes every quote delimits a string: strings are consecutive pairs.
@@ -253,11 +277,11 @@ struct JSONLineParser {
             guard index < end else { return false }
             let value: PendingValue
             let isString = base[index] == ByteScanning.quote
-            if let parent = step {
-                step = shapes.child(of: parent, base, separatorStart, isString ? index + 1 : index, kind: isString ? .string : .scalar) {
-                    roles(ofKey: base, keyStart, keyEnd, lineEnd: end)
-                }
+            if notedCount < PendingStorage.notedStepLimit {
+                noted[notedCount] = NotedStep(start: separatorStart, end: isString ? index + 1 : index, keyStart: keyStart, keyEnd: keyEnd,
+                                              kind: isString ? .string : .scalar)
             }
+            notedCount += 1
             switch base[index] {
             case ByteScanning.quote:
                 guard nextQuote + 1 < quoteCount, quotes[nextQuote] == index else { return false }
@@ -293,9 +317,24 @@ struct JSONLineParser {
             }
             guard base[index] == 0x7D else { return false }
             guard nextQuote == quoteCount, skipWhitespace(base, index + 1, end) == end else { return false }
-            if let parent = step { _ = shapes.child(of: parent, base, separatorStart, end, kind: .closing) { [] } }
+            if notedCount <= PendingStorage.notedStepLimit { learnShape(base, steps: notedCount, closing: separatorStart, end) }
             return true
         }
+    }
+
+    /// Adds the path of a valid line's noted steps and its closing bytes `[closing, end)` to
+    /// the shapes (as far as the limits allow).
+    private func learnShape(_ base: UnsafePointer<UInt8>, steps count: Int, closing: Int, _ end: Int) {
+        let noted = storage.notedSteps
+        var parent = LineShapes.root
+        for index in 0..<count {
+            let step = noted[index]
+            guard let child = shapes.child(of: parent, base, step.start, step.end, kind: step.kind, roles: {
+                roles(ofKey: base, step.keyStart, step.keyEnd, lineEnd: end)
+            }) else { return }
+            parent = child
+        }
+        _ = shapes.child(of: parent, base, closing, end, kind: .closing) { [] }
     }
 
     /// The roles the key `base[start ..< end]` names.
