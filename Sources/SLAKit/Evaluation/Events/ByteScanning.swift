@@ -39,6 +39,18 @@ enum ByteScanning {
         return ~(((x & low7) &+ low7) | x | low7)
     }
 
+    /// The high bit of the bytes of `word` (little-endian) that may end or interrupt a JSON
+    /// string body: a quote, a backslash or a control byte. The has-zero-byte test: false
+    /// positives occur only above a true match, so the lowest flagged byte is always one.
+    @inline(__always)
+    static func stringStopBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* UInt64(quote))
+        let backslashes = word ^ (ones &* UInt64(backslash))
+        return (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word))
+            & 0x8080_8080_8080_8080
+    }
+
     /// The eight bytes at `index` as a little-endian word when that many remain before
     /// `end`, else the remaining ones zero-padded; `valid` masks the bytes that are real.
     @inline(__always)

@@ -123,20 +123,28 @@ final class FieldTable: @unchecked Sendable {
     }
 }
 
-/// Byte equality of two ranges of `count` bytes.
+/// Byte equality of two ranges of `count` bytes, compared a word at a time; the last
+/// word (or, below eight bytes, the last four) may overlap the one before, so that no
+/// byte is compared alone unless `count` is below four. Reads only inside both ranges.
 @inline(__always)
 func memoryEqual(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    var index = 0
-    // Eight bytes at a time, then the rest.
-    while count - index >= 8 {
-        let a = UnsafeRawPointer(left).loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        let b = UnsafeRawPointer(right).loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        if a != b { return false }
-        index += 8
+    let a = UnsafeRawPointer(left), b = UnsafeRawPointer(right)
+    if count >= 8 {
+        var offset = 0
+        while offset < count - 8 {
+            if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+            offset += 8
+        }
+        return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
-    while index < count {
-        if left[index] != right[index] { return false }
-        index += 1
+    if count >= 4 {
+        return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+            && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+    }
+    var offset = 0
+    while offset < count {
+        if left[offset] != right[offset] { return false }
+        offset += 1
     }
     return true
 }

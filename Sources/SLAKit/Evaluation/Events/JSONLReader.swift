@@ -29,14 +29,12 @@ final class PendingStorage {
     static let notedStepLimit = 1024
     /// Scratch of learning a key's roles: one entry per role.
     let roleMarks: UnsafeMutablePointer<Bool>
-    let roleCount: Int
 
     init(count: Int) {
         values = .allocate(capacity: max(1, count))
         values.initialize(repeating: PendingValue(), count: max(1, count))
         quotes = .allocate(capacity: JSONLineParser.simpleLineLimit)
         notedSteps = .allocate(capacity: PendingStorage.notedStepLimit)
-        roleCount = count
         roleMarks = .allocate(capacity: max(1, count))
         roleMarks.initialize(repeating: false, count: max(1, count))
     }
@@ -282,32 +280,19 @@ struct JSONLineParser {
                                               kind: isString ? .string : .scalar)
             }
             notedCount += 1
-            switch base[index] {
-            case ByteScanning.quote:
+            if isString {
                 guard nextQuote + 1 < quoteCount, quotes[nextQuote] == index else { return false }
                 value = PendingValue(kind: .string, start: index + 1, end: quotes[nextQuote + 1])
                 // The closing quote starts the next separator.
                 separatorStart = quotes[nextQuote + 1]
                 index = quotes[nextQuote + 1] + 1
                 nextQuote += 2
-            case 0x74: // true
-                guard end - index >= 4, fourBytes(base, index) == 0x6575_7274 else { return false }
-                value = PendingValue(kind: .trueValue)
-                index += 4
-            case 0x66: // false
-                guard end - index >= 5, fourBytes(base, index) == 0x736C_6166, base[index + 4] == 0x65 else { return false }
-                value = PendingValue(kind: .falseValue)
-                index += 5
-            case 0x6E: // null
-                guard end - index >= 4, fourBytes(base, index) == 0x6C6C_756E else { return false }
-                value = PendingValue(kind: .null)
-                index += 4
-            default:
-                guard let scanned = ByteScanning.scanNumber(base, index, end), !scanned.mayOverflow else { return false }
-                value = PendingValue(kind: .number, start: index, end: scanned.end)
-                index = scanned.end
+            } else {
+                guard let scalar = plainScalar(base, index, end) else { return false }
+                value = scalar.value
+                index = scalar.end
+                separatorStart = index
             }
-            if !isString { separatorStart = index }
             fields.assign(value, toKey: base, keyStart, keyEnd, readableEnd: end, in: pending)
             index = skipWhitespace(base, index, end)
             guard index < end else { return false }
@@ -362,10 +347,10 @@ struct JSONLineParser {
             while child >= 0 {
                 let step = steps[child]
                 if step.kind == .closing {
-                    if end - index == step.length, bytesEqual(base + index, stepBytes + step.offset, step.length) {
+                    if end - index == step.length, memoryEqual(base + index, stepBytes + step.offset, step.length) {
                         return true
                     }
-                } else if end - index >= step.length, bytesEqual(base + index, stepBytes + step.offset, step.length) {
+                } else if end - index >= step.length, memoryEqual(base + index, stepBytes + step.offset, step.length) {
                     break
                 }
                 child = step.nextSibling
@@ -379,25 +364,9 @@ struct JSONLineParser {
                 value = PendingValue(kind: .string, start: index, end: close)
                 index = close
             } else {
-                guard index < end else { return false }
-                switch base[index] {
-                case 0x74: // true
-                    guard end - index >= 4, fourBytes(base, index) == 0x6575_7274 else { return false }
-                    value = PendingValue(kind: .trueValue)
-                    index += 4
-                case 0x66: // false
-                    guard end - index >= 5, fourBytes(base, index) == 0x736C_6166, base[index + 4] == 0x65 else { return false }
-                    value = PendingValue(kind: .falseValue)
-                    index += 5
-                case 0x6E: // null
-                    guard end - index >= 4, fourBytes(base, index) == 0x6C6C_756E else { return false }
-                    value = PendingValue(kind: .null)
-                    index += 4
-                default:
-                    guard let scanned = ByteScanning.scanNumber(base, index, end), !scanned.mayOverflow else { return false }
-                    value = PendingValue(kind: .number, start: index, end: scanned.end)
-                    index = scanned.end
-                }
+                guard let scalar = plainScalar(base, index, end) else { return false }
+                value = scalar.value
+                index = scalar.end
             }
             // Duplicate keys: the later step overwrites (the last wins).
             for position in node.firstRole ..< node.firstRole + node.roleCount {
@@ -412,14 +381,8 @@ struct JSONLineParser {
     private func plainStringEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
         var index = start
         let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101
         while end - index >= 8 {
-            // The has-zero-byte test: its lowest flagged byte is always a true match.
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            let matches = (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word))
-                & 0x8080_8080_8080_8080
+            let matches = ByteScanning.stringStopBytes(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
             if matches != 0 {
                 let found = index + matches.trailingZeroBitCount >> 3
                 return base[found] == ByteScanning.quote ? found : nil
@@ -435,28 +398,26 @@ struct JSONLineParser {
         return nil
     }
 
-    /// Byte equality of two ranges of `count` bytes, comparing words that may overlap.
+    /// The literal or number at `index`, as the fast paths read it: its value and the index
+    /// after it; nil when there is neither, or for a number that may be out of range (left
+    /// to the general path, which rejects it with its own message).
     @inline(__always)
-    private func bytesEqual(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        let a = UnsafeRawPointer(left), b = UnsafeRawPointer(right)
-        if count >= 8 {
-            var offset = 0
-            while offset < count - 8 {
-                if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
-                offset += 8
-            }
-            return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    private func plainScalar(_ base: UnsafePointer<UInt8>, _ index: Int, _ end: Int) -> (value: PendingValue, end: Int)? {
+        guard index < end else { return nil }
+        switch base[index] {
+        case 0x74: // true
+            guard end - index >= 4, fourBytes(base, index) == 0x6575_7274 else { return nil }
+            return (PendingValue(kind: .trueValue), index + 4)
+        case 0x66: // false
+            guard end - index >= 5, fourBytes(base, index) == 0x736C_6166, base[index + 4] == 0x65 else { return nil }
+            return (PendingValue(kind: .falseValue), index + 5)
+        case 0x6E: // null
+            guard end - index >= 4, fourBytes(base, index) == 0x6C6C_756E else { return nil }
+            return (PendingValue(kind: .null), index + 4)
+        default:
+            guard let scanned = ByteScanning.scanNumber(base, index, end), !scanned.mayOverflow else { return nil }
+            return (PendingValue(kind: .number, start: index, end: scanned.end), scanned.end)
         }
-        if count >= 4 {
-            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
-                && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
-        }
-        var offset = 0
-        while offset < count {
-            if left[offset] != right[offset] { return false }
-            offset += 1
-        }
-        return true
     }
 
     /// The four bytes at `index` as a little-endian integer.
@@ -643,15 +604,9 @@ struct JSONLineParser {
         let raw = UnsafeRawPointer(base)
         while index < end {
             // Eight bytes at a time while none is a quote, a backslash or a control
-            // character (the usual has-zero-byte bit trick; exact for "any byte matches").
+            // character.
             if end - index >= 8 {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highBits: UInt64 = 0x8080_8080_8080_8080
-                let quotes = word ^ (ones &* 0x22)
-                let backslashes = word ^ (ones &* 0x5C)
-                let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | ((word &- ones &* 0x20) & ~word)
-                let matches = special & highBits
+                let matches = ByteScanning.stringStopBytes(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
                 if matches == 0 {
                     index += 8
                     continue
