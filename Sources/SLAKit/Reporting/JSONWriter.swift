@@ -173,18 +173,23 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            var clean = true
-            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
-                clean = false
-                break
-            }
-            if clean {
+            if isPlain(utf8) {
                 bytes.append(contentsOf: utf8)
             } else {
                 bytes.append(contentsOf: quoted(String(decoding: utf8, as: UTF8.self)).utf8.dropFirst().dropLast())
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether UTF-8 text can be put between quotes as it is: no control character, quote
+    /// or backslash, and no 0xE2 lead byte (which starts U+2028 and U+2029, escaped too).
+    @inline(__always)
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
+            return false
+        }
+        return true
     }
 
     /// SPEC.md 7.1: integral values below 2^53 in magnitude without fraction or exponent;

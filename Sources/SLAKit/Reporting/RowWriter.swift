@@ -94,53 +94,24 @@ struct RowWriter {
         if days != lastDay {
             lastDay = days
             let (year, month, day) = CivilTime.date(fromDays: days)
-            // Years 1-9999 (SPEC.md times are in that range): four digits.
             var date: (UInt64, UInt16) = (0, 0)
             withUnsafeMutableBytes(of: &date) { raw in
-                let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                RowWriter.twoDigits(year / 100, at: out)
-                RowWriter.twoDigits(year % 100, at: out + 2)
-                out[4] = UInt8(ascii: "-")
-                RowWriter.twoDigits(month, at: out + 5)
-                out[7] = UInt8(ascii: "-")
-                RowWriter.twoDigits(day, at: out + 8)
+                CivilTime.writeDate(year: year, month: month, day: day, to: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
             lastDate = date
         }
         byte(UInt8(ascii: "\""))
         withUnsafeBytes(of: lastDate) { cursor.initialize(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 10) }
         cursor += 10
-        byte(UInt8(ascii: "T"))
-        RowWriter.twoDigits(withinDay / 3_600_000, at: cursor)
-        cursor[2] = UInt8(ascii: ":")
-        RowWriter.twoDigits((withinDay / 60_000) % 60, at: cursor + 3)
-        cursor[5] = UInt8(ascii: ":")
-        RowWriter.twoDigits((withinDay / 1000) % 60, at: cursor + 6)
-        cursor += 8
-        let millisecond = withinDay % 1000
-        if millisecond != 0 {
-            byte(UInt8(ascii: "."))
-            byte(UInt8(truncatingIfNeeded: 48 + millisecond / 100))
-            RowWriter.twoDigits(millisecond % 100, at: cursor)
-            cursor += 2
-        }
-        byte(UInt8(ascii: "Z"))
+        cursor += CivilTime.writeTimeOfDay(withinDay, to: cursor)
         byte(UInt8(ascii: "\""))
-    }
-
-    @inline(__always)
-    private static func twoDigits(_ value: Int, at out: UnsafeMutablePointer<UInt8>) {
-        out[0] = UInt8(truncatingIfNeeded: 48 + value / 10)
-        out[1] = UInt8(truncatingIfNeeded: 48 + value % 10)
     }
 
     /// `JSONWriter.appendQuoted`: ASCII without characters to escape is copied as is.
     @inline(__always)
     mutating func quoted(_ text: String) {
         let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
-                return false
-            }
+            guard JSONWriter.isPlain(utf8) else { return false }
             self.byte(UInt8(ascii: "\""))
             bytes(utf8)
             self.byte(UInt8(ascii: "\""))

@@ -85,37 +85,59 @@ public enum CivilTime {
         withUnsafeMutableBytes(of: &buffer) { raw in
             let out = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var count = 0
-            @inline(__always) func put(_ byte: UInt8) {
-                out[count] = byte
+            if quoted {
+                out[0] = UInt8(ascii: "\"")
+                count = 1
+            }
+            writeDate(year: year, month: month, day: day, to: out + count)
+            count += 10
+            count += writeTimeOfDay(withinDay, to: out + count)
+            if quoted {
+                out[count] = UInt8(ascii: "\"")
                 count += 1
             }
-            @inline(__always) func two(_ value: Int) {
-                put(UInt8(truncatingIfNeeded: 48 + value / 10))
-                put(UInt8(truncatingIfNeeded: 48 + value % 10))
-            }
-            if quoted { put(UInt8(ascii: "\"")) }
-            two(year / 100)
-            two(year % 100)
-            put(UInt8(ascii: "-"))
-            two(month)
-            put(UInt8(ascii: "-"))
-            two(day)
-            put(UInt8(ascii: "T"))
-            two(withinDay / 3_600_000)
-            put(UInt8(ascii: ":"))
-            two((withinDay / 60_000) % 60)
-            put(UInt8(ascii: ":"))
-            two((withinDay / 1000) % 60)
-            let millisecond = withinDay % 1000
-            if millisecond != 0 {
-                put(UInt8(ascii: "."))
-                put(UInt8(truncatingIfNeeded: 48 + millisecond / 100))
-                two(millisecond % 100)
-            }
-            put(UInt8(ascii: "Z"))
-            if quoted { put(UInt8(ascii: "\"")) }
             bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: count))
         }
+    }
+
+    /// Writes `YYYY-MM-DD` (10 bytes) at `out`; years outside 0-9999 give the same bytes as
+    /// they always have (two digits per hundred, not padded or signed).
+    @inline(__always)
+    static func writeDate(year: Int, month: Int, day: Int, to out: UnsafeMutablePointer<UInt8>) {
+        writeTwoDigits(year / 100, to: out)
+        writeTwoDigits(year % 100, to: out + 2)
+        out[4] = UInt8(ascii: "-")
+        writeTwoDigits(month, to: out + 5)
+        out[7] = UInt8(ascii: "-")
+        writeTwoDigits(day, to: out + 8)
+    }
+
+    /// Writes `THH:MM:SS` of `withinDay` milliseconds since midnight, then `.sss` when the
+    /// milliseconds are not zero, then `Z`, at `out`; returns the bytes written (10 or 14).
+    @inline(__always)
+    static func writeTimeOfDay(_ withinDay: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: "T")
+        writeTwoDigits(withinDay / 3_600_000, to: out + 1)
+        out[3] = UInt8(ascii: ":")
+        writeTwoDigits((withinDay / 60_000) % 60, to: out + 4)
+        out[6] = UInt8(ascii: ":")
+        writeTwoDigits((withinDay / 1000) % 60, to: out + 7)
+        let millisecond = withinDay % 1000
+        guard millisecond != 0 else {
+            out[9] = UInt8(ascii: "Z")
+            return 10
+        }
+        out[9] = UInt8(ascii: ".")
+        out[10] = UInt8(truncatingIfNeeded: 48 + millisecond / 100)
+        writeTwoDigits(millisecond % 100, to: out + 11)
+        out[13] = UInt8(ascii: "Z")
+        return 14
+    }
+
+    @inline(__always)
+    private static func writeTwoDigits(_ value: Int, to out: UnsafeMutablePointer<UInt8>) {
+        out[0] = UInt8(truncatingIfNeeded: 48 + value / 10)
+        out[1] = UInt8(truncatingIfNeeded: 48 + value % 10)
     }
 
     /// Formats local wall-clock milliseconds (as from `ZoneRules.local(_:)`) as
