@@ -110,12 +110,18 @@ public final class ZoneRules: Sendable {
     public func hasTransition(from: Int64, to: Int64) -> Bool {
         guard from < to else { return false }
         guard from >= tableStart, to <= tableEnd else { return !transitions(from: from, to: to).isEmpty }
+        let first = firstTableTransition(atOrAfter: from)
+        return first < transitions.count && transitions[first] < to
+    }
+
+    /// The index of the table's first transition at or after `instant` (the count when none).
+    private func firstTableTransition(atOrAfter instant: Int64) -> Int {
         var low = 0, high = transitions.count
         while low < high {
             let middle = (low + high) >> 1
-            if transitions[middle] < from { low = middle + 1 } else { high = middle }
+            if transitions[middle] < instant { low = middle + 1 } else { high = middle }
         }
-        return low < transitions.count && transitions[low] < to
+        return low
     }
 
     public func transitions(from: Int64, to: Int64) -> [Int64] {
@@ -136,12 +142,7 @@ public final class ZoneRules: Sendable {
     /// The table's transitions inside `[from, to)`.
     private func tableTransitions(from: Int64, to: Int64) -> [Int64] {
         var result: [Int64] = []
-        var low = 0, high = transitions.count
-        while low < high {
-            let middle = (low + high) >> 1
-            if transitions[middle] < from { low = middle + 1 } else { high = middle }
-        }
-        var index = low
+        var index = firstTableTransition(atOrAfter: from)
         while index < transitions.count, transitions[index] < to {
             result.append(transitions[index])
             index += 1

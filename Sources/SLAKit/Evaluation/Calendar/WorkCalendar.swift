@@ -385,6 +385,11 @@ public final class WorkCalendar: Sendable {
     private func workingTime(ofDay day: Int64, from: Int64, to: Int64) -> Int64 {
         var intervals: [InstantInterval] = []
         convertedIntervals(ofDay: day, into: &intervals)
+        return Self.overlap(of: intervals, from: from, to: to)
+    }
+
+    /// Milliseconds of `intervals` inside `[from, to)`.
+    private static func overlap(of intervals: [InstantInterval], from: Int64, to: Int64) -> Int64 {
         var total: Int64 = 0
         for interval in intervals {
             let start = max(interval.start, from)
@@ -399,11 +404,7 @@ public final class WorkCalendar: Sendable {
         var total: Int64 = 0
         var walker = DayWalker(calendar: self, firstDay: days.lowerBound)
         while walker.day <= days.upperBound {
-            for interval in walker.next() {
-                let start = max(interval.start, from)
-                let end = min(interval.end, to)
-                if end > start { total += end - start }
-            }
+            total += Self.overlap(of: walker.next(), from: from, to: to)
         }
         return total
     }
