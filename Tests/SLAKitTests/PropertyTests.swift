@@ -426,11 +426,40 @@ struct GeneratorProfile {
     @Test func containsAgreesWithNaiveSearch() {
         var random = SeededGenerator(seed: 7)
         for _ in 0..<20_000 {
-            let haystack = (0..<Int.random(in: 0...12, using: &random)).map { _ in UInt8.random(in: 97...99, using: &random) }
-            let needle = (0..<Int.random(in: 0...4, using: &random)).map { _ in UInt8.random(in: 97...99, using: &random) }
+            // Needles up to 40 bytes: both the short-needle scan and Knuth-Morris-Pratt.
+            let haystack = (0..<Int.random(in: 0...90, using: &random)).map { _ in UInt8.random(in: 97...98, using: &random) }
+            let needle = (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 97...98, using: &random) }
             let expected = needle.isEmpty || (needle.count <= haystack.count
                 && (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<($0 + needle.count)]) == needle })
             #expect(Operations.containsBytes(haystack, needle) == expected, "\(haystack) contains \(needle)")
+        }
+    }
+
+    /// `contains`, `startsWith`, `endsWith` and `==` on strings (byte comparisons) against
+    /// naive searches over Unicode scalars, with one- to four-byte scalars.
+    @Test func stringOperatorsAgreeWithNaiveScalarSearch() {
+        var random = SeededGenerator(seed: 7)
+        let alphabet: [Unicode.Scalar] = ["a", "b", "é", "€", "😀"]
+        func text(_ maximum: Int) -> [Unicode.Scalar] {
+            (0..<Int.random(in: 0...maximum, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+        }
+        func string(_ scalars: [Unicode.Scalar]) -> Value { .string(String(String.UnicodeScalarView(scalars))) }
+        for _ in 0..<20_000 {
+            let haystack = text(10)
+            let needle = text(3)
+            let fits = needle.count <= haystack.count
+            let contains = needle.isEmpty || (fits && (0...(haystack.count - needle.count)).contains {
+                Array(haystack[$0..<($0 + needle.count)]) == needle
+            })
+            let starts = fits && Array(haystack.prefix(needle.count)) == needle
+            let ends = fits && Array(haystack.suffix(needle.count)) == needle
+            let label = "`\(String(String.UnicodeScalarView(haystack)))` and `\(String(String.UnicodeScalarView(needle)))`"
+            #expect(Operations.contains(string(haystack), string(needle)) == contains, "contains: \(label)")
+            #expect(Operations.startsWith(string(haystack), string(needle)) == starts, "startsWith: \(label)")
+            #expect(Operations.endsWith(string(haystack), string(needle)) == ends, "endsWith: \(label)")
+            #expect(Operations.equals(string(haystack), string(needle)) == (haystack == needle), "==: \(label)")
+            #expect(Operations.isMember(string(needle), of: .list([.number(1), string(haystack), .null])) == (haystack == needle),
+                    "in: \(label)")
         }
     }
 }

@@ -11,13 +11,40 @@ public enum ExactText {
     /// True when both strings have the same UTF-8 bytes.
     @inline(__always)
     public static func equal(_ a: String, _ b: String) -> Bool {
-        compare(a, b) == 0
+        withBytes(a, b) { a, b in
+            a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+        } ?? a.utf8.elementsEqual(b.utf8)
     }
 
     /// True when `a` sorts before `b` by UTF-8 bytes.
     @inline(__always)
     public static func less(_ a: String, _ b: String) -> Bool {
         compare(a, b) < 0
+    }
+
+    /// True when the UTF-8 bytes of `text` begin with those of `prefix`.
+    public static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
+        withBytes(text, prefix) { text, prefix in
+            prefix.count <= text.count && (prefix.isEmpty || memcmp(text.baseAddress!, prefix.baseAddress!, prefix.count) == 0)
+        } ?? text.utf8.starts(with: prefix.utf8)
+    }
+
+    /// True when the UTF-8 bytes of `text` end with those of `suffix`.
+    public static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
+        withBytes(text, suffix) { text, suffix in
+            suffix.count <= text.count
+                && (suffix.isEmpty || memcmp(text.baseAddress! + (text.count - suffix.count), suffix.baseAddress!, suffix.count) == 0)
+        } ?? text.utf8.reversed().starts(with: suffix.utf8.reversed())
+    }
+
+    /// Runs `body` on the contiguous UTF-8 bytes of both strings; nil when either has none
+    /// (a bridged string), for the caller's slower path.
+    @inline(__always)
+    static func withBytes<Result>(_ a: String, _ b: String,
+                                          _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right in body(left, right) }
+        } ?? nil
     }
 
     /// memcmp-style three-way comparison of the UTF-8 bytes.

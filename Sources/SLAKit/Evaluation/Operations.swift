@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // The run-time semantics of the expression language's operators (SPEC.md section 4).
 // Strings are compared as sequences of Unicode scalars: for valid UTF-8 that is exactly
 // byte-wise comparison of their UTF-8 encodings, which is also the fast path.
@@ -17,6 +23,26 @@ public enum Operations {
             guard a.count == b.count else { return false }
             for index in a.indices where !equals(a[index], b[index]) { return false }
             return true
+        default: return false
+        }
+    }
+
+    /// A comparison operator (`BinaryOperator.isComparison`) applied to two values; false
+    /// for any other operator.
+    public static func compare(_ op: BinaryOperator, _ left: Value, _ right: Value) -> Bool {
+        switch op {
+        case .equal: return equals(left, right)
+        case .notEqual: return !equals(left, right)
+        case .less: return order(left, right).map { $0 < 0 } ?? false
+        case .lessEqual: return order(left, right).map { $0 <= 0 } ?? false
+        case .greater: return order(left, right).map { $0 > 0 } ?? false
+        case .greaterEqual: return order(left, right).map { $0 >= 0 } ?? false
+        case .in: return isMember(left, of: right)
+        case .notIn: return !isMember(left, of: right)
+        case .contains: return contains(left, right)
+        case .startsWith: return startsWith(left, right)
+        case .endsWith: return endsWith(left, right)
+        case .matches: return matches(left, right)
         default: return false
         }
     }
@@ -48,14 +74,24 @@ public enum Operations {
     /// `x in Y`: Y is a list with some element `== x`.
     public static func isMember(_ value: Value, of list: Value) -> Bool {
         guard case .list(let elements) = list else { return false }
-        return elements.contains { equals(value, $0) }
+        // The common `lead.country in ["SE", "NO"]`: strings against strings, without the
+        // general comparison's dispatch per element.
+        if case .string(let text) = value {
+            for element in elements {
+                if case .string(let candidate) = element, ExactText.equal(text, candidate) { return true }
+            }
+            return false
+        }
+        for element in elements where equals(value, element) { return true }
+        return false
     }
 
     /// `contains`: substring for strings, membership for lists; false otherwise.
     public static func contains(_ container: Value, _ element: Value) -> Bool {
         switch (container, element) {
         case (.string(let haystack), .string(let needle)):
-            return containsBytes(Array(haystack.utf8), Array(needle.utf8))
+            return ExactText.withBytes(haystack, needle) { containsBytes($0, $1) }
+                ?? containsBytes(Array(haystack.utf8), Array(needle.utf8))
         case (.list, _):
             return isMember(element, of: container)
         default:
@@ -65,12 +101,12 @@ public enum Operations {
 
     public static func startsWith(_ value: Value, _ prefix: Value) -> Bool {
         guard case .string(let text) = value, case .string(let start) = prefix else { return false }
-        return text.utf8.starts(with: start.utf8)
+        return ExactText.hasPrefix(text, start)
     }
 
     public static func endsWith(_ value: Value, _ suffix: Value) -> Bool {
         guard case .string(let text) = value, case .string(let end) = suffix else { return false }
-        return text.utf8.reversed().starts(with: end.utf8.reversed())
+        return ExactText.hasSuffix(text, end)
     }
 
     /// `matches`: a glob over the whole string, `*` any run of scalars, `?` one scalar.
@@ -122,10 +158,32 @@ public enum Operations {
         return firstMatch(of: run, in: text, from: from, to: to)
     }
 
-    /// Substring search in linear time, so `contains` on a long attribute cannot cost
-    /// O(haystack × needle).
+    /// Substring search in time linear in the haystack, so `contains` on a long attribute
+    /// cannot cost O(haystack × needle). For valid UTF-8 a byte match starts and ends on
+    /// scalar boundaries, so this is also substring search by scalars.
     static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        firstMatch(of: needle, in: haystack, from: 0, to: haystack.count) != nil
+        haystack.withUnsafeBufferPointer { haystack in needle.withUnsafeBufferPointer { containsBytes(haystack, $0) } }
+    }
+
+    /// `containsBytes` on buffers: a short needle (the usual literal) is looked for at each
+    /// occurrence of its first byte, at most 32 byte comparisons each; a longer one by
+    /// Knuth-Morris-Pratt.
+    static func containsBytes(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        if needle.isEmpty { return true }
+        guard needle.count <= haystack.count else { return false }
+        guard needle.count <= 32 else {
+            return firstMatch(of: Array(needle), in: Array(haystack), from: 0, to: haystack.count) != nil
+        }
+        let text = haystack.baseAddress!, pattern = needle.baseAddress!
+        let lastStart = haystack.count - needle.count
+        var index = 0
+        while index <= lastStart {
+            guard let found = memchr(text + index, Int32(pattern[0]), lastStart - index + 1) else { return false }
+            let position = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - text
+            if memcmp(text + position, pattern, needle.count) == 0 { return true }
+            index = position + 1
+        }
+        return false
     }
 
     /// The first offset in `[from, to)` of `text` where `pattern` occurs, by Knuth-Morris-Pratt
