@@ -38,6 +38,9 @@ public final class WorkCalendar: Sendable {
     /// Local dates (`CivilTime.days`) without working time.
     public let holidays: Set<Int64>
 
+    /// Each weekday's ranges sorted and merged where they overlap or touch, as seconds since
+    /// local midnight: what a date far from offset changes works (`fixedOffsetWork`).
+    private let mergedWeekly: [[WorkingRange]]
     /// Working milliseconds of a date whose ranges are not moved by an offset change, per
     /// weekday (Monday = 0).
     private let nominalWork: [Int64]
@@ -76,15 +79,19 @@ public final class WorkCalendar: Sendable {
         self.weekly = weekly
         self.holidays = holidays
         // The union of the local ranges, in case the caller passed overlapping ones.
-        let nominal: [Int64] = weekly.map { ranges in
-            var total: Int64 = 0
-            var reached = 0
-            for range in ranges.sorted(by: { $0.start < $1.start }) {
-                let start = max(range.start, reached)
-                if range.end > start { total += Int64(range.end - start) * CivilTime.millisecondsPerSecond }
-                reached = max(reached, range.end)
+        mergedWeekly = weekly.map { ranges in
+            var merged: [WorkingRange] = []
+            for range in ranges.sorted(by: { $0.start < $1.start }) where range.end > range.start {
+                if let last = merged.last, range.start <= last.end {
+                    merged[merged.count - 1].end = max(last.end, range.end)
+                } else {
+                    merged.append(range)
+                }
             }
-            return total
+            return merged
+        }
+        let nominal: [Int64] = mergedWeekly.map { ranges in
+            ranges.reduce(0) { $0 + Int64($1.end - $1.start) * CivilTime.millisecondsPerSecond }
         }
         nominalWork = nominal
         var workBefore: [Int64] = [0]
@@ -112,16 +119,20 @@ public final class WorkCalendar: Sendable {
         let from = max(from, Self.lowestInstant)
         let to = min(to, Self.highestInstant)
         guard to > from else { return 0 }
-        let fromDay = localDay(of: from)
-        let toDay = localDay(of: to)
+        let fromOffset = zone.offsetSeconds(at: from)
+        let toOffset = zone.offsetSeconds(at: to)
+        let fromDay = CivilTime.floorDivide(from + Int64(fromOffset) * CivilTime.millisecondsPerSecond, Self.day)
+        let toDay = CivilTime.floorDivide(to + Int64(toOffset) * CivilTime.millisecondsPerSecond, Self.day)
         // Dates at least `warmUpDays + 1` away from both ends lie wholly inside the span and
         // are summed arithmetically; the dates around each end are converted one by one.
         let margin = Self.warmUpDays
         // Far from offset changes, each date's ranges stay within the date (as instants), so
-        // only the two end dates need converting (the common case: 2 dates, not 4 + 4 · margin).
-        if toDay > fromDay, !nearOffsetChange(fromDay), !nearOffsetChange(toDay) {
-            return workingTime(ofDay: fromDay, from: from, to: to) + workOfDays(fromDay + 1, toDay)
-                + workingTime(ofDay: toDay, from: from, to: to)
+        // only the two end dates count, each read at its one offset (the common case: 2
+        // dates, not 4 + 4 · margin).
+        if !nearOffsetChange(fromDay), toDay == fromDay || !nearOffsetChange(toDay) {
+            let first = fixedOffsetWork(day: fromDay, offset: fromOffset, from: from, to: to)
+            guard toDay > fromDay else { return first }
+            return first + workOfDays(fromDay + 1, toDay) + fixedOffsetWork(day: toDay, offset: toOffset, from: from, to: to)
         }
         if toDay - fromDay <= 2 * margin + 1 {
             return exactWorkingTime(days: fromDay - margin ... toDay + margin, from: from, to: to)
@@ -140,9 +151,27 @@ public final class WorkCalendar: Sendable {
         // A week without working time (SPEC makes it an error) would make the walk below long.
         if from > Self.highestInstant || nominalWorkBefore[7] == 0 { return nil }
         let from = max(from, Self.lowestInstant)
-        var remaining = amount
-        let fromDay = localDay(of: from)
+        let fromOffset = zone.offsetSeconds(at: from)
+        let fromDay = CivilTime.floorDivide(from + Int64(fromOffset) * CivilTime.millisecondsPerSecond, Self.day)
         let margin = Self.warmUpDays
+        // Far from offset changes the dates' ranges are read at one offset and stay within
+        // their dates: a budget reached within a few dates (hours, a day or two) is found
+        // by walking them directly.
+        let quickDays: Int64 = 8
+        if !zone.hasTransition(from: (fromDay - margin - 1) * Self.day, to: (fromDay + quickDays + margin + 1) * Self.day) {
+            var remaining = amount
+            for day in fromDay ..< fromDay + quickDays where isWorkingDate(day) {
+                let midnight = day * Self.day - Int64(fromOffset) * CivilTime.millisecondsPerSecond
+                for range in mergedWeekly[CivilTime.weekdayIndex(fromDays: day)] {
+                    let end = midnight + Int64(range.end) * CivilTime.millisecondsPerSecond
+                    guard end > from else { continue }
+                    let start = max(midnight + Int64(range.start) * CivilTime.millisecondsPerSecond, from)
+                    if remaining <= end - start { return start + remaining }
+                    remaining -= end - start
+                }
+            }
+        }
+        var remaining = amount
 
         // The dates around `from`, one by one.
         var walker = DayWalker(calendar: self, firstDay: fromDay - margin)
@@ -380,12 +409,28 @@ public final class WorkCalendar: Sendable {
         return zone.hasTransition(from: (day - margin) * Self.day, to: (day + margin + 1) * Self.day)
     }
 
-    /// Working milliseconds inside `[from, to)` of one date's ranges, converted alone (for a
-    /// date away from offset changes, see `nearOffsetChange`).
-    private func workingTime(ofDay day: Int64, from: Int64, to: Int64) -> Int64 {
-        var intervals: [InstantInterval] = []
-        convertedIntervals(ofDay: day, into: &intervals)
-        return Self.overlap(of: intervals, from: from, to: to)
+    /// Working milliseconds inside `[from, to)` of one date's ranges read at `offset`
+    /// (seconds east of UTC): exact for a date away from offset changes (see
+    /// `nearOffsetChange`), whose ranges convert at the one offset in force around it.
+    private func fixedOffsetWork(day: Int64, offset: Int, from: Int64, to: Int64) -> Int64 {
+        guard isWorkingDate(day) else { return 0 }
+        let midnight = day * Self.day - Int64(offset) * CivilTime.millisecondsPerSecond
+        var total: Int64 = 0
+        for range in mergedWeekly[CivilTime.weekdayIndex(fromDays: day)] {
+            let start = max(midnight + Int64(range.start) * CivilTime.millisecondsPerSecond, from)
+            let end = min(midnight + Int64(range.end) * CivilTime.millisecondsPerSecond, to)
+            if end > start { total += end - start }
+        }
+        return total
+    }
+
+    /// Whether local date `day` is in years 1-9999 and not a holiday on a weekday with
+    /// working time (holidays on other weekdays change nothing).
+    @inline(__always)
+    private func isWorkingDate(_ day: Int64) -> Bool {
+        guard day >= Self.firstDay, day <= Self.lastDay else { return false }
+        let index = Self.lowerBound(workingHolidays, day)
+        return index == workingHolidays.count || workingHolidays[index] != day
     }
 
     /// Milliseconds of `intervals` inside `[from, to)`.
