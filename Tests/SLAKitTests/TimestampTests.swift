@@ -135,4 +135,32 @@ import Testing
             #expect(fast == general, "\(String(decoding: bytes, as: UTF8.self))Z")
         }
     }
+
+    /// `TimestampParser` reuses the last date's day count: over runs of timestamps that share
+    /// dates (valid or not, with bytes changed now and then, in other forms too) it must
+    /// decide every input as `Timestamp.parse` does.
+    @Test func parserWithDateMemoryAgreesWithParse() {
+        var generator = SeededGenerator(seed: 11)
+        let zone = ZoneRules.named("Europe/Stockholm")!
+        var parser = TimestampParser(zone: zone)
+        let characters = Array("0123456789-:T Zzt+.".utf8)
+        let dates = ["2026-03-29", "2026-02-29", "2024-02-29", "2026-13-01", "0001-01-01", "9999-12-31", "2026-1O-05", "2026-10-25"]
+        var hits = 0
+        for _ in 0..<20_000 {
+            let date = dates[Int.random(in: 0..<(Int.random(in: 0..<4, using: &generator) == 0 ? dates.count : 2), using: &generator)]
+            func two(_ range: ClosedRange<Int>) -> String { String(format: "%02d", Int.random(in: range, using: &generator)) }
+            var bytes = Array("\(date)T\(two(0...25)):\(two(0...61)):\(two(0...61))Z".utf8)
+            switch Int.random(in: 0..<8, using: &generator) {
+            case 0: bytes[Int.random(in: 0..<bytes.count, using: &generator)] = characters.randomElement(using: &generator)!
+            case 1: bytes.removeLast()
+            case 2: bytes.insert(characters.randomElement(using: &generator)!, at: Int.random(in: 0...bytes.count, using: &generator))
+            default: break
+            }
+            let expected = bytes.withUnsafeBufferPointer { Timestamp.parse($0, zone: zone) }
+            let actual = bytes.withUnsafeBufferPointer { parser.parse($0) }
+            if expected != nil, bytes.count == 20 { hits += 1 }
+            #expect(actual == expected, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+        #expect(hits > 5_000, "most inputs are valid timestamps of the remembered form")
+    }
 }

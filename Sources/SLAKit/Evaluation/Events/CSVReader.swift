@@ -27,7 +27,6 @@ struct CSVRecordParser {
     }
 
     private let fields: FieldTable
-    private let zone: ZoneRules
     let inputName: String
     /// Header columns; nil until the header has been read.
     private var columnCount: Int?
@@ -44,6 +43,8 @@ struct CSVRecordParser {
     private var scratch: [UInt8] = []
     /// Shares the strings that repeat from record to record.
     private var strings = StringCache()
+    /// Reads the time field, reusing the last date's day count.
+    private var timestamps: TimestampParser
     /// What the returned `RawRecord` points at.
     private let output: RawRecordStorage
 
@@ -62,8 +63,8 @@ struct CSVRecordParser {
 
     init(fields: FieldTable, zone: ZoneRules, inputName: String) {
         self.fields = fields
-        self.zone = zone
         self.inputName = inputName
+        self.timestamps = TimestampParser(zone: zone)
         self.output = RawRecordStorage(attributeCount: fields.roleCount - FieldTable.firstAttributeRole)
     }
 
@@ -99,7 +100,7 @@ struct CSVRecordParser {
             timeText = unescape(base, timeField)
             time = nil
         } else {
-            time = Timestamp.parse(UnsafeBufferPointer(start: base + timeField.start, count: timeField.end - timeField.start), zone: zone)
+            time = timestamps.parse(UnsafeBufferPointer(start: base + timeField.start, count: timeField.end - timeField.start))
             timeText = nil
         }
         guard let time else {

@@ -175,6 +175,8 @@ struct JSONLineParser {
     private var containers: [Bool] = []
     /// Shares the strings that repeat from record to record.
     private var strings = StringCache()
+    /// Reads the time field, reusing the last date's day count.
+    private var timestamps: TimestampParser
     /// What the returned `RawRecord` points at.
     private let output: RawRecordStorage
 
@@ -188,6 +190,7 @@ struct JSONLineParser {
         self.fields = fields
         self.zone = zone
         self.fastPaths = fastPaths
+        self.timestamps = TimestampParser(zone: zone)
         self.output = RawRecordStorage(attributeCount: fields.roleCount - FieldTable.firstAttributeRole)
         self.storage = PendingStorage(count: fields.roleCount)
         self.pending = storage.values
@@ -506,7 +509,7 @@ struct JSONLineParser {
         case .string:
             if timeValue.start == timeValue.end { throw emptyField(FieldTable.timeRole) }
             let bytes = UnsafeBufferPointer(start: base + timeValue.start, count: timeValue.end - timeValue.start)
-            guard let parsed = Timestamp.parse(bytes, zone: zone) else {
+            guard let parsed = timestamps.parse(bytes) else {
                 throw RecordFailure(reason: "invalid timestamp \"\(ByteScanning.excerpt(bytes))\"")
             }
             time = parsed
