@@ -3,15 +3,27 @@
 public struct Compiler {
     private var attributeSlots: [String: Int] = [:]
     private var attributeNames: [String] = []
+    /// The slots read as `lead.ATTR` or grouped by; the others are read only as `event.ATTR`.
+    private var leadSlots: Set<Int> = []
     private var typeIds = StringIndex()
     private var readsLeadId = false
     private var readsEventType = false
     private let sla: CheckedSLA
+    /// Whether common comparisons take `specializedComparison`; off only in tests that
+    /// compare it with the general path.
+    private let specializing: Bool
 
-    private init(sla: CheckedSLA) { self.sla = sla }
+    private init(sla: CheckedSLA, specializing: Bool) {
+        self.sla = sla
+        self.specializing = specializing
+    }
 
     public static func compile(_ sla: CheckedSLA) -> Program {
-        var compiler = Compiler(sla: sla)
+        compile(sla, specializing: true)
+    }
+
+    static func compile(_ sla: CheckedSLA, specializing: Bool) -> Program {
+        var compiler = Compiler(sla: sla, specializing: specializing)
         return compiler.build()
     }
 
@@ -58,7 +70,7 @@ public struct Compiler {
         }
         let goals = sla.goals.map { goal -> CompiledGoal in
             var compiled = CompiledGoal(condition: goal.condition.map { condition($0) },
-                                        groupSlot: goal.groupBy.map { slot($0) }, sumType: nil, sumSlot: nil)
+                                        groupSlot: goal.groupBy.map { leadSlot($0) }, sumType: nil, sumSlot: nil)
             if case .sum(let type, let attribute) = goal.measure {
                 compiled.sumType = typeId(type)
                 compiled.sumSlot = slot(attribute)
@@ -72,7 +84,7 @@ public struct Compiler {
         }
         return Program(sla: sla, attributeNames: attributeNames, types: typeIds.keys, scores: scores, stages: stages,
                        deadlines: deadlines, goals: goals, calendars: calendars,
-                       readsLeadId: readsLeadId, readsEventType: readsEventType)
+                       leadSlots: leadSlots.sorted(), readsLeadId: readsLeadId, readsEventType: readsEventType)
     }
 
     private mutating func typeId(_ type: String) -> Int {
@@ -92,6 +104,13 @@ public struct Compiler {
         attributeSlots[attribute] = slot
         attributeNames.append(attribute)
         return slot
+    }
+
+    /// The slot of an attribute read as `lead.ATTR`.
+    private mutating func leadSlot(_ attribute: String) -> Int {
+        let index = slot(attribute)
+        leadSlots.insert(index)
+        return index
     }
 
     // MARK: - Dependencies
@@ -170,21 +189,103 @@ public struct Compiler {
     }
 
     private mutating func comparison(_ op: BinaryOperator, _ left: Expression, _ right: Expression) -> CompiledCondition {
+        if specializing, let specialized = specializedComparison(op, left, right) { return specialized }
         let a = expression(left), b = expression(right)
+        return { Operations.compare(op, a($0), b($0)) }
+    }
+
+    // MARK: - Specialized comparisons
+
+    /// Where a comparison operand comes from, when no `Value` needs building for it: an
+    /// attribute slot, read in place, or a literal, built once.
+    private enum Operand {
+        case leadSlot(Int)
+        case eventSlot(Int)
+        case constant(Value)
+    }
+
+    /// The comparisons rules are mostly made of, compiled without closures per operand:
+    /// an attribute against a literal (`lead.country in ["SE", "NO"]`, `event.page
+    /// startsWith "/pricing"`), read in place rather than copied out, and numbers against
+    /// numbers (`fit + engagement >= 60`) as `Double`s. nil for anything else. The
+    /// semantics are those of `Operations`, as in the general path.
+    private mutating func specializedComparison(_ op: BinaryOperator, _ left: Expression, _ right: Expression) -> CompiledCondition? {
+        if let a = numeric(left), let b = numeric(right), let test = Compiler.numericTest(op) {
+            return { test(a($0), b($0)) }
+        }
+        guard let a = operand(left), let b = operand(right) else { return nil }
+        switch (a, b) {
+        case (.leadSlot(let index), .constant(let constant)):
+            return { Operations.compare(op, $0.leadAttributes[index], constant) }
+        case (.eventSlot(let index), .constant(let constant)):
+            return { Operations.compare(op, $0.eventAttributes[index], constant) }
+        case (.constant(let constant), .leadSlot(let index)):
+            return { Operations.compare(op, constant, $0.leadAttributes[index]) }
+        case (.constant(let constant), .eventSlot(let index)):
+            return { Operations.compare(op, constant, $0.eventAttributes[index]) }
+        default:
+            return nil
+        }
+    }
+
+    /// An attribute slot or a literal; nil for other expressions (and for `lead.id`,
+    /// `event.type`, `event.at` and the null attributes, which have no slot).
+    private mutating func operand(_ expression: Expression) -> Operand? {
+        switch expression.kind {
+        case .parenthesized(let inner):
+            return operand(inner)
+        case .leadAttribute(let attribute) where !["id", "type", "at", "lead"].contains(attribute.name):
+            return .leadSlot(leadSlot(attribute.name))
+        case .eventAttribute(let attribute) where !["type", "at", "lead"].contains(attribute.name):
+            return .eventSlot(slot(attribute.name))
+        default:
+            guard Compiler.isLiteral(expression) else { return nil }
+            let frame = EvaluationFrame(attributeCount: 0, scoreCount: 0, stageCount: 0)
+            return .constant(self.expression(expression)(frame))
+        }
+    }
+
+    /// An expression whose value is always a number or null (nil): number literals, scores,
+    /// and `-`, `+`, `-`, `*`, `/` of such (SPEC.md section 4: division by zero is null).
+    /// nil when the expression may be anything else.
+    private func numeric(_ expression: Expression) -> ((EvaluationFrame) -> Double?)? {
+        switch expression.kind {
+        case .number(let value), .percent(let value):
+            return { _ in value }
+        case .parenthesized(let inner):
+            return numeric(inner)
+        case .name(let name):
+            guard case .score(let index)? = sla.symbols[name.name] else { return nil }
+            return { $0.scores[index] }
+        case .unary(.negate, let operand):
+            guard let value = numeric(operand) else { return nil }
+            return { value($0).map { -$0 } }
+        case .binary(let op, let left, let right):
+            guard let a = numeric(left), let b = numeric(right) else { return nil }
+            switch op {
+            case .add: return { frame in a(frame).flatMap { x in b(frame).map { x + $0 } } }
+            case .subtract: return { frame in a(frame).flatMap { x in b(frame).map { x - $0 } } }
+            case .multiply: return { frame in a(frame).flatMap { x in b(frame).map { x * $0 } } }
+            case .divide: return { frame in a(frame).flatMap { x in b(frame).flatMap { $0 == 0 ? nil : x / $0 } } }
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// `op` on two numbers-or-null as `Operations.equals` and `Operations.order` decide it
+    /// for `.number` and `.null` values (NaN compares with nothing; null equals only null);
+    /// nil for operators that are not comparisons of order or equality.
+    private static func numericTest(_ op: BinaryOperator) -> ((Double?, Double?) -> Bool)? {
         switch op {
-        case .equal: return { Operations.equals(a($0), b($0)) }
-        case .notEqual: return { !Operations.equals(a($0), b($0)) }
-        case .less: return { Operations.order(a($0), b($0)).map { $0 < 0 } ?? false }
-        case .lessEqual: return { Operations.order(a($0), b($0)).map { $0 <= 0 } ?? false }
-        case .greater: return { Operations.order(a($0), b($0)).map { $0 > 0 } ?? false }
-        case .greaterEqual: return { Operations.order(a($0), b($0)).map { $0 >= 0 } ?? false }
-        case .in: return { Operations.isMember(a($0), of: b($0)) }
-        case .notIn: return { !Operations.isMember(a($0), of: b($0)) }
-        case .contains: return { Operations.contains(a($0), b($0)) }
-        case .startsWith: return { Operations.startsWith(a($0), b($0)) }
-        case .endsWith: return { Operations.endsWith(a($0), b($0)) }
-        case .matches: return { Operations.matches(a($0), b($0)) }
-        default: return { _ in false }
+        case .equal: return { $0 == $1 }
+        case .notEqual: return { $0 != $1 }
+        case .less: return { guard let a = $0, let b = $1 else { return false }; return a < b }
+        case .lessEqual: return { guard let a = $0, let b = $1 else { return false }; return a <= b }
+        case .greater: return { guard let a = $0, let b = $1 else { return false }; return a > b }
+        case .greaterEqual: return { guard let a = $0, let b = $1 else { return false }; return a >= b }
+        default: return nil
         }
     }
 
@@ -218,7 +319,7 @@ public struct Compiler {
                 return { .string($0.leadId) }
             case "type", "at", "lead": return { _ in .null }
             default:
-                let index = slot(attribute.name)
+                let index = leadSlot(attribute.name)
                 return { $0.leadAttributes[index] }
             }
         case .eventAttribute(let attribute):

@@ -298,6 +298,8 @@ final class LeadProcessor {
     private var changedNow: UInt64 = 0
     /// The `StateDependencies` bit of each attribute slot, score and stage, -1 for none.
     private let slotBits: [Int]
+    /// `Program.leadSlots`, this processor's copy.
+    private let leadSlots: [Int]
     private let scoreBits: [Int]
     private let stageBits: [Int]
     private var openedNow: [(deadline: Int, cycle: Int)] = []
@@ -332,6 +334,7 @@ final class LeadProcessor {
         enteredNow = Array(repeating: false, count: program.stages.count)
         let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
         slotBits = program.attributeNames.indices.map { layout.slot($0) ?? -1 }
+        leadSlots = own.leadSlots
         scoreBits = program.scores.indices.map { layout.score($0) ?? -1 }
         stageBits = program.stages.indices.map { layout.stage($0) ?? -1 }
         var byStage = Array(repeating: [Int](), count: program.stages.count)
@@ -400,20 +403,20 @@ final class LeadProcessor {
         let stateRulesHeld = states.stateRulesHeld(lead)
 
         // 1. Lead attributes take the event's non-null attributes.
-        var changes: [(slot: Int, old: Value, new: Value)] = []
-        for slot in 0..<attributeCount {
-            if case .null = attributes[slot] { continue }
-            if trace != nil, !Operations.equals(frame.leadAttributes[slot], attributes[slot]) {
-                changes.append((slot, frame.leadAttributes[slot], attributes[slot]))
-            }
-            // The same value again (most attributes repeat from event to event) changes nothing.
-            if LeadProcessor.identical(frame.leadAttributes[slot], attributes[slot]) { continue }
-            frame.leadAttributes[slot] = attributes[slot]
-            noteChange(slotBits[slot])
-        }
         if let trace {
+            var changes: [(slot: Int, old: Value, new: Value)] = []
+            for slot in 0..<attributeCount {
+                if case .null = attributes[slot] { continue }
+                if !Operations.equals(frame.leadAttributes[slot], attributes[slot]) {
+                    changes.append((slot, frame.leadAttributes[slot], attributes[slot]))
+                }
+                takeAttribute(slot, from: attributes)
+            }
             let values = Array(UnsafeBufferPointer(start: attributes, count: attributeCount))
             trace(.event(LeadEvent(time: time, position: 0, type: typeText, attributes: values), changes: changes))
+        } else {
+            // Slots read only as `event.ATTR` (a page, an amount) are never read from the lead.
+            for slot in leadSlots where !attributes[slot].isNull { takeAttribute(slot, from: attributes) }
         }
 
         // 2. Scores. Rules are read in place (`scores[i].eventRules[j].field`), never copied
@@ -583,6 +586,15 @@ final class LeadProcessor {
             if case .number(let number) = attributes[slot] { amount = number }
             record(goal, time: time, payload: .amount(amount), lead: lead)
         }
+    }
+
+    /// Step 1 for one slot whose event value is not null.
+    @inline(__always)
+    private func takeAttribute(_ slot: Int, from attributes: UnsafePointer<Value>) {
+        // The same value again (most attributes repeat from event to event) changes nothing.
+        if LeadProcessor.identical(frame.leadAttributes[slot], attributes[slot]) { return }
+        frame.leadAttributes[slot] = attributes[slot]
+        noteChange(slotBits[slot])
     }
 
     /// Whether two attribute values are the same value, bit for bit (a number's sign of

@@ -143,6 +143,10 @@ public final class Program: @unchecked Sendable {
     public let sla: CheckedSLA
     /// The attribute names the SLA reads (`lead.X`, `event.X`, `by`, `sum`); slot = index.
     public let attributeNames: [String]
+    /// The slots whose values the lead keeps (`lead.ATTR`, `by lead.ATTR`), ascending. A
+    /// slot read only as `event.ATTR` is not copied into the lead's state: nothing reads it
+    /// there (a traced timeline, which lists every change, copies all slots).
+    let leadSlots: [Int]
     /// The event types the SLA mentions, keyed by their bytes (index = type id).
     private let types: LeadTable
     let scores: [CompiledScore]
@@ -158,7 +162,8 @@ public final class Program: @unchecked Sendable {
     /// `types` are the event types the SLA mentions, in type id order.
     init(sla: CheckedSLA, attributeNames: [String], types: [String], scores: [CompiledScore],
          stages: [CompiledStage], deadlines: [CompiledDeadline], goals: [CompiledGoal], calendars: [WorkCalendar],
-         readsLeadId: Bool, readsEventType: Bool) {
+         leadSlots: [Int], readsLeadId: Bool, readsEventType: Bool) {
+        self.leadSlots = leadSlots
         self.readsLeadId = readsLeadId
         self.readsEventType = readsEventType
         self.types = LeadTable()

@@ -13,3 +13,22 @@ public enum Value: Sendable, Hashable {
     case time(Int64)
     case list([Value])
 }
+
+extension Value {
+    /// True for strings and lists, whose storage is reference-counted: the other values
+    /// need no work to destroy.
+    @inline(__always)
+    var holdsReference: Bool {
+        switch self {
+        case .string, .list: return true
+        default: return false
+        }
+    }
+
+    /// True for `.null`.
+    @inline(__always)
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+}
