@@ -196,6 +196,10 @@ struct ParallelStreaming {
             let shards = shards
             DispatchQueue.concurrentPerform(iterations: 2) { shard in shards[shard].leads.processBuffered() }
         }
+        // The workers' last parsed values are released on both cores rather than one by one
+        // when the workers are freed.
+        let workers = workerPairs.flatMap { $0 }
+        DispatchQueue.concurrentPerform(iterations: workers.count) { workers[$0].attributes.removeAll() }
         let latest = shards.compactMap(\.leads.latest).max()
         return finish(shards.map(\.leads), asOf ?? latest, records, rejected, rejections)
     }

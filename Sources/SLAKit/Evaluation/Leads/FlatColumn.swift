@@ -58,8 +58,16 @@ final class FlatColumn<Element> {
     }
 
     /// Removes every element, keeping the memory.
+    @inline(__always)
     func removeAll() {
         base.deinitialize(count: count)
+        count = 0
+    }
+
+    /// Removes every element, keeping the memory; only strings and lists need releasing.
+    @inline(__always)
+    func removeAll() where Element == Value {
+        for index in 0..<count where base[index].holdsReference { (base + index).deinitialize(count: 1) }
         count = 0
     }
 
