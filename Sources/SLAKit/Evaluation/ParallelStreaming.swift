@@ -199,7 +199,7 @@ struct ParallelStreaming {
         // The workers' last parsed values are released on both cores rather than one by one
         // when the workers are freed.
         let workers = workerPairs.flatMap { $0 }
-        DispatchQueue.concurrentPerform(iterations: workers.count) { workers[$0].attributes.removeAll() }
+        DispatchQueue.concurrentPerform(iterations: workers.count) { workers[$0].values.removeAll() }
         let latest = shards.compactMap(\.leads.latest).max()
         return finish(shards.map(\.leads), asOf ?? latest, records, rejected, rejections)
     }
@@ -215,6 +215,9 @@ struct ParallelStreaming {
         var leadLength: Int32
         /// The program's id of the event type, -1 when the SLA never names it.
         var typeId: Int32
+        /// Where the event's non-null attribute values start in the worker's `values` (and
+        /// their slots in `valueSlots`); they end where the next event's start.
+        var valueStart: Int32
     }
 
     /// Parses one block on one core into columns: per record its lead id (bytes in
@@ -231,12 +234,15 @@ struct ParallelStreaming {
         var firstLine = 1
         /// Line feeds in the block, counted while parsing it.
         private(set) var lineFeeds = 0
-        /// Parsed records: `events` has one entry per record, `attributes` `attributeCount`
-        /// values per record, `leadBytes` the records' lead ids.
+        /// Parsed records: `events` has one entry per record, `leadBytes` the records' lead
+        /// ids, `values` and `valueSlots` each record's non-null attribute values and their
+        /// slots. Most slots of most events are null: stored densely, the rows would be most
+        /// of the memory the parsers write and the shards read.
         var count: Int { events.count }
         let leadBytes = FlatColumn<UInt8>(capacity: 1 << 20)
         let events = FlatColumn<ParsedEvent>(capacity: 1 << 16)
-        let attributes = FlatColumn<Value>(capacity: 1 << 16)
+        let values = FlatColumn<Value>(capacity: 1 << 16)
+        let valueSlots = FlatColumn<UInt32>(capacity: 1 << 16)
         /// Type texts, kept only when the SLA reads `event.type`.
         var typeTexts: [String] = []
         var rejections: [RejectedRecord] = []
@@ -249,7 +255,8 @@ struct ParallelStreaming {
 
         func parse(path: String, format: InputFormat) {
             events.removeAll()
-            attributes.removeAll()
+            values.removeAll()
+            valueSlots.removeAll()
             leadBytes.removeAll()
             typeTexts.removeAll(keepingCapacity: true)
             rejections.removeAll(keepingCapacity: true)
@@ -264,10 +271,15 @@ struct ParallelStreaming {
                     events.append(ParsedEvent(hash: ByteHash.hash(record.lead, record.leadLength), time: record.time,
                                               leadOffset: Int32(truncatingIfNeeded: leadBytes.count),
                                               leadLength: Int32(truncatingIfNeeded: record.leadLength),
-                                              typeId: Int32(truncatingIfNeeded: program.typeId(record.type, record.typeLength))))
+                                              typeId: Int32(truncatingIfNeeded: program.typeId(record.type, record.typeLength)),
+                                              valueStart: Int32(truncatingIfNeeded: values.count)))
                     leadBytes.append(contentsOf: record.lead, record.leadLength)
                     // Moved, not copied: the parser's storage holds them only until the next record.
-                    attributes.append(moving: UnsafeMutablePointer(mutating: record.attributes), record.attributeCount, leaving: .null)
+                    let source = UnsafeMutablePointer(mutating: record.attributes)
+                    for slot in 0..<record.attributeCount where !source[slot].isNull {
+                        values.append(moving: source + slot, 1, leaving: .null)
+                        valueSlots.append(UInt32(truncatingIfNeeded: slot))
+                    }
                     if keepsTypeTexts {
                         typeTexts.append(record.typeText)
                     }
@@ -288,6 +300,7 @@ struct ParallelStreaming {
             leads = StreamingLeads(program: program)
             leads.keepsTypeTexts = program.readsEventType
             self.buffered = buffered
+            row = EventRow(count: program.attributeNames.count)
         }
 
         deinit {
@@ -309,6 +322,8 @@ struct ParallelStreaming {
         /// Where the values read ahead of the lookups go, so that the reads are not
         /// optimised away.
         private(set) var sink: UInt64 = 0
+        /// The current event's attribute values, one per slot.
+        private let row: EventRow
 
         /// Processes (or buffers) this shard's events of the parsed blocks, in block order.
         func process(_ workers: [Worker], shard: UInt8, asOf: Int64?) {
@@ -360,7 +375,10 @@ struct ParallelStreaming {
                         let position = Int(positions[index])
                         let event = worker.events[position]
                         let typeText = leads.keepsTypeTexts ? worker.typeTexts[position] : ""
-                        let attributes = UnsafePointer(worker.attributes.base + position * attributeCount)
+                        let valueEnd = position + 1 < worker.count ? Int(worker.events[position + 1].valueStart) : worker.values.count
+                        let attributes = row.fill(values: worker.values.base, slots: worker.valueSlots.base,
+                                                  from: Int(event.valueStart), to: valueEnd)
+                        defer { row.clear(slots: worker.valueSlots.base, from: Int(event.valueStart), to: valueEnd) }
                         if buffered {
                             leads.buffer(lead: Int(leadNumbers[index]), typeId: Int(event.typeId), typeText: typeText,
                                          time: event.time, attributes: attributes)
@@ -462,5 +480,52 @@ final class LineBlocks {
         let bytes = Array(UnsafeBufferPointer(start: destination, count: cut.length))
         defer { nextLine += bytes.count { $0 == 10 } }
         return Block(bytes: bytes, firstLine: nextLine, isStart: cut.isStart)
+    }
+}
+
+/// One event's attribute values as the evaluator reads them, one per slot, rebuilt from a
+/// worker's sparse columns (its non-null values and their slots): a shard's scratch.
+///
+/// `fill` puts bitwise copies of values the worker owns into the slots, without reference
+/// counting: they are valid while the worker's columns are, and only read. `clear` writes
+/// the null bit pattern back over them without destroying them, so that every slot is null
+/// between events and the copies are never released.
+final class EventRow {
+    private let slots: UnsafeMutablePointer<Value>
+    private let count: Int
+    /// A `.null`, whose bytes `clear` copies.
+    private let null: UnsafeMutablePointer<Value>
+
+    init(count: Int) {
+        self.count = max(1, count)
+        slots = .allocate(capacity: self.count)
+        slots.initialize(repeating: .null, count: self.count)
+        null = .allocate(capacity: 1)
+        null.initialize(to: .null)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+        null.deinitialize(count: 1)
+        null.deallocate()
+    }
+
+    /// Places `values[start ..< end]` at their slots `valueSlots[start ..< end]`; returns
+    /// the row, valid until `clear` with the same range.
+    @inline(__always)
+    func fill(values: UnsafePointer<Value>, slots valueSlots: UnsafePointer<UInt32>, from start: Int, to end: Int) -> UnsafePointer<Value> {
+        for index in start ..< end {
+            UnsafeMutableRawPointer(slots + Int(valueSlots[index])).copyMemory(from: values + index, byteCount: MemoryLayout<Value>.size)
+        }
+        return UnsafePointer(slots)
+    }
+
+    /// Makes the slots `fill` set null again.
+    @inline(__always)
+    func clear(slots valueSlots: UnsafePointer<UInt32>, from start: Int, to end: Int) {
+        for index in start ..< end {
+            UnsafeMutableRawPointer(slots + Int(valueSlots[index])).copyMemory(from: null, byteCount: MemoryLayout<Value>.size)
+        }
     }
 }
