@@ -293,6 +293,8 @@ final class LeadProcessor {
     let states: LeadStates
     let frame: EvaluationFrame
     private var enteredNow: [Bool]
+    /// A lead's stage entries as its verdict lists them: scratch of `finish`.
+    private let stageScratch: UnsafeMutablePointer<Int64?>
     /// What the current event changed so far, as `StateDependencies` bits: lead attributes
     /// (step 1), scores (step 2), stages entered (step 3).
     private var changedNow: UInt64 = 0
@@ -332,6 +334,8 @@ final class LeadProcessor {
         self.states = states
         frame = program.makeFrame()
         enteredNow = Array(repeating: false, count: program.stages.count)
+        stageScratch = .allocate(capacity: max(1, program.stages.count))
+        stageScratch.initialize(repeating: nil, count: max(1, program.stages.count))
         let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
         slotBits = program.attributeNames.indices.map { layout.slot($0) ?? -1 }
         leadSlots = own.leadSlots
@@ -355,6 +359,8 @@ final class LeadProcessor {
         goalsByDeadline = byDeadline
         sumGoals = sums
     }
+
+    deinit { stageScratch.deallocate() }
 
     /// Whether what `dependencies` names changed at the current event, up to now: a lead
     /// attribute (step 1), a score (step 2) or a stage entered (step 3). A condition that
@@ -623,13 +629,12 @@ final class LeadProcessor {
         let id = states.table.id(lead)
         let scores = Array(UnsafeBufferPointer(start: states.scores(lead), count: states.scoreCount))
         let stageEntries = states.stageEntries(lead)
-        let stageCount = states.stageCount
-        let stages = [Int64?](unsafeUninitializedCapacity: stageCount) { buffer, count in
-            for stage in 0..<stageCount {
-                (buffer.baseAddress! + stage).initialize(to: stageEntries[stage] == LeadStates.notEntered ? nil : stageEntries[stage])
-            }
-            count = stageCount
+        // Copied from scratch: building the array in place goes through generic,
+        // unspecialized allocation (several times the cost).
+        for stage in 0..<states.stageCount {
+            stageScratch[stage] = stageEntries[stage] == LeadStates.notEntered ? nil : stageEntries[stage]
         }
+        let stages = Array(UnsafeBufferPointer(start: stageScratch, count: states.stageCount))
         leadSlot.initialize(to: LeadVerdict(lead: id, scores: scores, stages: stages))
         verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
         // The lead's cycles, written in creation order into their final place: a cycle's
