@@ -136,19 +136,24 @@ import Testing
         }
     }
 
-    /// `TimestampParser` reuses the last date's day count: over runs of timestamps that share
-    /// dates (valid or not, with bytes changed now and then, in other forms too) it must
-    /// decide every input as `Timestamp.parse` does.
-    @Test func parserWithDateMemoryAgreesWithParse() {
+    /// `TimestampParser` reuses the day counts of dates it read: over timestamps that share
+    /// dates (valid or not, with bytes changed now and then, in other forms too, with more
+    /// dates than its table holds) it must decide every input as `Timestamp.parse` does.
+    @Test(arguments: [512, 2])
+    func parserWithDateMemoryAgreesWithParse(entryCount: Int) {
         var generator = SeededGenerator(seed: 11)
         let zone = ZoneRules.named("Europe/Stockholm")!
-        var parser = TimestampParser(zone: zone)
+        var parser = TimestampParser(zone: zone, entryCount: entryCount)
         let characters = Array("0123456789-:T Zzt+.".utf8)
         let dates = ["2026-03-29", "2026-02-29", "2024-02-29", "2026-13-01", "0001-01-01", "9999-12-31", "2026-1O-05", "2026-10-25"]
         var hits = 0
         for _ in 0..<20_000 {
-            let date = dates[Int.random(in: 0..<(Int.random(in: 0..<4, using: &generator) == 0 ? dates.count : 2), using: &generator)]
             func two(_ range: ClosedRange<Int>) -> String { String(format: "%02d", Int.random(in: range, using: &generator)) }
+            var date = dates[Int.random(in: 0..<(Int.random(in: 0..<4, using: &generator) == 0 ? dates.count : 2), using: &generator)]
+            if Int.random(in: 0..<3, using: &generator) == 0 {
+                // Any of about 4,000 dates (more than the parser keeps), valid or not.
+                date = "20\(two(20...30))-\(two(1...12))-\(two(1...31))"
+            }
             var bytes = Array("\(date)T\(two(0...25)):\(two(0...61)):\(two(0...61))Z".utf8)
             switch Int.random(in: 0..<8, using: &generator) {
             case 0: bytes[Int.random(in: 0..<bytes.count, using: &generator)] = characters.randomElement(using: &generator)!

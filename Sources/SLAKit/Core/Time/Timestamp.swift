@@ -173,19 +173,33 @@ public enum Timestamp {
     }
 }
 
-/// `Timestamp.parse` that remembers the date of the last `YYYY-MM-DDTHH:MM:SSZ` it read:
-/// consecutive events of an export mostly share their date, whose validation and day count
-/// are then reused and only the time of day is read. Decides every input exactly as
-/// `Timestamp.parse` does. One per reader; not shared between threads.
+/// `Timestamp.parse` that remembers the dates of the `YYYY-MM-DDTHH:MM:SSZ` timestamps it
+/// read: an export's events fall on a few hundred dates, whose validation and day count
+/// are then reused and only the time of day is read (in time-sorted input and shuffled
+/// alike). Decides every input exactly as `Timestamp.parse` does. One per reader; not
+/// shared between threads.
 struct TimestampParser {
     let zone: ZoneRules
-    /// Bytes 0-7 and 8-9 of the remembered date; 0 (no date's bytes) when none.
-    private var dateHead: UInt64 = 0
-    private var dateTail: UInt16 = 0
-    /// The remembered date's midnight in UTC, milliseconds since the epoch.
-    private var midnight: Int64 = 0
+    /// A remembered date: bytes 0-7 and 8-9 of its `YYYY-MM-DD` (0 for none: no date's
+    /// bytes) and its midnight in UTC, milliseconds since the epoch.
+    private struct Entry {
+        var head: UInt64 = 0
+        var tail: UInt16 = 0
+        var midnight: Int64 = 0
+    }
+    /// Dates by a hash of their bytes; a date replaces the one in its entry.
+    private var entries: [Entry]
+    /// `entries.count - 1` (the count is a power of two).
+    private let mask: Int
 
-    init(zone: ZoneRules) { self.zone = zone }
+    /// - Parameter entryCount: how many dates are remembered, a power of two (fewer only
+    ///   in tests, where dates then share entries often).
+    init(zone: ZoneRules, entryCount: Int = 512) {
+        precondition(entryCount > 0 && entryCount & (entryCount - 1) == 0, "a power of two")
+        self.zone = zone
+        entries = Array(repeating: Entry(), count: entryCount)
+        mask = entryCount - 1
+    }
 
     /// Milliseconds since the epoch, or nil when the bytes are not a valid timestamp.
     @inline(__always)
@@ -194,14 +208,20 @@ struct TimestampParser {
         let raw = UnsafeRawPointer(base)
         let head = raw.loadUnaligned(as: UInt64.self)
         let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
-        if head == dateHead, tail == dateTail, let second = Timestamp.utcSecondOfDay(base) {
-            return midnight + second * CivilTime.millisecondsPerSecond
+        // The date's digits sit in bytes 2-3, 5-6 and 8-9: mixed twice so that they all
+        // reach the top bits the index is taken from.
+        var mixed = (head ^ UInt64(tail)) &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= mixed >> 32
+        let index = Int(truncatingIfNeeded: (mixed &* 0x9E37_79B9_7F4A_7C15) >> 48) & mask
+        return entries.withUnsafeMutableBufferPointer { entries in
+            if entries[index].head == head, entries[index].tail == tail, let second = Timestamp.utcSecondOfDay(base) {
+                return entries[index].midnight + second * CivilTime.millisecondsPerSecond
+            }
+            guard let instant = Timestamp.parse(bytes, zone: zone) else { return nil }
+            // A valid `...Z` timestamp is its date's UTC midnight plus its time of day.
+            entries[index] = Entry(head: head, tail: tail,
+                                   midnight: CivilTime.floorDivide(instant, CivilTime.millisecondsPerDay) * CivilTime.millisecondsPerDay)
+            return instant
         }
-        guard let instant = Timestamp.parse(bytes, zone: zone) else { return nil }
-        // A valid `...Z` timestamp is its date's UTC midnight plus its time of day.
-        dateHead = head
-        dateTail = tail
-        midnight = CivilTime.floorDivide(instant, CivilTime.millisecondsPerDay) * CivilTime.millisecondsPerDay
-        return instant
     }
 }
