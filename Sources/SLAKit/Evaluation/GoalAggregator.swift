@@ -100,10 +100,16 @@ struct GoalAggregator {
             }
         }
         let group = GroupKey(item.group)
-        if case .null = item.group {} else { groups[item.goal].insert(group) }
         let key = CellKey(period: item.period, group: group)
         // Mutated in place: copying the cell out and back would copy its `elapsed` array
-        // at every item, making a period with n decided cycles cost O(n²).
+        // at every item, making a period with n decided cycles cost O(n²). The key is
+        // hashed once for a cell that exists (most items), and the group noted only for a
+        // new cell (a group is known once it has one).
+        if let index = cells[item.goal].index(forKey: key) {
+            GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &cells[item.goal].values[index])
+            return
+        }
+        if case .null = item.group {} else { groups[item.goal].insert(group) }
         GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &cells[item.goal][key, default: Cell()])
     }
 
