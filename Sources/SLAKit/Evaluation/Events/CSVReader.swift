@@ -129,7 +129,10 @@ struct CSVRecordParser {
                     attribute = .string(strings.string(base, field.start, field.end))
                 }
             }
-            attributes[slot] = attribute
+            // As in the JSONL parser: the slot is usually null already.
+            let target = attributes + slot
+            if !target.pointee.isNull { target.pointee = .null }
+            if !attribute.isNull { target.initialize(to: attribute) }
         }
         if let outOfRange { throw RecordFailure(reason: "number out of range in column \(outOfRange + 1)") }
         return RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,

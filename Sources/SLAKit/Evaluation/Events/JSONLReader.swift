@@ -527,13 +527,17 @@ struct JSONLineParser {
         let attributes = output.attributes.base
         for slot in 0..<slotCount {
             let value = pending[FieldTable.firstAttributeRole + slot]
+            let target = attributes + slot
+            // Usually null already (the evaluator moves the values out); a null holds
+            // nothing to release, so the new value is written over it.
+            if !target.pointee.isNull { target.pointee = .null }
             switch value.kind {
-            case .absent, .null, .object, .array: attributes[slot] = .null // nested values are kept as null
-            case .trueValue: attributes[slot] = .bool(true)
-            case .falseValue: attributes[slot] = .bool(false)
-            case .string: attributes[slot] = .string(strings.string(base, value.start, value.end))
-            case .escapedString: attributes[slot] = .string(decodeString(base, value.start, value.end))
-            case .number: attributes[slot] = .number(ByteScanning.numberValue(base, value.start, value.end))
+            case .absent, .null, .object, .array: continue // nested values are kept as null
+            case .trueValue: target.initialize(to: .bool(true))
+            case .falseValue: target.initialize(to: .bool(false))
+            case .string: target.initialize(to: .string(strings.string(base, value.start, value.end)))
+            case .escapedString: target.initialize(to: .string(decodeString(base, value.start, value.end)))
+            case .number: target.initialize(to: .number(ByteScanning.numberValue(base, value.start, value.end)))
             }
         }
         return RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,
