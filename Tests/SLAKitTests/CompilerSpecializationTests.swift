@@ -10,6 +10,8 @@ import Testing
         "lead.a", "lead.b", "event.a", "event.c", "(lead.a)", "fit", "eng", "fit + eng", "fit - 2", "fit * eng",
         "eng / fit", "-fit", "(fit + 1) / 0", "0", "2", "-1.5", "10%", "\"SE\"", "\"\"", "\"é\"", "\"/pricing\"",
         "\"SE*\"", "null", "true", "1h", "[\"SE\", \"NO\"]", "[1, \"a\", null]", "[]",
+        // No slot: these must take the general path.
+        "lead.id", "lead.type", "event.type", "event.lead", "event.at",
     ]
     static let operators = ["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "startsWith", "endsWith", "matches"]
     static let values: [Value] = [
@@ -40,6 +42,7 @@ import Testing
             let special = Compiler.compile(sla, specializing: true)
             let general = Compiler.compile(sla, specializing: false)
             #expect(special.attributeNames == general.attributeNames, "slots are numbered alike: \(condition)")
+            #expect(special.leadSlots == general.leadSlots, "the same slots are kept by the lead: \(condition)")
             let count = special.attributeNames.count
             let lead = UnsafeMutablePointer<Value>.allocate(capacity: max(1, count))
             let event = UnsafeMutablePointer<Value>.allocate(capacity: max(1, count))

@@ -144,7 +144,7 @@ import Testing
         var generator = SeededGenerator(seed: 11)
         let zone = ZoneRules.named("Europe/Stockholm")!
         var parser = TimestampParser(zone: zone, entryCount: entryCount)
-        let characters = Array("0123456789-:T Zzt+.".utf8)
+        let characters = Array("0123456789-:T Zzt+.\0".utf8)
         let dates = ["2026-03-29", "2026-02-29", "2024-02-29", "2026-13-01", "0001-01-01", "9999-12-31", "2026-1O-05", "2026-10-25"]
         var hits = 0
         for _ in 0..<20_000 {
@@ -167,5 +167,13 @@ import Testing
             #expect(actual == expected, "\(String(decoding: bytes, as: UTF8.self))")
         }
         #expect(hits > 5_000, "most inputs are valid timestamps of the remembered form")
+        #expect(parser.remembered > hits / (entryCount == 2 ? 8 : 2), "dates are remembered")
+        // Not a date: ten NUL bytes (a CSV field may hold them) must not match a fresh entry.
+        var fresh = TimestampParser(zone: zone, entryCount: entryCount)
+        for date in [Array(repeating: UInt8(0), count: 10), Array("1970-01-01".utf8), Array("1970-01-0\0".utf8)] {
+            let bytes = date + Array("T09:00:00Z".utf8)
+            let expected = bytes.withUnsafeBufferPointer { Timestamp.parse($0, zone: zone) }
+            #expect(bytes.withUnsafeBufferPointer { fresh.parse($0) } == expected, "\(bytes)")
+        }
     }
 }

@@ -246,7 +246,8 @@ public struct Compiler {
     }
 
     /// An expression whose value is always a number or null (nil): number literals, scores,
-    /// and `-`, `+`, `-`, `*`, `/` of such (SPEC.md section 4: division by zero is null).
+    /// and negation, `+`, `-`, `*` and `/` of such (SPEC.md section 4: division by zero is
+    /// null).
     /// nil when the expression may be anything else.
     private func numeric(_ expression: Expression) -> ((EvaluationFrame) -> Double?)? {
         switch expression.kind {

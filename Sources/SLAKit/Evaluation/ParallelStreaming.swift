@@ -328,7 +328,6 @@ struct ParallelStreaming {
         /// Processes (or buffers) this shard's events of the parsed blocks, in block order.
         func process(_ workers: [Worker], shard: UInt8, asOf: Int64?) {
             let states = leads.states
-            let attributeCount = states.attributeCount
             for worker in workers {
                 // In runs of a few hundred events: first the leads' numbers (and, streaming,
                 // the order check), in a loop of lookups only: lookups of consecutive events

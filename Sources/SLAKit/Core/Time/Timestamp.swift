@@ -180,13 +180,17 @@ public enum Timestamp {
 /// shared between threads.
 struct TimestampParser {
     let zone: ZoneRules
-    /// A remembered date: bytes 0-7 and 8-9 of its `YYYY-MM-DD` (0 for none: no date's
-    /// bytes) and its midnight in UTC, milliseconds since the epoch.
+    /// A remembered date: bytes 0-7 and 8-9 of its `YYYY-MM-DD` and its midnight in UTC,
+    /// milliseconds since the epoch. A fresh entry holds 1970-01-01, a real date, so that
+    /// no input can match an empty one (ten NUL bytes would match zeros).
     private struct Entry {
-        var head: UInt64 = 0
-        var tail: UInt16 = 0
+        /// `1970-01-` and `01` read as little-endian words.
+        var head: UInt64 = 0x2D31_302D_3037_3931
+        var tail: UInt16 = 0x3130
         var midnight: Int64 = 0
     }
+    /// Timestamps read from a remembered date (for tests).
+    private(set) var remembered = 0
     /// Dates by a hash of their bytes; a date replaces the one in its entry.
     private var entries: [Entry]
     /// `entries.count - 1` (the count is a power of two).
@@ -206,22 +210,22 @@ struct TimestampParser {
     mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard bytes.count == 20, let base = bytes.baseAddress, base[19] == 0x5A else { return Timestamp.parse(bytes, zone: zone) }
         let raw = UnsafeRawPointer(base)
-        let head = raw.loadUnaligned(as: UInt64.self)
-        let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        let tail = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
         // The date's digits sit in bytes 2-3, 5-6 and 8-9: mixed twice so that they all
         // reach the top bits the index is taken from.
         var mixed = (head ^ UInt64(tail)) &* 0x9E37_79B9_7F4A_7C15
         mixed ^= mixed >> 32
         let index = Int(truncatingIfNeeded: (mixed &* 0x9E37_79B9_7F4A_7C15) >> 48) & mask
-        return entries.withUnsafeMutableBufferPointer { entries in
-            if entries[index].head == head, entries[index].tail == tail, let second = Timestamp.utcSecondOfDay(base) {
-                return entries[index].midnight + second * CivilTime.millisecondsPerSecond
-            }
-            guard let instant = Timestamp.parse(bytes, zone: zone) else { return nil }
-            // A valid `...Z` timestamp is its date's UTC midnight plus its time of day.
-            entries[index] = Entry(head: head, tail: tail,
-                                   midnight: CivilTime.floorDivide(instant, CivilTime.millisecondsPerDay) * CivilTime.millisecondsPerDay)
-            return instant
+        let entry = entries[index]
+        if entry.head == head, entry.tail == tail, let second = Timestamp.utcSecondOfDay(base) {
+            remembered &+= 1
+            return entry.midnight + second * CivilTime.millisecondsPerSecond
         }
+        guard let instant = Timestamp.parse(bytes, zone: zone) else { return nil }
+        // A valid `...Z` timestamp is its date's UTC midnight plus its time of day.
+        entries[index] = Entry(head: head, tail: tail,
+                               midnight: CivilTime.floorDivide(instant, CivilTime.millisecondsPerDay) * CivilTime.millisecondsPerDay)
+        return instant
     }
 }

@@ -43,7 +43,7 @@ struct CSVRecordParser {
     private var scratch: [UInt8] = []
     /// Shares the strings that repeat from record to record.
     private var strings = StringCache()
-    /// Reads the time field, reusing the last date's day count.
+    /// Reads the time field, reusing the day counts of the dates it read.
     private var timestamps: TimestampParser
     /// What the returned `RawRecord` points at.
     private let output: RawRecordStorage

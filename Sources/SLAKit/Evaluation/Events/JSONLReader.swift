@@ -175,7 +175,7 @@ struct JSONLineParser {
     private var containers: [Bool] = []
     /// Shares the strings that repeat from record to record.
     private var strings = StringCache()
-    /// Reads the time field, reusing the last date's day count.
+    /// Reads the time field, reusing the day counts of the dates it read.
     private var timestamps: TimestampParser
     /// What the returned `RawRecord` points at.
     private let output: RawRecordStorage
@@ -528,8 +528,8 @@ struct JSONLineParser {
         for slot in 0..<slotCount {
             let value = pending[FieldTable.firstAttributeRole + slot]
             let target = attributes + slot
-            // Usually null already (the evaluator moves the values out); a null holds
-            // nothing to release, so the new value is written over it.
+            // Usually null already (the two-core pass moves the values out; other readers
+            // leave them); a null holds nothing to release, so a value is written over it.
             if !target.pointee.isNull { target.pointee = .null }
             switch value.kind {
             case .absent, .null, .object, .array: continue // nested values are kept as null
