@@ -79,7 +79,7 @@ struct ParallelStreaming {
         // Two pairs of workers, used in turn: while one pair parses blocks, the shards
         // process what the other pair parsed just before (a two-stage pipeline, so neither
         // stage waits for the other's slower half).
-        let workerPairs = (0..<2).map { _ in (0..<2).map { _ in Worker(reader: makeReader(blockBytes), program: program) } }
+        var workerPairs = (0..<2).map { _ in (0..<2).map { _ in Worker(reader: makeReader(blockBytes), program: program) } }
         var pairIndex = 0
         /// Parsed blocks waiting for the shards.
         var pending: [Worker] = []
@@ -189,6 +189,14 @@ struct ParallelStreaming {
             }
             try checkOrder(after: processing)
         }
+        // The workers' last parsed values are released on both cores rather than one by one
+        // when the workers are freed; and the workers are freed now, before the buffered
+        // events are sorted and the verdicts built, whose memory theirs would add to.
+        var workers = workerPairs.flatMap { $0 }
+        DispatchQueue.concurrentPerform(iterations: workers.count) { [workers] in workers[$0].values.removeAll() }
+        workerPairs = []
+        workers = []
+        pending = []
         if buffered {
             if rejected > options.maxBad {
                 throw EvaluationError.tooManyRejected(rejected: rejected, maxBad: options.maxBad, rejections: rejections)
@@ -196,10 +204,6 @@ struct ParallelStreaming {
             let shards = shards
             DispatchQueue.concurrentPerform(iterations: 2) { shard in shards[shard].leads.processBuffered() }
         }
-        // The workers' last parsed values are released on both cores rather than one by one
-        // when the workers are freed.
-        let workers = workerPairs.flatMap { $0 }
-        DispatchQueue.concurrentPerform(iterations: workers.count) { workers[$0].values.removeAll() }
         let latest = shards.compactMap(\.leads.latest).max()
         return finish(shards.map(\.leads), asOf ?? latest, records, rejected, rejections)
     }
