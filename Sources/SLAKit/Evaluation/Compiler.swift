@@ -210,8 +210,18 @@ public struct Compiler {
     /// numbers (`fit + engagement >= 60`) as `Double`s. nil for anything else. The
     /// semantics are those of `Operations`, as in the general path.
     private mutating func specializedComparison(_ op: BinaryOperator, _ left: Expression, _ right: Expression) -> CompiledCondition? {
-        if let a = numeric(left), let b = numeric(right), let test = Compiler.numericTest(op) {
-            return { test(a($0), b($0)) }
+        if let a = numeric(left), let b = numeric(right) {
+            // One closure per operator; literals and scores are read in place, without a
+            // closure call each.
+            switch op {
+            case .equal: return { a.value($0) == b.value($0) }
+            case .notEqual: return { a.value($0) != b.value($0) }
+            case .less: return { guard let x = a.value($0), let y = b.value($0) else { return false }; return x < y }
+            case .lessEqual: return { guard let x = a.value($0), let y = b.value($0) else { return false }; return x <= y }
+            case .greater: return { guard let x = a.value($0), let y = b.value($0) else { return false }; return x > y }
+            case .greaterEqual: return { guard let x = a.value($0), let y = b.value($0) else { return false }; return x >= y }
+            default: break
+            }
         }
         guard let a = operand(left), let b = operand(right) else { return nil }
         switch (a, b) {
@@ -245,48 +255,52 @@ public struct Compiler {
         }
     }
 
-    /// An expression whose value is always a number or null (nil): number literals, scores,
-    /// and negation, `+`, `-`, `*` and `/` of such (SPEC.md section 4: division by zero is
-    /// null).
-    /// nil when the expression may be anything else.
-    private func numeric(_ expression: Expression) -> ((EvaluationFrame) -> Double?)? {
+    /// A number-or-null expression (see `numeric`): literals and scores are read in place
+    /// by the closure that uses them; anything else is a closure of its own.
+    private enum NumericTerm {
+        case constant(Double)
+        case score(Int)
+        case computed((EvaluationFrame) -> Double?)
+
+        /// The term's value at `frame`, nil for null.
+        @inline(__always)
+        func value(_ frame: EvaluationFrame) -> Double? {
+            switch self {
+            case .constant(let value): return value
+            case .score(let index): return frame.scores[index]
+            case .computed(let compute): return compute(frame)
+            }
+        }
+    }
+
+    /// An expression whose value is always a number or null: number literals, scores, and
+    /// negation, `+`, `-`, `*` and `/` of such (SPEC.md section 4: division by zero is
+    /// null). nil when the expression may be anything else. The comparisons of such
+    /// expressions decide as `Operations.equals` and `Operations.order` do for `.number`
+    /// and `.null`: NaN compares with nothing, and null equals only null.
+    private func numeric(_ expression: Expression) -> NumericTerm? {
         switch expression.kind {
         case .number(let value), .percent(let value):
-            return { _ in value }
+            return .constant(value)
         case .parenthesized(let inner):
             return numeric(inner)
         case .name(let name):
             guard case .score(let index)? = sla.symbols[name.name] else { return nil }
-            return { $0.scores[index] }
+            return .score(index)
         case .unary(.negate, let operand):
-            guard let value = numeric(operand) else { return nil }
-            return { value($0).map { -$0 } }
+            guard let term = numeric(operand) else { return nil }
+            return .computed { term.value($0).map { -$0 } }
         case .binary(let op, let left, let right):
             guard let a = numeric(left), let b = numeric(right) else { return nil }
             switch op {
-            case .add: return { frame in a(frame).flatMap { x in b(frame).map { x + $0 } } }
-            case .subtract: return { frame in a(frame).flatMap { x in b(frame).map { x - $0 } } }
-            case .multiply: return { frame in a(frame).flatMap { x in b(frame).map { x * $0 } } }
-            case .divide: return { frame in a(frame).flatMap { x in b(frame).flatMap { $0 == 0 ? nil : x / $0 } } }
+            case .add: return .computed { guard let x = a.value($0), let y = b.value($0) else { return nil }; return x + y }
+            case .subtract: return .computed { guard let x = a.value($0), let y = b.value($0) else { return nil }; return x - y }
+            case .multiply: return .computed { guard let x = a.value($0), let y = b.value($0) else { return nil }; return x * y }
+            case .divide: return .computed { guard let x = a.value($0), let y = b.value($0), y != 0 else { return nil }; return x / y }
             default: return nil
             }
         default:
             return nil
-        }
-    }
-
-    /// `op` on two numbers-or-null as `Operations.equals` and `Operations.order` decide it
-    /// for `.number` and `.null` values (NaN compares with nothing; null equals only null);
-    /// nil for operators that are not comparisons of order or equality.
-    private static func numericTest(_ op: BinaryOperator) -> ((Double?, Double?) -> Bool)? {
-        switch op {
-        case .equal: return { $0 == $1 }
-        case .notEqual: return { $0 != $1 }
-        case .less: return { guard let a = $0, let b = $1 else { return false }; return a < b }
-        case .lessEqual: return { guard let a = $0, let b = $1 else { return false }; return a <= b }
-        case .greater: return { guard let a = $0, let b = $1 else { return false }; return a > b }
-        case .greaterEqual: return { guard let a = $0, let b = $1 else { return false }; return a >= b }
-        default: return nil
         }
     }
 
