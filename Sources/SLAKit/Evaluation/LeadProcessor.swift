@@ -292,7 +292,8 @@ final class LeadProcessor {
     let program: Program
     let states: LeadStates
     let frame: EvaluationFrame
-    private var enteredNow: [Bool]
+    /// By stage, whether the current event entered it (raw storage: written at every event).
+    private let enteredNow: UnsafeMutablePointer<Bool>
     /// A lead's stage entries as its verdict lists them: scratch of `finish`.
     private let stageScratch: UnsafeMutablePointer<Int64?>
     /// What the current event changed so far, as `StateDependencies` bits: lead attributes
@@ -333,7 +334,8 @@ final class LeadProcessor {
         self.program = program
         self.states = states
         frame = program.makeFrame()
-        enteredNow = Array(repeating: false, count: program.stages.count)
+        enteredNow = .allocate(capacity: max(1, program.stages.count))
+        enteredNow.initialize(repeating: false, count: max(1, program.stages.count))
         stageScratch = .allocate(capacity: max(1, program.stages.count))
         stageScratch.initialize(repeating: nil, count: max(1, program.stages.count))
         let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
@@ -360,7 +362,10 @@ final class LeadProcessor {
         sumGoals = sums
     }
 
-    deinit { stageScratch.deallocate() }
+    deinit {
+        stageScratch.deallocate()
+        enteredNow.deallocate()
+    }
 
     /// Whether what `dependencies` names changed at the current event, up to now: a lead
     /// attribute (step 1), a score (step 2) or a stage entered (step 3). A condition that
@@ -576,7 +581,7 @@ final class LeadProcessor {
 
         // Goal anchors at this event, filtered and grouped as the lead is after steps 1-4.
         if anyEntered {
-            for stageIndex in enteredNow.indices where enteredNow[stageIndex] {
+            for stageIndex in 0..<stages.count where enteredNow[stageIndex] {
                 for goal in goalsByStage[stageIndex] { record(goal, time: time, payload: .entry, lead: lead) }
                 for (goal, numerator) in goalsByCohortStage[stageIndex] {
                     record(goal, time: time, payload: .cohort(numeratorStage: numerator), lead: lead)
