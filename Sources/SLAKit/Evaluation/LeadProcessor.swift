@@ -319,18 +319,20 @@ final class LeadProcessor {
     /// run on different cores, and the reference counts of shared arrays, closures and
     /// constants would make them contend on every event. (Compiling is deterministic: the
     /// copy numbers types and attribute slots as the program does.)
-    private let scores: [CompiledScore]
-    private let stages: [CompiledStage]
-    private let deadlines: [CompiledDeadline]
-    private let goals: [CompiledGoal]
+    /// Kept in raw buffers: reading an array property retains and releases its storage at
+    /// every event.
+    private let scores: UnsafeMutableBufferPointer<CompiledScore>
+    private let stages: UnsafeMutableBufferPointer<CompiledStage>
+    private let deadlines: UnsafeMutableBufferPointer<CompiledDeadline>
+    private let goals: UnsafeMutableBufferPointer<CompiledGoal>
 
     init(program: Program, states: LeadStates) {
         periods = PeriodFinder(sla: program.sla)
         let own = Compiler.compile(program.sla)
-        scores = own.scores
-        stages = own.stages
-        deadlines = own.deadlines
-        goals = own.goals
+        scores = LeadProcessor.buffer(own.scores)
+        stages = LeadProcessor.buffer(own.stages)
+        deadlines = LeadProcessor.buffer(own.deadlines)
+        goals = LeadProcessor.buffer(own.goals)
         self.program = program
         self.states = states
         frame = program.makeFrame()
@@ -365,6 +367,22 @@ final class LeadProcessor {
     deinit {
         stageScratch.deallocate()
         enteredNow.deallocate()
+        LeadProcessor.free(scores)
+        LeadProcessor.free(stages)
+        LeadProcessor.free(deadlines)
+        LeadProcessor.free(goals)
+    }
+
+    /// A raw copy of `elements`, freed by `free`.
+    private static func buffer<Element>(_ elements: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: elements.count)
+        _ = buffer.initialize(from: elements)
+        return buffer
+    }
+
+    private static func free<Element>(_ buffer: UnsafeMutableBufferPointer<Element>) {
+        buffer.deinitialize()
+        buffer.deallocate()
     }
 
     /// Whether what `dependencies` names changed at the current event, up to now: a lead
