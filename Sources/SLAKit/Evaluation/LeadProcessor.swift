@@ -300,17 +300,18 @@ final class LeadProcessor {
     /// (step 1), scores (step 2), stages entered (step 3).
     private var changedNow: UInt64 = 0
     /// The `StateDependencies` bit of each attribute slot, score and stage, -1 for none.
-    private let slotBits: [Int]
+    /// (Raw buffers, as the compiled rules below: read at every event.)
+    private let slotBits: UnsafeMutableBufferPointer<Int>
     /// `Program.leadSlots`, this processor's copy.
-    private let leadSlots: [Int]
-    private let scoreBits: [Int]
-    private let stageBits: [Int]
+    private let leadSlots: UnsafeMutableBufferPointer<Int>
+    private let scoreBits: UnsafeMutableBufferPointer<Int>
+    private let stageBits: UnsafeMutableBufferPointer<Int>
     private var openedNow: [(deadline: Int, cycle: Int)] = []
     /// Goal indices by what anchors them, precomputed once.
     private let goalsByStage: [[Int]]
     private let goalsByCohortStage: [[(goal: Int, numerator: Int)]]
     private let goalsByDeadline: [[Int]]
-    private let sumGoals: [Int]
+    private let sumGoals: UnsafeMutableBufferPointer<Int>
     var trace: ((TraceEntry) -> Void)?
     /// Goal periods of resolved items.
     private var periods: PeriodFinder
@@ -341,10 +342,10 @@ final class LeadProcessor {
         stageScratch = .allocate(capacity: max(1, program.stages.count))
         stageScratch.initialize(repeating: nil, count: max(1, program.stages.count))
         let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
-        slotBits = program.attributeNames.indices.map { layout.slot($0) ?? -1 }
-        leadSlots = own.leadSlots
-        scoreBits = program.scores.indices.map { layout.score($0) ?? -1 }
-        stageBits = program.stages.indices.map { layout.stage($0) ?? -1 }
+        slotBits = LeadProcessor.buffer(program.attributeNames.indices.map { layout.slot($0) ?? -1 })
+        leadSlots = LeadProcessor.buffer(own.leadSlots)
+        scoreBits = LeadProcessor.buffer(program.scores.indices.map { layout.score($0) ?? -1 })
+        stageBits = LeadProcessor.buffer(program.stages.indices.map { layout.stage($0) ?? -1 })
         var byStage = Array(repeating: [Int](), count: program.stages.count)
         var byCohort = Array(repeating: [(goal: Int, numerator: Int)](), count: program.stages.count)
         var byDeadline = Array(repeating: [Int](), count: program.deadlines.count)
@@ -361,7 +362,7 @@ final class LeadProcessor {
         goalsByStage = byStage
         goalsByCohortStage = byCohort
         goalsByDeadline = byDeadline
-        sumGoals = sums
+        sumGoals = LeadProcessor.buffer(sums)
     }
 
     deinit {
@@ -371,6 +372,7 @@ final class LeadProcessor {
         LeadProcessor.free(stages)
         LeadProcessor.free(deadlines)
         LeadProcessor.free(goals)
+        for bits in [slotBits, leadSlots, scoreBits, stageBits, sumGoals] { LeadProcessor.free(bits) }
     }
 
     /// A raw copy of `elements`, freed by `free`.
