@@ -120,21 +120,12 @@ public enum Timestamp {
     @inline(__always)
     private static func parseUTCSeconds(_ base: UnsafePointer<UInt8>) -> Int64? {
         var invalid = false
-        @inline(__always) func digit(_ offset: Int) -> Int {
-            let value = base[offset] &- 0x30
-            invalid = invalid || value >= 10
-            return Int(value)
-        }
-        let year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
-        let month = digit(5) * 10 + digit(6)
-        let day = digit(8) * 10 + digit(9)
-        let hour = digit(11) * 10 + digit(12)
-        let minute = digit(14) * 10 + digit(15)
-        let second = digit(17) * 10 + digit(18)
-        guard !invalid, base[4] == 0x2D, base[7] == 0x2D, base[10] == 0x54, base[13] == 0x3A, base[16] == 0x3A,
-              hour <= 23, minute <= 59, second <= 59, CivilTime.isValidDate(year: year, month: month, day: day) else { return nil }
-        return CivilTime.days(year: year, month: month, day: day) * CivilTime.millisecondsPerDay
-            + Int64(hour * 3600 + minute * 60 + second) * CivilTime.millisecondsPerSecond
+        let year = digit(base, 0, &invalid) * 1000 + digit(base, 1, &invalid) * 100 + digit(base, 2, &invalid) * 10 + digit(base, 3, &invalid)
+        let month = digit(base, 5, &invalid) * 10 + digit(base, 6, &invalid)
+        let day = digit(base, 8, &invalid) * 10 + digit(base, 9, &invalid)
+        guard !invalid, base[4] == 0x2D, base[7] == 0x2D, CivilTime.isValidDate(year: year, month: month, day: day),
+              let second = utcSecondOfDay(base) else { return nil }
+        return CivilTime.days(year: year, month: month, day: day) * CivilTime.millisecondsPerDay + second * CivilTime.millisecondsPerSecond
     }
 
     /// The seconds since midnight of the `THH:MM:SS` at `base + 10` (in the `...Z` form), or
@@ -142,16 +133,20 @@ public enum Timestamp {
     @inline(__always)
     fileprivate static func utcSecondOfDay(_ base: UnsafePointer<UInt8>) -> Int64? {
         var invalid = false
-        @inline(__always) func digit(_ offset: Int) -> Int {
-            let value = base[offset] &- 0x30
-            invalid = invalid || value >= 10
-            return Int(value)
-        }
-        let hour = digit(11) * 10 + digit(12)
-        let minute = digit(14) * 10 + digit(15)
-        let second = digit(17) * 10 + digit(18)
+        let hour = digit(base, 11, &invalid) * 10 + digit(base, 12, &invalid)
+        let minute = digit(base, 14, &invalid) * 10 + digit(base, 15, &invalid)
+        let second = digit(base, 17, &invalid) * 10 + digit(base, 18, &invalid)
         guard !invalid, base[10] == 0x54, base[13] == 0x3A, base[16] == 0x3A, hour <= 23, minute <= 59, second <= 59 else { return nil }
         return Int64(hour * 3600 + minute * 60 + second)
+    }
+
+    /// The ASCII digit at `base + offset`, without a branch: a byte that is not a digit sets
+    /// `invalid` (and its value is then meaningless).
+    @inline(__always)
+    private static func digit(_ base: UnsafePointer<UInt8>, _ offset: Int, _ invalid: inout Bool) -> Int {
+        let value = base[offset] &- 0x30
+        invalid = invalid || value >= 10
+        return Int(value)
     }
 
     /// The value of `length` ASCII digits at `offset`, or nil if any is not a digit. The
