@@ -49,16 +49,14 @@ public enum ExactText {
 
     /// memcmp-style three-way comparison of the UTF-8 bytes.
     public static func compare(_ a: String, _ b: String) -> Int {
-        if let result = a.utf8.withContiguousStorageIfAvailable({ left in
-            b.utf8.withContiguousStorageIfAvailable { right -> Int in
-                let common = min(left.count, right.count)
-                if common > 0 {
-                    let order = memcmp(left.baseAddress!, right.baseAddress!, common)
-                    if order != 0 { return Int(order) }
-                }
-                return left.count - right.count
+        if let result = withBytes(a, b, { left, right -> Int in
+            let common = min(left.count, right.count)
+            if common > 0 {
+                let order = memcmp(left.baseAddress!, right.baseAddress!, common)
+                if order != 0 { return Int(order) }
             }
-        }), let result {
+            return left.count - right.count
+        }) {
             return result
         }
         // Bridged or lazily stored strings: compare through the views.
