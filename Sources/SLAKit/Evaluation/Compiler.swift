@@ -106,6 +106,13 @@ public struct Compiler {
         return slot
     }
 
+    /// `lead.ATTR` names without a slot: `lead.id` is the lead's id, and `lead.type`,
+    /// `lead.at` and `lead.lead` are null (SPEC.md section 4).
+    private static let leadNamesWithoutSlot: Set<String> = ["id", "type", "at", "lead"]
+    /// `event.ATTR` names without a slot: the event's type and time, and the null
+    /// `event.lead`.
+    private static let eventNamesWithoutSlot: Set<String> = ["type", "at", "lead"]
+
     /// The slot of an attribute read as `lead.ATTR`.
     private mutating func leadSlot(_ attribute: String) -> Int {
         let index = slot(attribute)
@@ -145,7 +152,7 @@ public struct Compiler {
             return collect(left, into: &dependencies) && collect(right, into: &dependencies)
         case .leadAttribute(let attribute):
             // `lead.id` never changes; `lead.type`, `lead.at` and `lead.lead` are null.
-            if ["id", "type", "at", "lead"].contains(attribute.name) { return true }
+            if Compiler.leadNamesWithoutSlot.contains(attribute.name) { return true }
             return add(layout.slot(slot(attribute.name)))
         case .eventAttribute:
             return false
@@ -244,9 +251,9 @@ public struct Compiler {
         switch expression.kind {
         case .parenthesized(let inner):
             return operand(inner)
-        case .leadAttribute(let attribute) where !["id", "type", "at", "lead"].contains(attribute.name):
+        case .leadAttribute(let attribute) where !Compiler.leadNamesWithoutSlot.contains(attribute.name):
             return .leadSlot(leadSlot(attribute.name))
-        case .eventAttribute(let attribute) where !["type", "at", "lead"].contains(attribute.name):
+        case .eventAttribute(let attribute) where !Compiler.eventNamesWithoutSlot.contains(attribute.name):
             return .eventSlot(slot(attribute.name))
         default:
             guard Compiler.isLiteral(expression) else { return nil }
