@@ -119,10 +119,8 @@ public final class WorkCalendar: Sendable {
         let from = max(from, Self.lowestInstant)
         let to = min(to, Self.highestInstant)
         guard to > from else { return 0 }
-        let fromOffset = zone.offsetSeconds(at: from)
-        let toOffset = zone.offsetSeconds(at: to)
-        let fromDay = CivilTime.floorDivide(from + Int64(fromOffset) * CivilTime.millisecondsPerSecond, Self.day)
-        let toDay = CivilTime.floorDivide(to + Int64(toOffset) * CivilTime.millisecondsPerSecond, Self.day)
+        let (fromDay, fromOffset) = localDayAndOffset(of: from)
+        let (toDay, toOffset) = localDayAndOffset(of: to)
         // Dates at least `warmUpDays + 1` away from both ends lie wholly inside the span and
         // are summed arithmetically; the dates around each end are converted one by one.
         let margin = Self.warmUpDays
@@ -151,8 +149,7 @@ public final class WorkCalendar: Sendable {
         // A week without working time (SPEC makes it an error) would make the walk below long.
         if from > Self.highestInstant || nominalWorkBefore[7] == 0 { return nil }
         let from = max(from, Self.lowestInstant)
-        let fromOffset = zone.offsetSeconds(at: from)
-        let fromDay = CivilTime.floorDivide(from + Int64(fromOffset) * CivilTime.millisecondsPerSecond, Self.day)
+        let (fromDay, fromOffset) = localDayAndOffset(of: from)
         let margin = Self.warmUpDays
         // Far from offset changes the dates' ranges are read at one offset and stay within
         // their dates: a budget reached within a few dates (hours, a day or two) is found
@@ -160,14 +157,11 @@ public final class WorkCalendar: Sendable {
         let quickDays: Int64 = 8
         if !zone.hasTransition(from: (fromDay - margin - 1) * Self.day, to: (fromDay + quickDays + margin + 1) * Self.day) {
             var remaining = amount
-            for day in fromDay ..< fromDay + quickDays where isWorkingDate(day) {
-                let midnight = day * Self.day - Int64(fromOffset) * CivilTime.millisecondsPerSecond
-                for range in mergedWeekly[CivilTime.weekdayIndex(fromDays: day)] {
-                    let end = midnight + Int64(range.end) * CivilTime.millisecondsPerSecond
-                    guard end > from else { continue }
-                    let start = max(midnight + Int64(range.start) * CivilTime.millisecondsPerSecond, from)
-                    if remaining <= end - start { return start + remaining }
-                    remaining -= end - start
+            for day in fromDay ..< fromDay + quickDays {
+                for interval in fixedOffsetIntervals(day: day, offset: fromOffset) where interval.end > from {
+                    let start = max(interval.start, from)
+                    if remaining <= interval.end - start { return start + remaining }
+                    remaining -= interval.end - start
                 }
             }
         }
@@ -267,7 +261,13 @@ public final class WorkCalendar: Sendable {
 
     /// The local date (`CivilTime.days`) of an instant in the calendar's zone.
     func localDay(of instant: Int64) -> Int64 {
-        CivilTime.floorDivide(zone.local(instant), Self.day)
+        localDayAndOffset(of: instant).day
+    }
+
+    /// The local date of an instant and the UTC offset in force there (seconds east).
+    private func localDayAndOffset(of instant: Int64) -> (day: Int64, offset: Int) {
+        let offset = zone.offsetSeconds(at: instant)
+        return (CivilTime.floorDivide(instant + Int64(offset) * CivilTime.millisecondsPerSecond, Self.day), offset)
     }
 
     /// The working intervals of one local date, ascending and disjoint, without the instants
@@ -413,15 +413,18 @@ public final class WorkCalendar: Sendable {
     /// (seconds east of UTC): exact for a date away from offset changes (see
     /// `nearOffsetChange`), whose ranges convert at the one offset in force around it.
     private func fixedOffsetWork(day: Int64, offset: Int, from: Int64, to: Int64) -> Int64 {
-        guard isWorkingDate(day) else { return 0 }
+        Self.overlap(of: fixedOffsetIntervals(day: day, offset: offset), from: from, to: to)
+    }
+
+    /// The working intervals of local date `day`, its merged ranges read at `offset`
+    /// (seconds east of UTC), ascending; none for a holiday or a date outside years 1-9999.
+    /// Exact for a date away from offset changes (see `fixedOffsetWork`).
+    private func fixedOffsetIntervals(day: Int64, offset: Int) -> LazyMapSequence<[WorkingRange], InstantInterval> {
         let midnight = day * Self.day - Int64(offset) * CivilTime.millisecondsPerSecond
-        var total: Int64 = 0
-        for range in mergedWeekly[CivilTime.weekdayIndex(fromDays: day)] {
-            let start = max(midnight + Int64(range.start) * CivilTime.millisecondsPerSecond, from)
-            let end = min(midnight + Int64(range.end) * CivilTime.millisecondsPerSecond, to)
-            if end > start { total += end - start }
+        return (isWorkingDate(day) ? mergedWeekly[CivilTime.weekdayIndex(fromDays: day)] : []).lazy.map { range in
+            InstantInterval(start: midnight + Int64(range.start) * CivilTime.millisecondsPerSecond,
+                            end: midnight + Int64(range.end) * CivilTime.millisecondsPerSecond)
         }
-        return total
     }
 
     /// Whether local date `day` is in years 1-9999 and not a holiday on a weekday with
@@ -434,7 +437,7 @@ public final class WorkCalendar: Sendable {
     }
 
     /// Milliseconds of `intervals` inside `[from, to)`.
-    private static func overlap(of intervals: [InstantInterval], from: Int64, to: Int64) -> Int64 {
+    private static func overlap<Intervals: Sequence<InstantInterval>>(of intervals: Intervals, from: Int64, to: Int64) -> Int64 {
         var total: Int64 = 0
         for interval in intervals {
             let start = max(interval.start, from)
