@@ -293,9 +293,9 @@ final class LeadProcessor {
     let states: LeadStates
     let frame: EvaluationFrame
     /// By stage, whether the current event entered it (raw storage: written at every event).
-    private let enteredNow: UnsafeMutablePointer<Bool>
+    private let enteredNow: UnsafeMutableBufferPointer<Bool>
     /// A lead's stage entries as its verdict lists them: scratch of `finish`.
-    private let stageScratch: UnsafeMutablePointer<Int64?>
+    private let stageScratch: UnsafeMutableBufferPointer<Int64?>
     /// What the current event changed so far, as `StateDependencies` bits: lead attributes
     /// (step 1), scores (step 2), stages entered (step 3).
     private var changedNow: UInt64 = 0
@@ -337,10 +337,8 @@ final class LeadProcessor {
         self.program = program
         self.states = states
         frame = program.makeFrame()
-        enteredNow = .allocate(capacity: max(1, program.stages.count))
-        enteredNow.initialize(repeating: false, count: max(1, program.stages.count))
-        stageScratch = .allocate(capacity: max(1, program.stages.count))
-        stageScratch.initialize(repeating: nil, count: max(1, program.stages.count))
+        enteredNow = LeadProcessor.buffer(Array(repeating: false, count: program.stages.count))
+        stageScratch = LeadProcessor.buffer(Array(repeating: nil, count: program.stages.count))
         let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
         slotBits = LeadProcessor.buffer(program.attributeNames.indices.map { layout.slot($0) ?? -1 })
         leadSlots = LeadProcessor.buffer(own.leadSlots)
@@ -366,8 +364,8 @@ final class LeadProcessor {
     }
 
     deinit {
-        stageScratch.deallocate()
-        enteredNow.deallocate()
+        LeadProcessor.free(enteredNow)
+        LeadProcessor.free(stageScratch)
         LeadProcessor.free(scores)
         LeadProcessor.free(stages)
         LeadProcessor.free(deadlines)
@@ -659,7 +657,7 @@ final class LeadProcessor {
         for stage in 0..<states.stageCount {
             stageScratch[stage] = stageEntries[stage] == LeadStates.notEntered ? nil : stageEntries[stage]
         }
-        let stages = Array(UnsafeBufferPointer(start: stageScratch, count: states.stageCount))
+        let stages = Array(stageScratch)
         leadSlot.initialize(to: LeadVerdict(lead: id, scores: scores, stages: stages))
         verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
         // The lead's cycles, written in creation order into their final place: a cycle's
