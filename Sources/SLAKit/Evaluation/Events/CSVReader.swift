@@ -89,8 +89,8 @@ struct CSVRecordParser {
         guard fieldCount == columnCount else {
             throw RecordFailure(reason: "expected \(columnCount) fields as in the header, found \(fieldCount)")
         }
-        let lead = try text(base, role: FieldTable.leadRole, into: output.lead)
-        let type = try text(base, role: FieldTable.typeRole, into: output.type)
+        let lead = try text(base, role: FieldTable.leadRole)
+        let type = try text(base, role: FieldTable.typeRole)
         let timeField = current[columnsByRole[FieldTable.timeRole]]
         if timeField.start == timeField.end { throw emptyField(FieldTable.timeRole) }
         let time: Int64?
@@ -230,14 +230,14 @@ struct CSVRecordParser {
         }
     }
 
-    /// The lead or type text as bytes; a quoted field with `""` pairs is decoded into `column`.
-    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int,
-                               into column: FlatColumn<UInt8>) throws(RecordFailure) -> (bytes: UnsafePointer<UInt8>, length: Int) {
+    /// The lead or type text (`role`) as bytes; a quoted field with `""` pairs is decoded
+    /// into `output`.
+    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int) throws(RecordFailure) -> (bytes: UnsafePointer<UInt8>, length: Int) {
         let field = current[columnsByRole[role]]
         if field.start == field.end { throw emptyField(role) }
         guard field.escaped else { return (base + field.start, field.end - field.start) }
         unescapeBytes(base, field)
-        return (output.keep(scratch, in: column), scratch.count)
+        return (output.keep(scratch, role: role), scratch.count)
     }
 
     private func emptyField(_ role: Int) -> RecordFailure {

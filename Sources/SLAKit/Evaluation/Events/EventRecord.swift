@@ -96,8 +96,12 @@ final class RawRecordStorage {
         attributes.append(.null, times: attributeCount)
     }
 
-    /// Copies `bytes` into `column`, replacing what it held; returns where they now are.
-    func keep(_ bytes: [UInt8], in column: FlatColumn<UInt8>) -> UnsafePointer<UInt8> {
+    /// Copies `bytes`, the decoded text of the lead or the type (`role`), into that role's
+    /// column, replacing what it held; returns where they now are. (Readers pass the role
+    /// rather than the column: passing the column retains and releases it at every record,
+    /// though only text with escapes is kept here.)
+    func keep(_ bytes: [UInt8], role: Int) -> UnsafePointer<UInt8> {
+        let column = role == FieldTable.leadRole ? lead : type
         column.removeAll()
         bytes.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress { column.append(contentsOf: base, buffer.count) }

@@ -501,8 +501,8 @@ struct JSONLineParser {
     // MARK: Building the record
 
     private mutating func makeRecord(_ base: UnsafePointer<UInt8>, line: Int) throws(RecordFailure) -> RawRecord {
-        let lead = try text(base, role: FieldTable.leadRole, numberAllowed: true, into: output.lead)
-        let type = try text(base, role: FieldTable.typeRole, numberAllowed: false, into: output.type)
+        let lead = try text(base, role: FieldTable.leadRole, numberAllowed: true)
+        let type = try text(base, role: FieldTable.typeRole, numberAllowed: false)
         let timeValue = pending[FieldTable.timeRole]
         let time: Int64
         switch timeValue.kind {
@@ -544,10 +544,10 @@ struct JSONLineParser {
                          attributes: UnsafePointer(attributes), attributeCount: slotCount, line: line)
     }
 
-    /// The lead or type text as bytes; a number is allowed for the lead and kept as its
-    /// literal. Text with escapes is decoded into `column`.
-    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int, numberAllowed: Bool,
-                               into column: FlatColumn<UInt8>) throws(RecordFailure) -> (bytes: UnsafePointer<UInt8>, length: Int) {
+    /// The lead or type text (`role`) as bytes; a number is allowed for the lead and kept
+    /// as its literal. Text with escapes is decoded into `output`.
+    private mutating func text(_ base: UnsafePointer<UInt8>, role: Int,
+                               numberAllowed: Bool) throws(RecordFailure) -> (bytes: UnsafePointer<UInt8>, length: Int) {
         let value = pending[role]
         switch value.kind {
         case .string:
@@ -556,7 +556,7 @@ struct JSONLineParser {
         case .escapedString:
             decodeEscapes(base, value.start, value.end)
             if scratch.isEmpty { throw emptyField(role) }
-            return (output.keep(scratch, in: column), scratch.count)
+            return (output.keep(scratch, role: role), scratch.count)
         case .number where numberAllowed:
             return (base + value.start, value.end - value.start)
         default:
