@@ -237,14 +237,38 @@ final class LeadStates {
         return total
     }
 
-    /// Reads ahead for `LeadProcessor.finish` of lead `lead`: its id, its record and its
-    /// first cycle and goal item. Returns a value derived from the reads, so that they happen.
+    /// Reads ahead for `LeadProcessor.finish` of lead `lead`: its id, its record, and its
+    /// first and last cycle and goal item, every cache line of each (a 96-byte cycle or a
+    /// 56-byte item usually spans two). Returns a value derived from the reads, so that
+    /// they happen.
     @inline(__always)
     func touchForFinish(_ lead: Int) -> UInt64 {
-        var touched = table.touch(lead: lead) &+ UInt64(bitPattern: stageEntries(lead).pointee)
+        var touched = table.touch(lead: lead) &+ LeadStates.touchLines(record(lead), stride)
         let links = self.links(lead)
-        if links[0] >= 0 { touched &+= UInt64(bitPattern: cycles[Int(links[0])].start) }
-        if links[2] >= 0 { touched &+= UInt64(bitPattern: items[Int(links[2])].time) }
+        if links[0] >= 0 {
+            touched &+= LeadStates.touchLines(cycles.base + Int(links[0]), MemoryLayout<Cycle>.size)
+            if links[1] != links[0] { touched &+= LeadStates.touchLines(cycles.base + Int(links[1]), MemoryLayout<Cycle>.size) }
+        }
+        if links[2] >= 0 {
+            touched &+= LeadStates.touchLines(items.base + Int(links[2]), MemoryLayout<GoalItem>.size)
+            if links[3] != links[2] { touched &+= LeadStates.touchLines(items.base + Int(links[3]), MemoryLayout<GoalItem>.size) }
+        }
+        return touched
+    }
+
+    /// Reads one byte of each 64-byte cache line of the `bytes` bytes at `start`; returns
+    /// their sum, so that the reads happen.
+    @inline(__always)
+    private static func touchLines(_ start: UnsafeRawPointer, _ bytes: Int) -> UInt64 {
+        let first = UInt(bitPattern: start) & ~63
+        let last = (UInt(bitPattern: start) + UInt(bytes) - 1) & ~63
+        var touched: UInt64 = 0
+        var line = first
+        while line <= last {
+            // The first line is read at `start`: its own first byte may precede the range.
+            touched &+= UInt64(UnsafePointer<UInt8>(bitPattern: max(line, UInt(bitPattern: start)))!.pointee)
+            line += 64
+        }
         return touched
     }
 
@@ -418,7 +442,8 @@ final class LeadProcessor {
         frame.stageEntries = states.stageEntries(lead)
         frame.eventAttributes = attributes
         if program.readsLeadId { frame.leadId = states.idString(lead) }
-        frame.eventType = typeText
+        // Only when read: assigning a string retains it and releases the one it replaces.
+        if needsTypeText { frame.eventType = typeText }
         frame.eventTime = time
         changedNow = 0
         states.lastTime(lead).pointee = time
