@@ -506,6 +506,13 @@ public struct Evaluator {
         let leads = [LeadVerdict](unsafeUninitializedCapacity: merged.count) { leadBuffer, leadCount in
             cycles = [CycleVerdict](unsafeUninitializedCapacity: cycleTotal) { cycleBuffer, cycleCount in
                 let lists = VerdictLists(leads: leadBuffer.baseAddress, cycles: cycleBuffer.baseAddress)
+                // Written once, in full, on two cores: in 2 MiB pages, one fault each.
+                if let leads = leadBuffer.baseAddress {
+                    HugePages.advise(leads, byteCount: merged.count * MemoryLayout<LeadVerdict>.stride)
+                }
+                if let cycles = cycleBuffer.baseAddress {
+                    HugePages.advise(cycles, byteCount: cycleTotal * MemoryLayout<CycleVerdict>.stride)
+                }
                 DispatchQueue.concurrentPerform(iterations: shards.count) { shard in
                     parts[shard].compute(shards[shard], asOf: asOf, leadList: lists.leads!, cycleList: lists.cycles ?? lists.placeholder)
                 }

@@ -53,7 +53,7 @@ public final class EventReader {
         // (a CR may follow the last kept byte), and a whole chunk must fit after it; the
         // first reads also need room for the three bytes of a byte order mark.
         self.capacity = self.chunkBytes + self.maximumRecordBytes + 4
-        self.buffer = .allocate(capacity: capacity)
+        self.buffer = HugePages.allocate(byteCount: capacity, alignment: 1).bindMemory(to: UInt8.self, capacity: capacity)
     }
 
     deinit { buffer.deallocate() }

@@ -13,7 +13,8 @@ final class FlatColumn<Element> {
 
     init(capacity: Int = 16) {
         self.capacity = max(1, capacity)
-        base = .allocate(capacity: self.capacity)
+        base = HugePages.allocate(byteCount: self.capacity * MemoryLayout<Element>.stride, alignment: MemoryLayout<Element>.alignment)
+            .bindMemory(to: Element.self, capacity: self.capacity)
     }
 
     deinit {

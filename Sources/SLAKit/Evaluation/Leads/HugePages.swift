@@ -2,14 +2,20 @@
 import Glibc
 #endif
 
-/// Large allocations for per-lead state, backed by 2 MiB pages where the system allows it
-/// (Linux transparent huge pages in `madvise` mode). With millions of leads, state is
-/// hundreds of megabytes read in random order; with 4 KiB pages nearly every access also
-/// misses the address-translation cache, so the cost per event grows with the number of
-/// leads. Elsewhere, or for small sizes, these are plain allocations.
+/// Large allocations (per-lead state, the readers' blocks and parsed columns, the verdict
+/// lists), backed by 2 MiB pages where the system allows it (Linux transparent huge pages
+/// in `madvise` mode). With millions of leads, state is hundreds of megabytes read in
+/// random order; with 4 KiB pages nearly every access also misses the address-translation
+/// cache, so the cost per event grows with the number of leads. And memory written for the
+/// first time costs a page fault per page, 512 times fewer with 2 MiB pages: asking for
+/// them here took a run over 1.2 M events from 30,000 faults to 15,000, and its time in
+/// the kernel from 0.25 s to 0.14 s. Elsewhere, or for small sizes, these are plain
+/// allocations.
 enum HugePages {
-    /// Sizes from which huge pages are asked for, in bytes.
-    static let threshold = 4 << 20
+    /// Sizes from which huge pages are asked for, in bytes. Small enough that the worker
+    /// columns and the lead columns past their first doublings qualify; a small input
+    /// touches at most a few such pages (a few megabytes).
+    static let threshold = 1 << 20
     static let pageBytes = 2 << 20
 
     /// Bytes of address space a growing column reserves (`reserve`): far more than it will
@@ -52,6 +58,19 @@ enum HugePages {
     static func release(_ memory: UnsafeMutableRawPointer) {
         #if os(Linux)
         _ = munmap(memory, reservationBytes)
+        #endif
+    }
+
+    /// Asks for huge pages under the `byteCount` bytes at `start`, memory allocated
+    /// elsewhere (an array's storage) and not yet written: for the 2 MiB-aligned pages
+    /// wholly inside it, when it is large.
+    static func advise(_ start: UnsafeMutableRawPointer, byteCount: Int) {
+        #if os(Linux)
+        guard byteCount >= threshold else { return }
+        let first = (UInt(bitPattern: start) + UInt(pageBytes) - 1) & ~UInt(pageBytes - 1)
+        let end = (UInt(bitPattern: start) + UInt(byteCount)) & ~UInt(pageBytes - 1)
+        guard end > first, let aligned = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(aligned, Int(end - first), MADV_HUGEPAGE)
         #endif
     }
 
