@@ -114,22 +114,30 @@ public enum CivilTime {
 
     /// Writes `THH:MM:SS` of `withinDay` milliseconds since midnight, then `.sss` when the
     /// milliseconds are not zero, then `Z`, at `out`; returns the bytes written (10 or 14).
+    /// (`withinDay` is in `0 ..< millisecondsPerDay`: the divisions are on 32 bits, and each
+    /// field is found from the one before.)
     @inline(__always)
     static func writeTimeOfDay(_ withinDay: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let milliseconds = UInt32(truncatingIfNeeded: withinDay)
+        let seconds = milliseconds / 1000
+        let millisecond = milliseconds - seconds * 1000
+        let hour = seconds / 3600
+        let secondsOfHour = seconds - hour * 3600
+        let minute = secondsOfHour / 60
         out[0] = UInt8(ascii: "T")
-        writeTwoDigits(withinDay / 3_600_000, to: out + 1)
+        writeTwoDigits(hour, to: out + 1)
         out[3] = UInt8(ascii: ":")
-        writeTwoDigits((withinDay / 60_000) % 60, to: out + 4)
+        writeTwoDigits(minute, to: out + 4)
         out[6] = UInt8(ascii: ":")
-        writeTwoDigits((withinDay / 1000) % 60, to: out + 7)
-        let millisecond = withinDay % 1000
+        writeTwoDigits(secondsOfHour - minute * 60, to: out + 7)
         guard millisecond != 0 else {
             out[9] = UInt8(ascii: "Z")
             return 10
         }
         out[9] = UInt8(ascii: ".")
-        out[10] = UInt8(truncatingIfNeeded: 48 + millisecond / 100)
-        writeTwoDigits(millisecond % 100, to: out + 11)
+        let hundreds = millisecond / 100
+        out[10] = UInt8(truncatingIfNeeded: 48 + hundreds)
+        writeTwoDigits(millisecond - hundreds * 100, to: out + 11)
         out[13] = UInt8(ascii: "Z")
         return 14
     }
@@ -138,6 +146,15 @@ public enum CivilTime {
     private static func writeTwoDigits(_ value: Int, to out: UnsafeMutablePointer<UInt8>) {
         out[0] = UInt8(truncatingIfNeeded: 48 + value / 10)
         out[1] = UInt8(truncatingIfNeeded: 48 + value % 10)
+    }
+
+    /// Two digits of `value` (`0 ..< 100`): its tens as `(value * 205) >> 11`, exact up to
+    /// 1028, rather than a division.
+    @inline(__always)
+    private static func writeTwoDigits(_ value: UInt32, to out: UnsafeMutablePointer<UInt8>) {
+        let tens = (value &* 205) >> 11
+        out[0] = UInt8(truncatingIfNeeded: 48 + tens)
+        out[1] = UInt8(truncatingIfNeeded: 48 + (value - tens * 10))
     }
 
     /// Formats local wall-clock milliseconds (as from `ZoneRules.local(_:)`) as
