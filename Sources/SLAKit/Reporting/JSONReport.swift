@@ -39,18 +39,18 @@ public enum JSONReport {
         json.key("leads")
         json.beginArray()
         let leadBound = fragments.leadRowBound
-        renderRows(result.leads, chunkRows: chunkRows, json: &json, to: sink, bound: { leadBound + RowWriter.quotedBound($0.lead) }) { lead, out in
+        renderRows(result.leads, chunkRows: chunkRows, json: &json, to: sink, bound: { leadBound + RowWriter.quotedBound($0.pointee.lead) }) { lead, out in
             out.bytes(fragments.leadOpen)
-            out.quoted(lead.lead)
+            out.quoted(lead.pointee.lead)
             out.bytes(fragments.scoresOpen)
             for index in 0..<fragments.scores.count {
                 out.bytes(fragments.scores[index])
-                out.number(lead.scores[index])
+                out.number(lead.pointee.scores[index])
             }
             out.bytes(fragments.stagesOpen)
             for index in 0..<fragments.stages.count {
                 out.bytes(fragments.stages[index])
-                out.timestamp(lead.stages[index])
+                out.timestamp(lead.pointee.stages[index])
             }
             out.bytes(fragments.leadClose)
         }
@@ -59,22 +59,22 @@ public enum JSONReport {
         json.key("deadlines")
         json.beginArray()
         let cycleBound = fragments.cycleRowBound
-        renderRows(result.cycles, chunkRows: chunkRows, json: &json, to: sink, bound: { cycleBound + RowWriter.quotedBound($0.lead) }) { cycle, out in
+        renderRows(result.cycles, chunkRows: chunkRows, json: &json, to: sink, bound: { cycleBound + RowWriter.quotedBound($0.pointee.lead) }) { cycle, out in
             out.bytes(fragments.leadOpen)
-            out.quoted(cycle.lead)
-            out.bytes(fragments.deadlines[cycle.deadline])
-            out.integer(Int64(cycle.number))
-            out.bytes(fragments.statusAndStarted[cycle.status.fragmentIndex])
-            out.timestamp(cycle.started)
+            out.quoted(cycle.pointee.lead)
+            out.bytes(fragments.deadlines[cycle.pointee.deadline])
+            out.integer(Int64(cycle.pointee.number))
+            out.bytes(fragments.statusAndStarted[cycle.pointee.status.fragmentIndex])
+            out.timestamp(cycle.pointee.started)
             out.bytes(fragments.stopped)
-            out.timestamp(cycle.stopped)
+            out.timestamp(cycle.pointee.stopped)
             out.bytes(fragments.due)
-            out.timestamp(cycle.due)
+            out.timestamp(cycle.pointee.due)
             out.bytes(fragments.elapsed)
-            out.number(Double(cycle.elapsed) / 1000)
+            out.number(Double(cycle.pointee.elapsed) / 1000)
             out.bytes(fragments.budget)
-            out.number(Double(cycle.budget) / 1000)
-            out.bytes(cycle.paused ? fragments.pausedTrue : fragments.pausedFalse)
+            out.number(Double(cycle.pointee.budget) / 1000)
+            out.bytes(cycle.pointee.paused ? fragments.pausedTrue : fragments.pausedFalse)
         }
         json.endArray()
 
@@ -107,10 +107,11 @@ public enum JSONReport {
     /// written in chunks of `chunkRows`, each into memory reserved for it (the sum of its
     /// rows' `bound`s, bytes); large arrays are rendered two chunks at a time, one per
     /// core. The chunks are written in order, so the bytes are those of rendering row after
-    /// row with the writer.
+    /// row with the writer. `bound` and `render` get each row in place: passed by value, a
+    /// row was copied (its strings and arrays retained and released) twice.
     private static func renderRows<Row: Sendable>(_ rows: [Row], chunkRows: Int, json: inout JSONWriter, to sink: ([UInt8]) -> Void,
-                                                  bound: @escaping @Sendable (Row) -> Int,
-                                                  row render: @escaping @Sendable (Row, inout RowWriter) -> Void) {
+                                                  bound: @escaping @Sendable (UnsafePointer<Row>) -> Int,
+                                                  row render: @escaping @Sendable (UnsafePointer<Row>, inout RowWriter) -> Void) {
         guard !rows.isEmpty else { return }
         // What the writer puts before an element: for the array's first, and the others.
         let separators = Separators(first: json.separator(hasElement: false), next: json.separator(hasElement: true))
@@ -118,15 +119,18 @@ public enum JSONReport {
         let chunkRows = max(1, chunkRows)
         @Sendable func chunk(_ from: Int) -> [UInt8] {
             let to = min(rows.count, from + chunkRows)
-            var total = 0
-            for index in from ..< to { total += separators.bound + bound(rows[index]) }
-            return [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
-                var out = RowWriter(buffer.baseAddress!)
-                for index in from ..< to {
-                    out.bytes(index == 0 ? separators.first : separators.next)
-                    render(rows[index], &out)
+            return rows.withUnsafeBufferPointer { rowBuffer in
+                let row = rowBuffer.baseAddress!
+                var total = 0
+                for index in from ..< to { total += separators.bound + bound(row + index) }
+                return [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+                    var out = RowWriter(buffer.baseAddress!)
+                    for index in from ..< to {
+                        out.bytes(index == 0 ? separators.first : separators.next)
+                        render(row + index, &out)
+                    }
+                    count = out.count
                 }
-                count = out.count
             }
         }
         // The document up to the array's first row.
