@@ -83,10 +83,11 @@ struct Cycle {
 /// the next, for many leads at once, so events of many leads can be processed interleaved,
 /// in input order, without buffering them.
 ///
-/// Leads are numbered by `table`. Each lead's numeric state is one fixed-size record in a
-/// single allocation (lead `l`'s at `records + l * stride`), so that one event touches one
-/// or two adjacent cache lines rather than a line per field; its attribute values (not
-/// plain data) are in `attributes`, `attributeCount` per lead. Cycles and goal items of all
+/// Leads are numbered by `table`. Each lead's numeric state is one fixed-size record, kept
+/// in the lead's table entry right after its id (`LeadTable.record`), so that one event
+/// touches a few adjacent cache lines, the first of which its lookup read anyway, rather
+/// than a line per field; its attribute values (not plain data) are in `attributes`,
+/// `attributeCount` per lead. Cycles and goal items of all
 /// leads share one array each, linked per lead in creation order. Nothing is allocated per
 /// lead.
 ///
@@ -97,7 +98,7 @@ struct Cycle {
 /// opened, per deadline (`Int32`).
 final class LeadStates {
     let program: Program
-    let table = LeadTable()
+    let table: LeadTable
     let attributeCount: Int
     let scoreCount: Int
     let stageCount: Int
@@ -125,8 +126,6 @@ final class LeadStates {
     private let cycleCountsOffset: Int
     /// A fresh lead's record.
     private let freshRecord: UnsafeMutablePointer<UInt64>
-    /// Every lead's record, `stride / 8` words each.
-    private let records = FlatColumn<UInt64>(capacity: 1024)
 
     init(program: Program) {
         self.program = program
@@ -143,6 +142,7 @@ final class LeadStates {
         openCyclesOffset = stateRulesHeldOffset + 8 * scoreCount
         cycleCountsOffset = openCyclesOffset + 4 * deadlineCount
         stride = (cycleCountsOffset + 4 * deadlineCount + 7) & ~7
+        table = LeadTable(recordWords: stride / 8)
         freshRecord = .allocate(capacity: stride / 8)
         let freshRecord = UnsafeMutableRawPointer(self.freshRecord)
         freshRecord.storeBytes(of: Int64.min, toByteOffset: 0, as: Int64.self)
@@ -167,7 +167,7 @@ final class LeadStates {
 
     // MARK: Fields of lead `lead`'s record
 
-    @inline(__always) private func record(_ lead: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(records.base) + lead * stride }
+    @inline(__always) private func record(_ lead: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(table.record(lead)) }
     /// The time of the lead's last processed event (milliseconds since the epoch), for
     /// detecting input that is out of order.
     @inline(__always) func lastTime(_ lead: Int) -> UnsafeMutablePointer<Int64> { record(lead).assumingMemoryBound(to: Int64.self) }
@@ -273,7 +273,7 @@ final class LeadStates {
     }
 
     private func addState(_ lead: Int) {
-        records.append(contentsOf: freshRecord, stride / 8)
+        table.record(lead).update(from: freshRecord, count: stride / 8)
         attributes.append(.null, times: attributeCount)
         if program.readsLeadId { idStrings.append(table.id(lead)) }
     }

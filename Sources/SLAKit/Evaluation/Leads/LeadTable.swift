@@ -15,13 +15,18 @@ import Darwin
 /// so a lookup usually reads one slot and one entry, and those two reads do not depend on
 /// anything but the hash and the slot. Longer ids are kept in `arena`, their first 16 bytes
 /// also in the entry.
+///
+/// An entry can carry `recordWords` more words for its owner (`record(_:)`): a lead's state
+/// kept there shares the cache lines the lookup has just read, where a separate array
+/// would cost one more miss per event.
 final class LeadTable {
     /// Bytes of ids longer than `inlineBytes`, back to back.
     private let arena = FlatColumn<UInt8>(capacity: 1 << 16)
-    /// Four words per id: its length, then either its bytes (zero-padded) or, when longer
-    /// than `inlineBytes`, its offset in `arena` and its first 16 bytes.
+    /// `entryWords` per id: its length, then either its bytes (zero-padded) or, when longer
+    /// than `inlineBytes`, its offset in `arena` and its first 16 bytes; then its record.
     private let entries = FlatColumn<UInt64>(capacity: 4096)
-    private static let entryWords = 4
+    private static let idWords = 4
+    private let entryWords: Int
     /// The longest id kept in its entry only.
     private static let inlineBytes = 24
     private let hashes = FlatColumn<UInt64>(capacity: 1024)
@@ -29,7 +34,9 @@ final class LeadTable {
     private var slots: UnsafeMutablePointer<UInt64>
     private var mask: Int
 
-    init() {
+    /// A table whose entries carry `recordWords` words each (zero for a new id).
+    init(recordWords: Int = 0) {
+        entryWords = LeadTable.idWords + recordWords
         mask = 2047
         slots = .allocate(capacity: mask + 1)
         slots.initialize(repeating: 0, count: mask + 1)
@@ -40,7 +47,11 @@ final class LeadTable {
     var count: Int { hashes.count }
 
     @inline(__always)
-    private func entry(_ lead: Int) -> UnsafeMutablePointer<UInt64> { entries.base + lead * LeadTable.entryWords }
+    private func entry(_ lead: Int) -> UnsafeMutablePointer<UInt64> { entries.base + lead * entryWords }
+
+    /// Lead `lead`'s record: the `recordWords` words after its id. Valid until the next insert.
+    @inline(__always)
+    func record(_ lead: Int) -> UnsafeMutablePointer<UInt64> { entries.base + lead * entryWords + LeadTable.idWords }
 
     /// The length in bytes of lead `lead`'s id.
     @inline(__always)
@@ -95,7 +106,7 @@ final class LeadTable {
 
     /// Adds the entry of a new id.
     private func append(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
-        let first = entries.append(0, times: LeadTable.entryWords)
+        let first = entries.append(0, times: entryWords)
         let entry = entries.base + first
         entry[0] = UInt64(length)
         let inline = UnsafeMutableRawPointer(entry + 1)
