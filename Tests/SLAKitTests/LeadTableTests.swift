@@ -15,13 +15,25 @@ import Testing
         }
     }
 
-    @Test(arguments: [1, 2, 3])
-    func sortsInByteOrderAndNumbersOncePerId(seed: UInt64) {
-        let table = LeadTable()
+    /// With records in the entries (`recordWords`), each new id's record is filled, and
+    /// every record must read back after the table grew and moved.
+    @Test(arguments: [1, 2, 3], [0, 3, 6])
+    func sortsInByteOrderAndNumbersOncePerId(seed: UInt64, recordWords: Int) {
+        let table = LeadTable(recordWords: recordWords)
         let ids = LeadTableTests.ids(3_000, seed: seed)
         var numbers: [Int] = []
         for id in ids {
-            numbers.append(id.withUnsafeBufferPointer { table.insert($0.baseAddress!, $0.count, hash: ByteHash.hash($0.baseAddress!, $0.count)).lead })
+            let (lead, inserted) = id.withUnsafeBufferPointer { table.insert($0.baseAddress!, $0.count, hash: ByteHash.hash($0.baseAddress!, $0.count)) }
+            if inserted {
+                for word in 0..<recordWords {
+                    #expect(table.record(lead)[word] == 0, "a new id's record is zero")
+                    table.record(lead)[word] = UInt64(lead) &* 1_000_003 &+ UInt64(word)
+                }
+            }
+            numbers.append(lead)
+        }
+        for lead in 0..<table.count {
+            for word in 0..<recordWords { #expect(table.record(lead)[word] == UInt64(lead) &* 1_000_003 &+ UInt64(word)) }
         }
         let distinct = Set(ids.map { $0 })
         #expect(table.count == distinct.count)
@@ -45,4 +57,5 @@ import Testing
         let sorted = table.sortedKeys().map(\.lead).map { lead in numberOf.first { $0.value == Int(lead) }!.key }
         #expect(sorted == distinct.sorted { $0.lexicographicallyPrecedes($1) })
     }
+
 }

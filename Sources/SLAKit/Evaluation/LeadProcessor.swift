@@ -266,7 +266,7 @@ final class LeadStates {
         var line = first
         while line <= last {
             // The first line is read at `start`: its own first byte may precede the range.
-            touched &+= UInt64(UnsafePointer<UInt8>(bitPattern: max(line, UInt(bitPattern: start)))!.pointee)
+            touched &+= UInt64(UnsafeRawPointer(bitPattern: max(line, UInt(bitPattern: start)))!.load(as: UInt8.self))
             line += 64
         }
         return touched

@@ -10,15 +10,17 @@ import Darwin
 /// are written.
 ///
 /// Open addressing with linear probing; each slot holds the upper 32 bits of the key's hash
-/// beside its number. Each id's entry (32 bytes, one cache line) holds its length and its
+/// beside its number. Each id's entry starts with four words (32 bytes): its length and its
 /// bytes when they fit (24 bytes, which covers CRM ids such as Salesforce's 18 characters),
-/// so a lookup usually reads one slot and one entry, and those two reads do not depend on
-/// anything but the hash and the slot. Longer ids are kept in `arena`, their first 16 bytes
-/// also in the entry.
+/// so a lookup usually reads one slot and the start of one entry, and those two reads do
+/// not depend on anything but the hash and the slot. Longer ids are kept in `arena`, their
+/// first 16 bytes also in the entry.
 ///
 /// An entry can carry `recordWords` more words for its owner (`record(_:)`): a lead's state
 /// kept there shares the cache lines the lookup has just read, where a separate array
-/// would cost one more miss per event.
+/// would cost one more miss per event. (Entries are then not a multiple of 64 bytes, and
+/// the id words of some cross a cache line; the lines after them hold the record, which
+/// processing the event reads anyway.)
 final class LeadTable {
     /// Bytes of ids longer than `inlineBytes`, back to back.
     private let arena = FlatColumn<UInt8>(capacity: 1 << 16)
@@ -128,10 +130,10 @@ final class LeadTable {
     @inline(__always)
     static func lead(inSlot entry: UInt64) -> Int { Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 }
 
-    /// Reads lead `lead`'s entry (its id's length, which shares a cache line with the id's
-    /// inline bytes), returning the value read so that the read happens. Called for runs of
-    /// events before their lookups: these loads do not depend on each other, so their
-    /// cache misses overlap, and the lookups then find everything in cache.
+    /// Reads the start of lead `lead`'s entry (its id's length), returning the value read so
+    /// that the read happens. Called for runs of events before their lookups: these loads
+    /// do not depend on each other, so their cache misses overlap, and the lookups then
+    /// find everything in cache.
     @inline(__always)
     func touch(lead: Int) -> UInt64 { entry(lead).pointee }
 
