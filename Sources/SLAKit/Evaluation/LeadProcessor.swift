@@ -691,7 +691,7 @@ final class LeadProcessor {
         var next = Int(states.links(lead)[0])
         while next >= 0 {
             precondition(written < cycleCount, "a lead's cycles are those its deadlines counted")
-            (cycleSlots + written).initialize(to: verdict(for: states.cycles[next], lead: id, asOf: asOf))
+            (cycleSlots + written).initialize(to: verdict(for: states.cycles.base + next, lead: id, asOf: asOf))
             written += 1
             next = Int(states.cycles[next].next)
         }
@@ -724,26 +724,27 @@ final class LeadProcessor {
         verdicts.itemEnds.append(verdicts.items.count)
     }
 
-    /// SPEC.md 6.3: elapsed, status and due of one cycle at `asOf`.
-    private func verdict(for cycle: Cycle, lead: String, asOf: Int64) -> CycleVerdict {
-        let calendar = cycle.calendar.map { program.calendars[$0] }
-        let end = cycle.stop ?? asOf
-        let elapsed = CycleClock.elapsed(start: cycle.start, end: end, pauses: cycle.pauses, calendar: calendar)
-        let due = CycleClock.due(start: cycle.start, budget: cycle.budget, pauses: cycle.pauses, horizon: end,
-                                 pausedAtHorizon: cycle.paused, calendar: calendar)
+    /// SPEC.md 6.3: elapsed, status and due of one cycle at `asOf`. The cycle is read in
+    /// place: a copy would retain and release its pauses.
+    private func verdict(for cycle: UnsafePointer<Cycle>, lead: String, asOf: Int64) -> CycleVerdict {
+        let calendar = cycle.pointee.calendar.map { program.calendars[$0] }
+        let end = cycle.pointee.stop ?? asOf
+        let elapsed = CycleClock.elapsed(start: cycle.pointee.start, end: end, pauses: cycle.pointee.pauses, calendar: calendar)
+        let due = CycleClock.due(start: cycle.pointee.start, budget: cycle.pointee.budget, pauses: cycle.pointee.pauses, horizon: end,
+                                 pausedAtHorizon: cycle.pointee.paused, calendar: calendar)
         let status: CycleStatus
-        if cycle.stop != nil {
-            status = elapsed <= cycle.budget ? .met : .late
-        } else if elapsed > cycle.budget {
+        if cycle.pointee.stop != nil {
+            status = elapsed <= cycle.pointee.budget ? .met : .late
+        } else if elapsed > cycle.pointee.budget {
             status = .overdue
-        } else if let (numerator, denominator) = program.deadlines[cycle.deadline].warnPercent,
-                  Int128(elapsed) * 100 * Int128(denominator) >= Int128(numerator) * Int128(cycle.budget) {
+        } else if let (numerator, denominator) = program.deadlines[cycle.pointee.deadline].warnPercent,
+                  Int128(elapsed) * 100 * Int128(denominator) >= Int128(numerator) * Int128(cycle.pointee.budget) {
             status = .atRisk
         } else {
             status = .pending
         }
-        return CycleVerdict(lead: lead, deadline: cycle.deadline, number: cycle.number, status: status,
-                            started: cycle.start, stopped: cycle.stop, due: due, elapsed: elapsed, budget: cycle.budget,
-                            paused: cycle.stop == nil && cycle.paused, withinIndex: cycle.withinIndex)
+        return CycleVerdict(lead: lead, deadline: cycle.pointee.deadline, number: cycle.pointee.number, status: status,
+                            started: cycle.pointee.start, stopped: cycle.pointee.stop, due: due, elapsed: elapsed, budget: cycle.pointee.budget,
+                            paused: cycle.pointee.stop == nil && cycle.pointee.paused, withinIndex: cycle.pointee.withinIndex)
     }
 }
