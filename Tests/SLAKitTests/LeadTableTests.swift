@@ -58,4 +58,19 @@ import Testing
         #expect(sorted == distinct.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
+    /// The radix sort skips the bytes every key shares: ids with a common prefix, ids that
+    /// differ in one byte only, and CRM-like ids, against a comparison sort.
+    @Test(arguments: [
+        (0..<2_000).map { "L-\(String(1_000_000 + $0 * 7919 % 2_000).dropFirst())" },
+        (0..<300).map { "same-prefix-for-sixteen-bytes-\($0 % 17)-\($0)" },
+        (0..<256).map { String(decoding: [UInt8(truncatingIfNeeded: $0 &* 151)], as: UTF8.self) + "x" },
+        ["b", "a", "ab", "a\u{0}", "a\u{0}\u{0}", "", "\u{7F}", "é", "a"],
+        ["00Q5g00000ABCDEFG1", "00Q5g00000ABCDEFG2", "00Q5g00000ABCDEFF9", "00Q5h00000A", "00Q4g00000ABCDEFG1"],
+    ])
+    func sortsCommonIdShapes(ids: [String]) {
+        let table = LeadTable()
+        for id in ids { _ = table.insert(id) }
+        let sorted = table.sortedKeys().map { table.id(Int($0.lead)) }
+        #expect(sorted.map { Array($0.utf8) } == Set(ids).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+    }
 }
