@@ -59,24 +59,53 @@ struct ResolvedGoalItem {
 }
 
 /// A deadline cycle of a lead while events are processed.
+///
+/// 64 bytes: the small numbers are kept as `Int32` and the optional ones with a sentinel,
+/// behind properties of the usual types (with `Int` and optionals, a cycle took 96 bytes
+/// and usually two cache lines).
 struct Cycle {
-    var deadline: Int
-    /// 1-based number within the lead and deadline.
-    var number: Int
     /// Milliseconds since the epoch.
     var start: Int64
-    var stop: Int64?
+    /// Milliseconds since the epoch; `Cycle.none` for none.
+    private var stopTime: Int64
     /// Milliseconds.
     var budget: Int64
-    var calendar: Int?
-    var withinIndex: Int
     var pauses: [PauseInterval] = []
-    /// The pause state after step 4a of the last processed event (or of the stop event).
-    var paused = false
+    private var deadlineIndex: Int32
+    private var cycleNumber: Int32
+    /// -1 for none.
+    private var calendarIndex: Int32
+    private var within: Int32
     /// The lead's next cycle (index into `LeadStates.cycles`), -1 for the last.
     var next: Int32 = -1
     /// Position among the lead's cycles, in creation order (0-based).
     var ordinal: Int32 = 0
+    /// The pause state after step 4a of the last processed event (or of the stop event).
+    var paused = false
+
+    /// No stop: not an instant of years 1-9999.
+    private static let none = Int64.min
+
+    init(deadline: Int, number: Int, start: Int64, budget: Int64, calendar: Int?, withinIndex: Int) {
+        self.start = start
+        stopTime = Cycle.none
+        self.budget = budget
+        deadlineIndex = Int32(truncatingIfNeeded: deadline)
+        cycleNumber = Int32(truncatingIfNeeded: number)
+        calendarIndex = Int32(truncatingIfNeeded: calendar ?? -1)
+        within = Int32(truncatingIfNeeded: withinIndex)
+    }
+
+    var deadline: Int { Int(deadlineIndex) }
+    /// 1-based number within the lead and deadline.
+    var number: Int { Int(cycleNumber) }
+    var calendar: Int? { calendarIndex < 0 ? nil : Int(calendarIndex) }
+    var withinIndex: Int { Int(within) }
+    /// Milliseconds since the epoch.
+    var stop: Int64? {
+        get { stopTime == Cycle.none ? nil : stopTime }
+        set { stopTime = newValue ?? Cycle.none }
+    }
 }
 
 /// Every lead's state between its events: everything SPEC.md 6.2 carries from one event to
