@@ -267,9 +267,8 @@ final class LeadStates {
     }
 
     /// Reads ahead for `LeadProcessor.finish` of lead `lead`: its id, its record, and its
-    /// first and last cycle and goal item, every cache line of each (a 96-byte cycle or a
-    /// 56-byte item usually spans two). Returns a value derived from the reads, so that
-    /// they happen.
+    /// first and last cycle and goal item, every cache line of each (a 56-byte item often
+    /// spans two). Returns a value derived from the reads, so that they happen.
     @inline(__always)
     func touchForFinish(_ lead: Int) -> UInt64 {
         var touched = table.touch(lead: lead) &+ LeadStates.touchLines(record(lead), stride)
