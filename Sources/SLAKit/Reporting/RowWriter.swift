@@ -52,41 +52,36 @@ struct RowWriter {
             byte(UInt8(truncatingIfNeeded: 48 + value))
             return
         }
-        if value >= 0, value < 1 << 32 {
-            // Most integers of a report (cycle numbers, seconds) fit 32 bits, where the
-            // divisions by 10 are cheaper.
-            var magnitude = UInt32(truncatingIfNeeded: value)
-            var digits = 2
-            var limit: UInt64 = 100
-            while UInt64(magnitude) >= limit {
-                digits += 1
-                limit *= 10
-            }
-            var position = digits - 1
-            repeat {
-                let quotient = magnitude / 10
-                cursor[position] = UInt8(truncatingIfNeeded: 48 + (magnitude - quotient * 10))
-                magnitude = quotient
-                position -= 1
-            } while position >= 0
-            cursor += digits
-            return
-        }
-        var magnitude = value.magnitude
         if value < 0 { byte(UInt8(ascii: "-")) }
-        var digits = 0
-        var probe = magnitude
+        // Most integers of a report (cycle numbers, seconds) fit 32 bits, where the
+        // divisions by 10 are cheaper.
+        if value.magnitude < 1 << 32 {
+            digits(UInt32(truncatingIfNeeded: value.magnitude))
+        } else {
+            digits(value.magnitude)
+        }
+    }
+
+    /// Writes the decimal digits of `magnitude`, most significant first.
+    @inline(__always)
+    private mutating func digits<Magnitude: FixedWidthInteger & UnsignedInteger>(_ magnitude: Magnitude) {
+        // Counted by comparisons, not divisions. (The largest magnitude, of `Int64.min`, has
+        // 19 digits: `limit` stops at 10^19, below `UInt64.max`.)
+        var count = 1
+        var limit: UInt64 = 10
+        while UInt64(magnitude) >= limit {
+            count += 1
+            limit *= 10
+        }
+        var rest = magnitude
+        var position = count - 1
         repeat {
-            digits += 1
-            probe /= 10
-        } while probe > 0
-        var position = digits - 1
-        repeat {
-            cursor[position] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
-            magnitude /= 10
+            let quotient = rest / 10
+            cursor[position] = UInt8(truncatingIfNeeded: 48 + (rest - quotient * 10))
+            rest = quotient
             position -= 1
         } while position >= 0
-        cursor += digits
+        cursor += count
     }
 
     /// `JSONWriter.appendNumber`: integral values below 2^53 in magnitude as integers, others
