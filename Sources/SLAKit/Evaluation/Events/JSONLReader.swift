@@ -163,7 +163,6 @@ final class LineShapes {
 /// input: its scratch storage is allocated once.
 struct JSONLineParser {
     private let fields: FieldTable
-    private let zone: ZoneRules
     /// The last value of each role in the current record (raw storage owned by `storage`).
     private let pending: UnsafeMutablePointer<PendingValue>
     private let storage: PendingStorage
@@ -188,7 +187,6 @@ struct JSONLineParser {
 
     init(fields: FieldTable, zone: ZoneRules, fastPaths: Bool = true) {
         self.fields = fields
-        self.zone = zone
         self.fastPaths = fastPaths
         self.timestamps = TimestampParser(zone: zone)
         self.output = RawRecordStorage(attributeCount: fields.roleCount - FieldTable.firstAttributeRole)
@@ -516,7 +514,7 @@ struct JSONLineParser {
         case .escapedString:
             let decoded = decodeString(base, timeValue.start, timeValue.end)
             if decoded.isEmpty { throw emptyField(FieldTable.timeRole) }
-            guard let parsed = Timestamp.parse(decoded, zone: zone) else {
+            guard let parsed = Timestamp.parse(decoded, zone: timestamps.zone) else {
                 throw RecordFailure(reason: "invalid timestamp \"\(decoded.count > 80 ? String(decoded.prefix(80)) + "…" : decoded)\"")
             }
             time = parsed
