@@ -37,6 +37,13 @@ public enum ExactText {
         } ?? text.utf8.reversed().starts(with: suffix.utf8.reversed())
     }
 
+    /// Runs `body` on the UTF-8 bytes of `text`: in place, or copied out of a bridged string.
+    @inline(__always)
+    static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
     /// Runs `body` on the contiguous UTF-8 bytes of both strings; nil when either has none
     /// (a bridged string), for the caller's slower path.
     @inline(__always)

@@ -213,7 +213,8 @@ public struct Compiler {
 
     /// The comparisons rules are mostly made of, compiled without closures per operand:
     /// an attribute against a literal (`lead.country in ["SE", "NO"]`, `event.page
-    /// startsWith "/pricing"`), read in place rather than copied out, and numbers against
+    /// startsWith "/pricing"`), read in place rather than copied out and, for text and
+    /// number literals, tested by a `LiteralTest`; and numbers against
     /// numbers (`fit + engagement >= 60`) as `Double`s. nil for anything else. The
     /// semantics are those of `Operations`, as in the general path.
     private mutating func specializedComparison(_ op: BinaryOperator, _ left: Expression, _ right: Expression) -> CompiledCondition? {
@@ -233,8 +234,10 @@ public struct Compiler {
         guard let a = operand(left), let b = operand(right) else { return nil }
         switch (a, b) {
         case (.leadSlot(let index), .constant(let constant)):
+            if let test = LiteralTest(op, constant) { return { test.holds($0.leadAttributes[index]) } }
             return { Operations.compare(op, $0.leadAttributes[index], constant) }
         case (.eventSlot(let index), .constant(let constant)):
+            if let test = LiteralTest(op, constant) { return { test.holds($0.eventAttributes[index]) } }
             return { Operations.compare(op, $0.eventAttributes[index], constant) }
         case (.constant(let constant), .leadSlot(let index)):
             return { Operations.compare(op, constant, $0.leadAttributes[index]) }
