@@ -245,17 +245,10 @@ final class LeadStates {
         return touched &+ touchState(lead)
     }
 
-    /// Reads the start of lead `lead`'s record and each cache line of its attribute values.
+    /// Reads each cache line of lead `lead`'s record and of its attribute values.
     @inline(__always)
     private func touchState(_ lead: Int) -> UInt64 {
-        var touched = UInt64(bitPattern: lastTime(lead).pointee)
-        let attributes = UnsafeRawPointer(leadAttributes(lead))
-        var offset = 0
-        while offset < attributeBytes {
-            touched &+= UInt64(attributes.load(fromByteOffset: offset, as: UInt8.self))
-            offset += 64
-        }
-        return touched
+        LeadStates.touchLines(record(lead), stride) &+ LeadStates.touchLines(leadAttributes(lead), attributeBytes)
     }
 
     /// How many cycles lead `lead` has opened.
@@ -288,6 +281,7 @@ final class LeadStates {
     /// their sum, so that the reads happen.
     @inline(__always)
     private static func touchLines(_ start: UnsafeRawPointer, _ bytes: Int) -> UInt64 {
+        guard bytes > 0 else { return 0 }
         let first = UInt(bitPattern: start) & ~63
         let last = (UInt(bitPattern: start) + UInt(bytes) - 1) & ~63
         var touched: UInt64 = 0
@@ -356,6 +350,8 @@ final class LeadProcessor {
     private let slotBits: UnsafeMutableBufferPointer<Int>
     /// `Program.leadSlots`, this processor's copy.
     private let leadSlots: UnsafeMutableBufferPointer<Int>
+    /// By attribute slot, 1 for the slots in `leadSlots`, else 0.
+    private let isLeadSlot: UnsafeMutableBufferPointer<Int>
     private let scoreBits: UnsafeMutableBufferPointer<Int>
     private let stageBits: UnsafeMutableBufferPointer<Int>
     private var openedNow: [(deadline: Int, cycle: Int)] = []
@@ -394,6 +390,7 @@ final class LeadProcessor {
         let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
         slotBits = LeadProcessor.buffer(program.attributeNames.indices.map { layout.slot($0) ?? -1 })
         leadSlots = LeadProcessor.buffer(own.leadSlots)
+        isLeadSlot = LeadProcessor.buffer(program.attributeNames.indices.map { own.leadSlots.contains($0) ? 1 : 0 })
         scoreBits = LeadProcessor.buffer(program.scores.indices.map { layout.score($0) ?? -1 })
         stageBits = LeadProcessor.buffer(program.stages.indices.map { layout.stage($0) ?? -1 })
         var byStage = Array(repeating: [Int](), count: program.stages.count)
@@ -422,7 +419,7 @@ final class LeadProcessor {
         LeadProcessor.free(stages)
         LeadProcessor.free(deadlines)
         LeadProcessor.free(goals)
-        for bits in [slotBits, leadSlots, scoreBits, stageBits, sumGoals] { LeadProcessor.free(bits) }
+        for bits in [slotBits, leadSlots, isLeadSlot, scoreBits, stageBits, sumGoals] { LeadProcessor.free(bits) }
     }
 
     /// A raw copy of `elements`, freed by `free`.
@@ -460,8 +457,10 @@ final class LeadProcessor {
     /// Events must come in (time, input position) order for each lead. `typeId` is the
     /// program's id of the event type (-1 when the SLA never names it); `typeText` is the
     /// type itself, needed only when `needsTypeText`; `attributes` points at one value per
-    /// attribute slot.
-    func process(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>) {
+    /// attribute slot. `presentSlots`, when given, are the slots of the non-null
+    /// attributes (`presentCount` of them, ascending): then only those are looked at.
+    func process(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>,
+                 presentSlots: UnsafePointer<UInt32>? = nil, presentCount: Int = 0) {
         let states = self.states
         let frame = self.frame
         let attributeCount = states.attributeCount
@@ -496,8 +495,13 @@ final class LeadProcessor {
             }
             let values = Array(UnsafeBufferPointer(start: attributes, count: attributeCount))
             trace(.event(LeadEvent(time: time, position: 0, type: typeText, attributes: values), changes: changes))
-        } else {
+        } else if let presentSlots {
             // Slots read only as `event.ATTR` (a page, an amount) are never read from the lead.
+            for index in 0..<presentCount {
+                let slot = Int(presentSlots[index])
+                if isLeadSlot[slot] != 0 { takeAttribute(slot, from: attributes) }
+            }
+        } else {
             for slot in leadSlots where !attributes[slot].isNull { takeAttribute(slot, from: attributes) }
         }
 

@@ -280,7 +280,8 @@ struct ParallelStreaming {
                     leadBytes.append(contentsOf: record.lead, record.leadLength)
                     // Moved, not copied: the parser's storage holds them only until the next record.
                     let source = UnsafeMutablePointer(mutating: record.attributes)
-                    for slot in 0..<record.attributeCount where !source[slot].isNull {
+                    for index in 0..<record.presentCount {
+                        let slot = Int(record.presentSlots[index])
                         values.append(moving: source + slot, 1, leaving: .null)
                         valueSlots.append(UInt32(truncatingIfNeeded: slot))
                     }
@@ -388,7 +389,9 @@ struct ParallelStreaming {
                         } else {
                             leads.noteTime(event.time)
                             leads.processor.process(lead: Int(leadNumbers[index]), typeId: Int(event.typeId), typeText: typeText,
-                                                    time: event.time, attributes: attributes)
+                                                    time: event.time, attributes: attributes,
+                                                    presentSlots: worker.valueSlots.base + Int(event.valueStart),
+                                                    presentCount: valueEnd - Int(event.valueStart))
                         }
                     }
                 }

@@ -110,7 +110,8 @@ struct CSVRecordParser {
         }
         let slotCount = fields.roleCount - FieldTable.firstAttributeRole
         var outOfRange: Int?
-        let attributes = output.attributes.base
+        let output = self.output
+        output.clearAttributes()
         for slot in 0..<slotCount {
             let column = columnsByRole[FieldTable.firstAttributeRole + slot]
             var attribute = Value.null
@@ -129,14 +130,12 @@ struct CSVRecordParser {
                     attribute = .string(strings.string(base, field.start, field.end))
                 }
             }
-            // As in the JSONL parser: the slot is usually null already.
-            let target = attributes + slot
-            if !target.pointee.isNull { target.pointee = .null }
-            if !attribute.isNull { target.initialize(to: attribute) }
+            if !attribute.isNull { output.set(attribute, slot: slot) }
         }
         if let outOfRange { throw RecordFailure(reason: "number out of range in column \(outOfRange + 1)") }
         return RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,
-                         attributes: UnsafePointer(attributes), attributeCount: slotCount, line: line)
+                         attributes: UnsafePointer(output.attributes.base), attributeCount: slotCount,
+                         presentSlots: UnsafePointer(output.presentSlots), presentCount: output.presentCount, line: line)
     }
 
     /// Splits a record into `current`, checking the quoting.

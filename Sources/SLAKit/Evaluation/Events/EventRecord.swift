@@ -66,10 +66,13 @@ struct RawRecord {
     /// Milliseconds since the Unix epoch.
     var time: Int64
     /// One value per `EventSchema.attributes` slot, `.null` when absent. The `accept`
-    /// closure may move the values out, leaving `.null`: parsers write every slot of every
-    /// record.
+    /// closure may move the values out, leaving `.null`: parsers clear every slot the
+    /// previous record filled.
     var attributes: UnsafePointer<Value>
     var attributeCount: Int
+    /// The slots of `attributes` that are not null, ascending: `presentCount` of them.
+    var presentSlots: UnsafePointer<Int32>
+    var presentCount: Int
     /// The 1-based line of the input where the record starts.
     var line: Int
 
@@ -90,10 +93,37 @@ final class RawRecordStorage {
     let lead = FlatColumn<UInt8>(capacity: 64)
     let type = FlatColumn<UInt8>(capacity: 64)
     let attributes: FlatColumn<Value>
+    /// The slots `set` filled since the last `clearAttributes`, ascending.
+    let presentSlots: UnsafeMutablePointer<Int32>
+    private(set) var presentCount = 0
 
     init(attributeCount: Int) {
         attributes = FlatColumn(capacity: max(1, attributeCount))
         attributes.append(.null, times: attributeCount)
+        presentSlots = .allocate(capacity: max(1, attributeCount))
+    }
+
+    deinit { presentSlots.deallocate() }
+
+    /// Makes every attribute slot null again. Only the slots the last record filled can
+    /// hold a value (unless the reader's `accept` moved it out), so only those are looked at.
+    @inline(__always)
+    func clearAttributes() {
+        let base = attributes.base
+        for index in 0..<presentCount {
+            let target = base + Int(presentSlots[index])
+            if !target.pointee.isNull { target.pointee = .null }
+        }
+        presentCount = 0
+    }
+
+    /// Stores `value`, not null, in `slot`, null since `clearAttributes`; slots are set in
+    /// ascending order.
+    @inline(__always)
+    func set(_ value: Value, slot: Int) {
+        (attributes.base + slot).initialize(to: value)
+        presentSlots[presentCount] = Int32(truncatingIfNeeded: slot)
+        presentCount += 1
     }
 
     /// Copies `bytes`, the decoded text of the lead or the type (`role`), into that role's

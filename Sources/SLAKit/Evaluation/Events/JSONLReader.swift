@@ -522,24 +522,22 @@ struct JSONLineParser {
             throw wrongType(FieldTable.timeRole, timeValue.kind, expected: "a string")
         }
         let slotCount = fields.roleCount - FieldTable.firstAttributeRole
-        let attributes = output.attributes.base
+        let output = self.output
+        output.clearAttributes()
         for slot in 0..<slotCount {
             let value = pending[FieldTable.firstAttributeRole + slot]
-            let target = attributes + slot
-            // Usually null already (the two-core pass moves the values out; other readers
-            // leave them); a null holds nothing to release, so a value is written over it.
-            if !target.pointee.isNull { target.pointee = .null }
             switch value.kind {
             case .absent, .null, .object, .array: continue // nested values are kept as null
-            case .trueValue: target.initialize(to: .bool(true))
-            case .falseValue: target.initialize(to: .bool(false))
-            case .string: target.initialize(to: .string(strings.string(base, value.start, value.end)))
-            case .escapedString: target.initialize(to: .string(decodeString(base, value.start, value.end)))
-            case .number: target.initialize(to: .number(ByteScanning.numberValue(base, value.start, value.end)))
+            case .trueValue: output.set(.bool(true), slot: slot)
+            case .falseValue: output.set(.bool(false), slot: slot)
+            case .string: output.set(.string(strings.string(base, value.start, value.end)), slot: slot)
+            case .escapedString: output.set(.string(decodeString(base, value.start, value.end)), slot: slot)
+            case .number: output.set(.number(ByteScanning.numberValue(base, value.start, value.end)), slot: slot)
             }
         }
         return RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,
-                         attributes: UnsafePointer(attributes), attributeCount: slotCount, line: line)
+                         attributes: UnsafePointer(output.attributes.base), attributeCount: slotCount,
+                         presentSlots: UnsafePointer(output.presentSlots), presentCount: output.presentCount, line: line)
     }
 
     /// The lead or type text (`role`) as bytes; a number is allowed for the lead and kept
