@@ -112,19 +112,19 @@ struct Cycle {
 /// the next, for many leads at once, so events of many leads can be processed interleaved,
 /// in input order, without buffering them.
 ///
-/// Leads are numbered by `table`. Each lead's numeric state is one fixed-size record, kept
-/// in the lead's table entry right after its id (`LeadTable.record`), so that one event
-/// touches a few adjacent cache lines, the first of which its lookup read anyway, rather
-/// than a line per field; its attribute values (not plain data) are in `attributes`,
-/// `attributeCount` per lead. Cycles and goal items of all
-/// leads share one array each, linked per lead in creation order. Nothing is allocated per
-/// lead.
+/// Leads are numbered by `table`. Each lead's state is one fixed-size record, kept in the
+/// lead's table entry right after its id (`LeadTable.record`), so that one event touches a
+/// few adjacent cache lines, the first of which its lookup read anyway, rather than a line
+/// per field. Cycles and goal items of all leads share one array each, linked per lead in
+/// creation order. Nothing is allocated per lead.
 ///
 /// Record layout, in this order: last and first event time (`Int64`); first and last cycle
 /// and goal item (`Int32`, -1 for none); scores and event-rule totals (`Double`); stage
 /// entry times (`Int64`, `notEntered` when not); per score, which state rules held at the
 /// last event (`UInt64`, bit `i` for rule `i`); the open cycle and the number of cycles
-/// opened, per deadline (`Int32`).
+/// opened, per deadline (`Int32`); then, 8-aligned, the `lead.ATTR` values by attribute
+/// slot (`Value`, initialized: `deinit` destroys them). The record is padded so that a whole
+/// entry fills whole cache lines when that wastes at most an eighth of it.
 final class LeadStates {
     let program: Program
     let table: LeadTable
@@ -134,9 +134,7 @@ final class LeadStates {
     let ruleCount: Int
     let deadlineCount: Int
 
-    /// `lead.ATTR` by lead and attribute slot.
-    let attributes = FlatColumn<Value>()
-    /// Bytes of one lead's attribute values in `attributes`.
+    /// Bytes of one lead's attribute values.
     private let attributeBytes: Int
     let cycles = FlatColumn<Cycle>(capacity: 1024)
     let items = FlatColumn<GoalItem>(capacity: 1024)
@@ -153,7 +151,9 @@ final class LeadStates {
     private let stateRulesHeldOffset: Int
     private let openCyclesOffset: Int
     private let cycleCountsOffset: Int
-    /// A fresh lead's record.
+    private let attributesOffset: Int
+    /// A fresh lead's record (its attribute values all `.null`, copied bit for bit: a null
+    /// holds no reference).
     private let freshRecord: UnsafeMutablePointer<UInt64>
 
     init(program: Program) {
@@ -170,9 +170,13 @@ final class LeadStates {
         stateRulesHeldOffset = stageEntriesOffset + 8 * stageCount
         openCyclesOffset = stateRulesHeldOffset + 8 * scoreCount
         cycleCountsOffset = openCyclesOffset + 4 * deadlineCount
-        stride = (cycleCountsOffset + 4 * deadlineCount + 7) & ~7
+        attributesOffset = (cycleCountsOffset + 4 * deadlineCount + 7) & ~7
+        stride = LeadStates.paddedRecordBytes(attributesOffset + attributeBytes, idBytes: LeadTable.idBytes)
         table = LeadTable(recordWords: stride / 8)
         freshRecord = .allocate(capacity: stride / 8)
+        freshRecord.initialize(repeating: 0, count: stride / 8)
+        (UnsafeMutableRawPointer(freshRecord) + attributesOffset).bindMemory(to: Value.self, capacity: attributeCount)
+            .initialize(repeating: .null, count: attributeCount)
         let freshRecord = UnsafeMutableRawPointer(self.freshRecord)
         freshRecord.storeBytes(of: Int64.min, toByteOffset: 0, as: Int64.self)
         freshRecord.storeBytes(of: Int64.max, toByteOffset: 8, as: Int64.self)
@@ -190,7 +194,21 @@ final class LeadStates {
         }
     }
 
-    deinit { freshRecord.deallocate() }
+    deinit {
+        if attributeCount > 0 {
+            for lead in 0..<table.count { leadAttributes(lead).deinitialize(count: attributeCount) }
+        }
+        freshRecord.deallocate()
+    }
+
+    /// The bytes of a record of `bytes` bytes padded so that a table entry (`idBytes` more)
+    /// is a whole number of 64-byte cache lines, when that adds at most an eighth; else
+    /// `bytes` rounded up to 8.
+    static func paddedRecordBytes(_ bytes: Int, idBytes: Int) -> Int {
+        let entry = idBytes + bytes
+        let lines = (entry + 63) / 64 * 64
+        return lines - entry <= entry / 8 ? lines - idBytes : (bytes + 7) & ~7
+    }
 
     var count: Int { table.count }
 
@@ -217,7 +235,7 @@ final class LeadStates {
     /// How many cycles each deadline has opened.
     @inline(__always) func cycleCounts(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + cycleCountsOffset).assumingMemoryBound(to: Int32.self) }
     /// `lead.ATTR` by attribute slot.
-    @inline(__always) func leadAttributes(_ lead: Int) -> UnsafeMutablePointer<Value> { attributes.base + lead * attributeCount }
+    @inline(__always) func leadAttributes(_ lead: Int) -> UnsafeMutablePointer<Value> { (record(lead) + attributesOffset).assumingMemoryBound(to: Value.self) }
 
     /// The number of the lead with id `bytes[0 ..< length]` (hash `ByteHash.hash`), with a
     /// fresh state when the lead is new.
@@ -245,10 +263,10 @@ final class LeadStates {
         return touched &+ touchState(lead)
     }
 
-    /// Reads each cache line of lead `lead`'s record and of its attribute values.
+    /// Reads each cache line of lead `lead`'s record, attribute values included.
     @inline(__always)
     private func touchState(_ lead: Int) -> UInt64 {
-        LeadStates.touchLines(record(lead), stride) &+ LeadStates.touchLines(leadAttributes(lead), attributeBytes)
+        LeadStates.touchLines(record(lead), stride)
     }
 
     /// How many cycles lead `lead` has opened.
@@ -296,7 +314,6 @@ final class LeadStates {
 
     private func addState(_ lead: Int) {
         table.record(lead).update(from: freshRecord, count: stride / 8)
-        attributes.append(.null, times: attributeCount)
         if program.readsLeadId { idStrings.append(table.id(lead)) }
     }
 

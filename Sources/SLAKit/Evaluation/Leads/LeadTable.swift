@@ -28,6 +28,8 @@ final class LeadTable {
     /// than `inlineBytes`, its offset in `arena` and its first 16 bytes; then its record.
     private let entries = FlatColumn<UInt64>(capacity: 4096)
     private static let idWords = 4
+    /// Bytes of an entry before its record.
+    static let idBytes = 8 * idWords
     private let entryWords: Int
     /// The longest id kept in its entry only.
     private static let inlineBytes = 24
