@@ -371,7 +371,10 @@ final class LeadProcessor {
     private let isLeadSlot: UnsafeMutableBufferPointer<Int>
     private let scoreBits: UnsafeMutableBufferPointer<Int>
     private let stageBits: UnsafeMutableBufferPointer<Int>
-    private var openedNow: [(deadline: Int, cycle: Int)] = []
+    /// The cycles the current event opened, `openedCount` of them (at most one per
+    /// deadline): raw storage, as an array's count would be read through a call per event.
+    private let openedNow: UnsafeMutableBufferPointer<(deadline: Int, cycle: Int)>
+    private var openedCount = 0
     /// Goal indices by what anchors them, precomputed once.
     private let goalsByStage: [[Int]]
     private let goalsByCohortStage: [[(goal: Int, numerator: Int)]]
@@ -403,6 +406,7 @@ final class LeadProcessor {
         self.states = states
         frame = program.makeFrame()
         enteredNow = LeadProcessor.buffer(Array(repeating: false, count: program.stages.count))
+        openedNow = LeadProcessor.buffer(Array(repeating: (deadline: 0, cycle: 0), count: program.deadlines.count))
         stageScratch = LeadProcessor.buffer(Array(repeating: nil, count: program.stages.count))
         let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
         slotBits = LeadProcessor.buffer(program.attributeNames.indices.map { layout.slot($0) ?? -1 })
@@ -431,6 +435,7 @@ final class LeadProcessor {
 
     deinit {
         LeadProcessor.free(enteredNow)
+        LeadProcessor.free(openedNow)
         LeadProcessor.free(stageScratch)
         LeadProcessor.free(scores)
         LeadProcessor.free(stages)
@@ -598,7 +603,7 @@ final class LeadProcessor {
         }
 
         // 4. Deadlines, in declaration order.
-        if !openedNow.isEmpty { openedNow.removeAll(keepingCapacity: true) }
+        openedCount = 0
         let deadlines = self.deadlines
         for deadlineIndex in deadlines.indices {
             // a. Pauses: needed only with a cycle open, or for a cycle about to open.
@@ -663,7 +668,8 @@ final class LeadProcessor {
                 }
                 let index = states.appendCycle(cycle, lead: lead)
                 openCycles[deadlineIndex] = Int32(truncatingIfNeeded: index)
-                openedNow.append((deadlineIndex, index))
+                openedNow[openedCount] = (deadlineIndex, index)
+                openedCount += 1
                 trace?(.cycleOpened(deadline: deadlineIndex, cycle: cycle.number, withinIndex: withinIndex,
                                     budget: budget, startsPaused: pausedNow))
             } else {
@@ -680,7 +686,7 @@ final class LeadProcessor {
                 }
             }
         }
-        for (deadline, cycle) in openedNow {
+        for (deadline, cycle) in openedNow.prefix(openedCount) {
             for goal in goalsByDeadline[deadline] { record(goal, time: time, payload: .cycle(cycle), lead: lead) }
         }
         for goal in sumGoals {

@@ -542,6 +542,7 @@ struct JSONLineParser {
 
     /// The lead or type text (`role`) as bytes; a number is allowed for the lead and kept
     /// as its literal. Text with escapes is decoded into `output`.
+    @inline(__always)
     private mutating func text(_ base: UnsafePointer<UInt8>, role: Int,
                                numberAllowed: Bool) throws(RecordFailure) -> (bytes: UnsafePointer<UInt8>, length: Int) {
         let value = pending[role]
