@@ -688,7 +688,8 @@ final class LeadProcessor {
                 }
             }
         }
-        for (deadline, cycle) in openedNow.prefix(openedCount) {
+        for opened in 0..<openedCount {
+            let (deadline, cycle) = openedNow[opened]
             for goal in goalsByDeadline[deadline] { record(goal, time: time, payload: .cycle(cycle), lead: lead) }
         }
         for goal in sumGoals {
