@@ -111,11 +111,13 @@ final class StreamingLeads: @unchecked Sendable {
     /// lead's previous one: the input is out of order.
     @inline(__always)
     func process(leadBytes: UnsafePointer<UInt8>, leadLength: Int, hash: UInt64, typeId: Int, typeText: String,
-                 time: Int64, attributes: UnsafePointer<Value>) -> Bool {
+                 time: Int64, attributes: UnsafePointer<Value>,
+                 presentSlots: UnsafePointer<UInt32>? = nil, presentCount: Int = 0) -> Bool {
         noteTime(time)
         let (lead, inserted) = states.lead(leadBytes, leadLength, hash: hash)
         if !inserted, time < states.lastTime(lead).pointee { return false }
-        processor.process(lead: lead, typeId: typeId, typeText: typeText, time: time, attributes: attributes)
+        processor.process(lead: lead, typeId: typeId, typeText: typeText, time: time, attributes: attributes,
+                          presentSlots: presentSlots, presentCount: presentCount)
         return true
     }
 
@@ -123,7 +125,8 @@ final class StreamingLeads: @unchecked Sendable {
     @inline(__always)
     func process(_ record: RawRecord, typeId: Int, typeText: String) -> Bool {
         process(leadBytes: record.lead, leadLength: record.leadLength, hash: ByteHash.hash(record.lead, record.leadLength),
-                typeId: typeId, typeText: typeText, time: record.time, attributes: record.attributes)
+                typeId: typeId, typeText: typeText, time: record.time, attributes: record.attributes,
+                presentSlots: record.presentSlots, presentCount: record.presentCount)
     }
 
     // MARK: Buffered mode, for input out of order

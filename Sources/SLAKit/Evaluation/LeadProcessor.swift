@@ -252,8 +252,8 @@ final class LeadStates {
     func slotEntry(hash: UInt64) -> UInt64 { table.slotEntry(hash: hash) }
 
     /// Reads ahead, second stage: the id entry of the lead in the slot and, with `state`,
-    /// the start of the lead's record and each cache line of its attribute values. Returns
-    /// a value derived from the reads, so that they happen.
+    /// every cache line of the lead's record (its attribute values included). Returns a
+    /// value derived from the reads, so that they happen.
     @inline(__always)
     func touch(slotEntry: UInt64, state: Bool) -> UInt64 {
         let lead = LeadTable.lead(inSlot: slotEntry)
@@ -482,7 +482,8 @@ final class LeadProcessor {
     /// program's id of the event type (-1 when the SLA never names it); `typeText` is the
     /// type itself, needed only when `needsTypeText`; `attributes` points at one value per
     /// attribute slot. `presentSlots`, when given, are the slots of the non-null
-    /// attributes (`presentCount` of them, ascending): then only those are looked at.
+    /// attributes (`presentCount` of them, ascending): then step 1 (lead attributes take
+    /// the event's) looks only at those.
     func process(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>,
                  presentSlots: UnsafePointer<UInt32>? = nil, presentCount: Int = 0) {
         let states = self.states

@@ -283,7 +283,7 @@ struct ParallelStreaming {
                     for index in 0..<record.presentCount {
                         let slot = Int(record.presentSlots[index])
                         values.append(moving: source + slot, 1, leaving: .null)
-                        valueSlots.append(UInt32(truncatingIfNeeded: slot))
+                        valueSlots.append(record.presentSlots[index])
                     }
                     if keepsTypeTexts {
                         typeTexts.append(record.typeText)

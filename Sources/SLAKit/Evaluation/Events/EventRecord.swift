@@ -71,7 +71,7 @@ struct RawRecord {
     var attributes: UnsafePointer<Value>
     var attributeCount: Int
     /// The slots of `attributes` that are not null, ascending: `presentCount` of them.
-    var presentSlots: UnsafePointer<Int32>
+    var presentSlots: UnsafePointer<UInt32>
     var presentCount: Int
     /// The 1-based line of the input where the record starts.
     var line: Int
@@ -94,7 +94,7 @@ final class RawRecordStorage {
     let type = FlatColumn<UInt8>(capacity: 64)
     let attributes: FlatColumn<Value>
     /// The slots `set` filled since the last `clearAttributes`, ascending.
-    let presentSlots: UnsafeMutablePointer<Int32>
+    let presentSlots: UnsafeMutablePointer<UInt32>
     private(set) var presentCount = 0
 
     init(attributeCount: Int) {
@@ -122,7 +122,7 @@ final class RawRecordStorage {
     @inline(__always)
     func set(_ value: Value, slot: Int) {
         (attributes.base + slot).initialize(to: value)
-        presentSlots[presentCount] = Int32(truncatingIfNeeded: slot)
+        presentSlots[presentCount] = UInt32(truncatingIfNeeded: slot)
         presentCount += 1
     }
 

@@ -10,10 +10,15 @@ final class FlatColumn<Element> {
     private var capacity: Int
     /// Whether `base` is a region from `HugePages.reserve`, grown into in place.
     private var reserved = false
+    /// The alignment of `base`, in bytes: at least the element's.
+    private let alignment: Int
 
-    init(capacity: Int = 16) {
+    /// `alignment` (a power of two, in bytes) raises the element's alignment for `base`,
+    /// e.g. to 64 so that fixed-size groups of elements start on cache lines.
+    init(capacity: Int = 16, alignment: Int = MemoryLayout<Element>.alignment) {
         self.capacity = max(1, capacity)
-        base = HugePages.allocate(byteCount: self.capacity * MemoryLayout<Element>.stride, alignment: MemoryLayout<Element>.alignment)
+        self.alignment = max(alignment, MemoryLayout<Element>.alignment)
+        base = HugePages.allocate(byteCount: self.capacity * MemoryLayout<Element>.stride, alignment: self.alignment)
             .bindMemory(to: Element.self, capacity: self.capacity)
     }
 
@@ -106,7 +111,7 @@ final class FlatColumn<Element> {
         }
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
-        let newBase = HugePages.allocate(byteCount: newCapacity * stride, alignment: MemoryLayout<Element>.alignment)
+        let newBase = HugePages.allocate(byteCount: newCapacity * stride, alignment: alignment)
             .bindMemory(to: Element.self, capacity: newCapacity)
         newBase.moveInitialize(from: base, count: count)
         release()

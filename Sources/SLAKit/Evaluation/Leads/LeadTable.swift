@@ -18,15 +18,16 @@ import Darwin
 ///
 /// An entry can carry `recordWords` more words for its owner (`record(_:)`): a lead's state
 /// kept there shares the cache lines the lookup has just read, where a separate array
-/// would cost one more miss per event. (Entries are then not a multiple of 64 bytes, and
-/// the id words of some cross a cache line; the lines after them hold the record, which
-/// processing the event reads anyway.)
+/// would cost one more miss per event. Entries start 64-byte aligned; unless the owner pads
+/// its record to whole cache lines (`LeadStates.paddedRecordBytes`), the id words of some
+/// cross a line, and the lines after them hold the record, which processing the event
+/// reads anyway.
 final class LeadTable {
     /// Bytes of ids longer than `inlineBytes`, back to back.
     private let arena = FlatColumn<UInt8>(capacity: 1 << 16)
     /// `entryWords` per id: its length, then either its bytes (zero-padded) or, when longer
     /// than `inlineBytes`, its offset in `arena` and its first 16 bytes; then its record.
-    private let entries = FlatColumn<UInt64>(capacity: 4096)
+    private let entries = FlatColumn<UInt64>(capacity: 4096, alignment: 64)
     private static let idWords = 4
     /// Bytes of an entry before its record.
     static let idBytes = 8 * idWords
