@@ -147,7 +147,7 @@ import Darwin
         try Self.slaText.write(to: folder.appendingPathComponent("limits.sla"), atomically: true, encoding: .utf8)
         // A valid record, a 100 MB record (a valid JSON object, just too long), a valid record.
         let path = folder.appendingPathComponent("huge.jsonl").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         handle.write(Data(#"{"lead":"L1","type":"t",\#(Self.at),"n":2}"#.utf8 + [0x0A]))
         handle.write(Data(#"{"lead":"L2","type":"t",\#(Self.at),"pad":""#.utf8))

@@ -116,7 +116,7 @@ import Testing
             store.add(lead: "L\(index % 20)", time: 1_772_409_600_000 + Int64(index) * 60_000, type: "visit",
                       attributes: [.string("value-\(index)")])
         }
-        let ratio = try Self.ratio(1_000) { count in
+        let ratio = Self.ratio(1_000) { count in
             let list = (0..<count).map { "\"value-\($0 * 7)\"" }.joined(separator: ", ")
             let source = "sla \"scaling\" {\n  score s {\n    +1 on visit where event.page in [\(list)] or event.page matches \"*-1?\"\n  }\n  stage hot when s > 2\n}\n"
             guard let program = try? Self.program(source) else { return }
@@ -157,7 +157,7 @@ import Testing
         let ratio = Self.ratio(20_000) { count in
             let path = folder.appendingPathComponent("line-\(count).sla").path
             if !FileManager.default.fileExists(atPath: path) {
-                FileManager.default.createFile(atPath: path, contents: Data(("sla \"x\" { " + String(repeating: "=", count: count) + " }\n").utf8))
+                _ = FileManager.default.createFile(atPath: path, contents: Data(("sla \"x\" { " + String(repeating: "=", count: count) + " }\n").utf8))
             }
             for format in ["human", "json", "github"] { _ = CommandRun.run(["check", path, "--format", format]) }
         }
