@@ -11,9 +11,13 @@ public enum ExactText {
     /// True when both strings have the same UTF-8 bytes.
     @inline(__always)
     public static func equal(_ a: String, _ b: String) -> Bool {
-        withBytes(a, b) { a, b in
-            a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
-        } ?? a.utf8.elementsEqual(b.utf8)
+        withBytes(a, b) { equal($0, $1) } ?? a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// True when both buffers hold the same bytes.
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
     }
 
     /// True when `a` sorts before `b` by UTF-8 bytes.
@@ -24,17 +28,25 @@ public enum ExactText {
 
     /// True when the UTF-8 bytes of `text` begin with those of `prefix`.
     public static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
-        withBytes(text, prefix) { text, prefix in
-            prefix.count <= text.count && (prefix.isEmpty || memcmp(text.baseAddress!, prefix.baseAddress!, prefix.count) == 0)
-        } ?? text.utf8.starts(with: prefix.utf8)
+        withBytes(text, prefix) { hasPrefix($0, $1) } ?? text.utf8.starts(with: prefix.utf8)
+    }
+
+    /// True when the bytes of `text` begin with those of `prefix`.
+    @inline(__always)
+    static func hasPrefix(_ text: UnsafeBufferPointer<UInt8>, _ prefix: UnsafeBufferPointer<UInt8>) -> Bool {
+        prefix.count <= text.count && (prefix.isEmpty || memcmp(text.baseAddress!, prefix.baseAddress!, prefix.count) == 0)
     }
 
     /// True when the UTF-8 bytes of `text` end with those of `suffix`.
     public static func hasSuffix(_ text: String, _ suffix: String) -> Bool {
-        withBytes(text, suffix) { text, suffix in
-            suffix.count <= text.count
-                && (suffix.isEmpty || memcmp(text.baseAddress! + (text.count - suffix.count), suffix.baseAddress!, suffix.count) == 0)
-        } ?? text.utf8.reversed().starts(with: suffix.utf8.reversed())
+        withBytes(text, suffix) { hasSuffix($0, $1) } ?? text.utf8.reversed().starts(with: suffix.utf8.reversed())
+    }
+
+    /// True when the bytes of `text` end with those of `suffix`.
+    @inline(__always)
+    static func hasSuffix(_ text: UnsafeBufferPointer<UInt8>, _ suffix: UnsafeBufferPointer<UInt8>) -> Bool {
+        suffix.count <= text.count
+            && (suffix.isEmpty || memcmp(text.baseAddress! + (text.count - suffix.count), suffix.baseAddress!, suffix.count) == 0)
     }
 
     /// Runs `body` on the UTF-8 bytes of `text`: in place, or copied out of a bridged string.

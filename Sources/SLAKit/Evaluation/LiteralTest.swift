@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A comparison of an attribute with a literal (`lead.country in ["SE", "NO"]`, `lead.email
 /// endsWith "@gmail.com"`, `lead.employees >= 200`), decided on the attribute's value alone:
 /// the literal's bytes are prepared once, and a string or number attribute is tested
@@ -84,17 +78,11 @@ final class LiteralTest {
         case (.textAmong(let negated), .string(let text)):
             return ExactText.withBytes(text) { among($0) } != negated
         case (.textPrefix, .string(let text)):
-            return ExactText.withBytes(text) { text in
-                let count = starts[1]
-                return count <= text.count && (count == 0 || memcmp(text.baseAddress!, bytes, count) == 0)
-            }
+            return ExactText.withBytes(text) { ExactText.hasPrefix($0, literalBytes(0)) }
         case (.textSuffix, .string(let text)):
-            return ExactText.withBytes(text) { text in
-                let count = starts[1]
-                return count <= text.count && (count == 0 || memcmp(text.baseAddress! + (text.count - count), bytes, count) == 0)
-            }
+            return ExactText.withBytes(text) { ExactText.hasSuffix($0, literalBytes(0)) }
         case (.textContains, .string(let text)):
-            return ExactText.withBytes(text) { Operations.containsBytes($0, UnsafeBufferPointer(start: bytes, count: starts[1])) }
+            return ExactText.withBytes(text) { Operations.containsBytes($0, literalBytes(0)) }
         case (.number, .number(let value)):
             // As `Operations.order`: NaN compares with nothing, and Double's operators agree.
             switch op {
@@ -115,10 +103,13 @@ final class LiteralTest {
     /// Whether `text` is one of the literals.
     @inline(__always)
     private func among(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        for index in 0 ..< starts.count - 1 {
-            let start = starts[index], count = starts[index + 1] - start
-            if count == text.count, count == 0 || memcmp(text.baseAddress!, bytes + start, count) == 0 { return true }
-        }
+        for index in 0 ..< starts.count - 1 where ExactText.equal(text, literalBytes(index)) { return true }
         return false
+    }
+
+    /// The UTF-8 bytes of text literal `index`.
+    @inline(__always)
+    private func literalBytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes + starts[index], count: starts[index + 1] - starts[index])
     }
 }
