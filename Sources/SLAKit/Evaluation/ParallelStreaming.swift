@@ -281,9 +281,9 @@ struct ParallelStreaming {
                     // Moved, not copied: the parser's storage holds them only until the next record.
                     let source = UnsafeMutablePointer(mutating: record.attributes)
                     for index in 0..<record.presentCount {
-                        let slot = Int(record.presentSlots[index])
-                        values.append(moving: source + slot, 1, leaving: .null)
-                        valueSlots.append(record.presentSlots[index])
+                        let slot = record.presentSlots[index]
+                        values.append(moving: source + Int(slot), 1, leaving: .null)
+                        valueSlots.append(slot)
                     }
                     if keepsTypeTexts {
                         typeTexts.append(record.typeText)
