@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,11 +10,11 @@ import Darwin
 ///
 /// The input is cut into blocks of whole lines. (A CSV file's first block is parsed alone,
 /// to learn the header the others need; a CSV block cut inside a quoted field makes the
-/// pass give up.) Blocks are parsed two at a time, one per
-/// core; then the parsed events are processed by two shards, each owning the leads whose
-/// id hashes to it, again one per core. Leads are independent (SPEC.md 6.1) and each shard
-/// sees its leads' events in input order, so the verdicts are exactly those of the
-/// one-core pass; rejected records are reported in input order too.
+/// pass give up.) Blocks are parsed two at a time, one per core; then the parsed events
+/// are processed by `shardCount` shards, each owning the leads whose id hashes to it, on
+/// whichever core is free. Leads are independent (SPEC.md 6.1) and each shard sees its
+/// leads' events in input order, so the verdicts are exactly those of the one-core pass;
+/// rejected records are reported in input order too.
 ///
 /// The pass declines (`applies` is false) for what it does not handle, a traced lead, and
 /// gives up (throws `ParallelStreaming.Fallback`) on a line too long for a block or a
@@ -23,8 +24,19 @@ import Darwin
 /// by itself: those blocks are still parsed.)
 struct ParallelStreaming {
     /// Bytes read per block: large enough that synchronisation is rare, small enough that
-    /// two blocks of parsed events stay a few tens of megabytes.
+    /// the three sets of two parsed blocks stay a few tens of megabytes.
     static let blockBytes = 4 << 20
+
+    /// Shards, a power of two: each owns the leads whose id hash has its number in the top
+    /// `shardBits` bits. More shards than cores, so that a stage's tasks are small and the
+    /// two cores finish them at nearly the same time: with one shard per core, the core
+    /// that drew the slower shard left the other idle at the end of each stage.
+    static let shardBits = 2
+    static let shardCount = 1 << shardBits
+
+    /// The shard that owns the lead whose id has hash `hash`.
+    @inline(__always)
+    static func shard(hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - shardBits)) }
 
     enum Fallback: Error {
         /// A line longer than a block: the one-core reader rejects it in bounded memory.
@@ -52,39 +64,62 @@ struct ParallelStreaming {
     /// Runs the pass; `onReject` receives every rejected record, in input order. With
     /// `buffered`, the shards keep the events and process them once all are read, each
     /// lead's in (time, input position) order: for input out of order.
+    ///
+    /// The stages run as their inputs are ready, not in lockstep: a pair of blocks is
+    /// parsed as soon as a set of workers is free, and each shard processes a parsed pair
+    /// as soon as it is done with the one before (its tasks run in order on its own serial
+    /// queue). Three sets of workers take turns, so that parsing runs up to two pairs ahead
+    /// of the shards; with two sets and a barrier per stage, a core that finished its share
+    /// of a stage early waited for the other.
     func run(buffered: Bool, onReject: (RejectedRecord, String) throws -> Void,
              finish: ([StreamingLeads], Int64?, Int, Int, [Rejection]) -> EvaluationResult) throws -> EvaluationResult {
         let asOf = options.asOf
         var buffered = buffered
-        var shards = [Shard(program: program, buffered: buffered), Shard(program: program, buffered: buffered)]
+        var shards = (0..<Self.shardCount).map { _ in Shard(program: program, buffered: buffered) }
+        let shardQueues = (0..<Self.shardCount).map { DispatchQueue(label: "sla.shard.\($0)", target: .global()) }
         /// Whether the shards have processed any blocks yet.
         var processedAny = false
-        /// Called after the shards processed `processing`. When they met events out of order
-        /// there and those were the first blocks processed (as in a shuffled input), the
-        /// blocks are still parsed, so new shards buffer them and the pass goes on buffered;
-        /// later, every event before them is gone, and the caller starts over
-        /// (`Fallback.outOfOrder`).
-        func checkOrder(after processing: [Worker]) throws {
-            defer { if !processing.isEmpty { processedAny = true } }
-            guard shards.contains(where: \.outOfOrder) else { return }
-            guard !buffered, !processedAny else { throw Fallback.outOfOrder }
-            buffered = true
-            shards = [Shard(program: program, buffered: true), Shard(program: program, buffered: true)]
-            let fresh = shards
-            DispatchQueue.concurrentPerform(iterations: 2) { shard in
-                fresh[shard].process(processing, shard: UInt8(shard), asOf: asOf)
-            }
-        }
         let blockBytes = options.blockBytes
-        // Two pairs of workers, used in turn: while one pair parses blocks, the shards
-        // process what the other pair parsed just before (a two-stage pipeline, so neither
-        // stage waits for the other's slower half).
-        var workerPairs = (0..<2).map { _ in (0..<2).map { _ in Worker(reader: makeReader(blockBytes), program: program) } }
-        var pairIndex = 0
-        /// Parsed blocks waiting for the shards.
-        var pending: [Worker] = []
+        var workerSets = (0..<3).map { _ in WorkerSet(workers: (0..<2).map { _ in Worker(reader: makeReader(blockBytes), program: program) }) }
+        let groups = workerSets.flatMap { [$0.parsed, $0.processed] }
         var records = 0, rejected = 0
         var rejections: [Rejection] = []
+        /// Waits until no task of the pass runs: before returning or throwing, since tasks
+        /// use the workers and shards.
+        func drain() {
+            for group in groups { group.wait() }
+        }
+        defer { drain() }
+
+        /// Hands the set's parsed blocks to the shards. The first time, waits for them and
+        /// checks the order: when events were out of order there (as in a shuffled input), the
+        /// blocks are still parsed, so new shards buffer them and the pass goes on buffered;
+        /// later, every event before them is gone, and the caller starts over
+        /// (`Fallback.outOfOrder`, thrown by `checkOrder`).
+        func process(_ set: WorkerSet) {
+            let processing = Array(set.workers.prefix(set.parsing))
+            guard !processing.isEmpty else { return }
+            let current = shards
+            for shard in 0..<Self.shardCount {
+                shardQueues[shard].async(group: set.processed) {
+                    current[shard].process(processing, shard: shard, asOf: asOf)
+                }
+            }
+            guard !processedAny else { return }
+            processedAny = true
+            set.processed.wait()
+            guard current.contains(where: \.outOfOrder), !buffered else { return }
+            buffered = true
+            let fresh = (0..<Self.shardCount).map { _ in Shard(program: program, buffered: true) }
+            DispatchQueue.concurrentPerform(iterations: Self.shardCount) { shard in
+                fresh[shard].process(processing, shard: shard, asOf: asOf)
+            }
+            shards = fresh
+        }
+        /// Throws `Fallback.outOfOrder` when a shard met a lead's events out of order.
+        func checkOrder() throws {
+            if shards.contains(where: \.outOfOrder) { throw Fallback.outOfOrder }
+        }
 
         for source in options.sources {
             guard case .file(let path) = source.input else { continue }
@@ -96,10 +131,8 @@ struct ParallelStreaming {
             }
             defer { blocks.close() }
             var header: CSVHeader?
-            /// The line the next block starts on (1-based).
+            /// The line the next block to be taken over starts on (1-based).
             var nextLine = 1
-            /// Blocks already read into the buffers of the pair whose turn is next.
-            var prefetched: (LineBlocks.Cut?, LineBlocks.Cut?)?
             /// The next block, into `destination`; a failed read is an error of this input.
             func nextBlock(into destination: UnsafeMutablePointer<UInt8>) throws -> LineBlocks.Cut? {
                 do {
@@ -108,64 +141,19 @@ struct ParallelStreaming {
                     throw EvaluationError.input(source.naming(error), file: source.displayName)
                 }
             }
-            while true {
-                let workers = workerPairs[pairIndex]
-                // Until a CSV input's header is known, blocks are parsed one at a time.
-                let pairing = source.format == .jsonl || header != nil
-                let first: LineBlocks.Cut?, second: LineBlocks.Cut?
-                if let blocksRead = prefetched {
-                    (first, second) = blocksRead
-                    prefetched = nil
-                } else {
-                    first = try nextBlock(into: workers[0].reader.blockBuffer)
-                    second = first != nil && pairing ? try nextBlock(into: workers[1].reader.blockBuffer) : nil
-                }
-                guard let first else { break }
-                workers[0].block = first
-                workers[1].block = second
-                workers[0].csvHeader = header
-                workers[1].csvHeader = header
-                // The second block's first line is known only once the first is parsed: it
-                // is parsed from line 1, and its rejections' lines are moved after.
-                workers[0].firstLine = nextLine
-                workers[1].firstLine = 1
-                let parsing = second == nil ? 1 : 2
-                let format = source.format
-                let processing = pending
-                let stage = DispatchGroup()
-                let shards = shards
-                for task in 0 ..< parsing + (processing.isEmpty ? 0 : 2) {
-                    DispatchQueue.global().async(group: stage) {
-                        if task < parsing {
-                            workers[task].parse(path: path, format: format)
-                        } else {
-                            shards[task - parsing].process(processing, shard: UInt8(task - parsing), asOf: asOf)
-                        }
-                    }
-                }
-                // Meanwhile this thread reads the next blocks into the other pair's buffers:
-                // the shards read only that pair's parsed columns, never its buffers. (Not
-                // while a CSV header is unknown: the header decides whether blocks pair.)
-                var readFailure: Error?
-                if pairing {
-                    let next = workerPairs[1 - pairIndex]
-                    do {
-                        let nextFirst = try nextBlock(into: next[0].reader.blockBuffer)
-                        prefetched = (nextFirst, nextFirst == nil ? nil : try nextBlock(into: next[1].reader.blockBuffer))
-                    } catch {
-                        readFailure = error
-                    }
-                }
-                stage.wait()
-                try checkOrder(after: processing)
-                if header == nil { header = workers[0].csvHeader }
-                for (index, worker) in workers.prefix(parsing).enumerated() {
+            /// Waits for the set's parsing, takes over its counts and rejections (in input
+            /// order), and hands its events to the shards.
+            func takeOver(_ set: WorkerSet) throws {
+                set.parsed.wait()
+                if header == nil { header = set.workers[0].csvHeader }
+                for worker in set.workers.prefix(set.parsing) {
                     if let error = worker.failure {
                         if let error = error as? InputError { throw EvaluationError.input(source.naming(error), file: source.displayName) }
                         throw error
                     }
                     records += worker.count
-                    let lineShift = index == 0 ? 0 : nextLine - 1
+                    // Each block was parsed from line 1: its lines are moved after the ones before.
+                    let lineShift = nextLine - 1
                     nextLine += worker.lineFeeds
                     for var rejection in worker.rejections {
                         rejection.line += lineShift
@@ -176,41 +164,80 @@ struct ParallelStreaming {
                         try onReject(rejection, source.displayName)
                     }
                 }
-                if let readFailure { throw readFailure }
-                pending = Array(workers.prefix(parsing))
-                pairIndex = 1 - pairIndex
+                process(set)
+                try checkOrder()
             }
-        }
-        if !pending.isEmpty {
-            let processing = pending
-            let shards = shards
-            DispatchQueue.concurrentPerform(iterations: 2) { shard in
-                shards[shard].process(processing, shard: UInt8(shard), asOf: asOf)
+            /// The set parsing, whose results are not taken over yet.
+            var parsing: WorkerSet?
+            var turn = 0
+            while true {
+                let set = workerSets[turn % workerSets.count]
+                turn += 1
+                // The shards are done with the set's previous blocks: it may be parsed into.
+                set.processed.wait()
+                try checkOrder()
+                // Until a CSV input's header is known, blocks are parsed one at a time.
+                let pairing = source.format == .jsonl || header != nil
+                let first = try nextBlock(into: set.workers[0].reader.blockBuffer)
+                let second = first != nil && pairing ? try nextBlock(into: set.workers[1].reader.blockBuffer) : nil
+                guard let first else { break }
+                let cuts = [first, second]
+                set.parsing = second == nil ? 1 : 2
+                let format = source.format
+                for (index, worker) in set.workers.prefix(set.parsing).enumerated() {
+                    worker.block = cuts[index]
+                    worker.csvHeader = header
+                    worker.firstLine = 1
+                    DispatchQueue.global().async(group: set.parsed) { worker.parse(path: path, format: format) }
+                }
+                // Meanwhile, the blocks parsed before are taken over (while these are parsed).
+                if let previous = parsing { try takeOver(previous) }
+                parsing = set
+                if !pairing {
+                    // The header decides whether the next blocks pair.
+                    try takeOver(set)
+                    parsing = nil
+                }
             }
-            try checkOrder(after: processing)
+            if let previous = parsing { try takeOver(previous) }
         }
+        drain()
+        try checkOrder()
         // The workers' last parsed values are released on both cores rather than one by one
         // when the workers are freed; and the workers are freed now, before the buffered
         // events are sorted and the verdicts built, whose memory theirs would add to.
-        var workers = workerPairs.flatMap { $0 }
+        var workers = workerSets.flatMap(\.workers)
         DispatchQueue.concurrentPerform(iterations: workers.count) { [workers] in workers[$0].values.removeAll() }
-        workerPairs = []
         workers = []
-        pending = []
+        workerSets = []
         if buffered {
             if rejected > options.maxBad {
                 throw EvaluationError.tooManyRejected(rejected: rejected, maxBad: options.maxBad, rejections: rejections)
             }
             let shards = shards
-            DispatchQueue.concurrentPerform(iterations: 2) { shard in shards[shard].leads.processBuffered() }
+            DispatchQueue.concurrentPerform(iterations: Self.shardCount) { shard in shards[shard].leads.processBuffered() }
         }
         let latest = shards.compactMap(\.leads.latest).max()
         return finish(shards.map(\.leads), asOf ?? latest, records, rejected, rejections)
     }
 
+    /// Two workers that parse a pair of blocks together, and what waits for them.
+    final class WorkerSet: @unchecked Sendable {
+        let workers: [Worker]
+        /// Workers given a block this turn (the first `parsing`).
+        var parsing = 0
+        /// Entered by the parsing tasks.
+        let parsed = DispatchGroup()
+        /// Entered by the shards' tasks that read the parsed blocks: until it is empty, the
+        /// workers keep their columns.
+        let processed = DispatchGroup()
+
+        init(workers: [Worker]) { self.workers = workers }
+    }
+
     /// A parsed event of a block, as the shards need it.
     struct ParsedEvent {
-        /// `ByteHash` of the lead id; its top bit picks the shard.
+        /// `ByteHash` of the lead id; its top bits pick the shard.
         var hash: UInt64
         /// Milliseconds since the epoch.
         var time: Int64
@@ -247,6 +274,8 @@ struct ParallelStreaming {
         let events = FlatColumn<ParsedEvent>(capacity: 1 << 16)
         let values = FlatColumn<Value>(capacity: 1 << 16)
         let valueSlots = FlatColumn<UInt32>(capacity: 1 << 16)
+        /// By shard: the positions in `events` of the records whose lead it owns, in order.
+        let shardEvents = (0..<ParallelStreaming.shardCount).map { _ in FlatColumn<Int32>(capacity: 1 << 14) }
         /// Type texts, kept only when the SLA reads `event.type`.
         var typeTexts: [String] = []
         var rejections: [RejectedRecord] = []
@@ -262,6 +291,7 @@ struct ParallelStreaming {
             values.removeAll()
             valueSlots.removeAll()
             leadBytes.removeAll()
+            for positions in shardEvents { positions.removeAll() }
             typeTexts.removeAll(keepingCapacity: true)
             rejections.removeAll(keepingCapacity: true)
             failure = nil
@@ -269,10 +299,13 @@ struct ParallelStreaming {
             guard let block else { return }
             let program = self.program
             let keepsTypeTexts = program.readsEventType
+            let shardEvents = self.shardEvents
             do {
                 lineFeeds = try reader.readRaw(.file(path: path), format: format, firstLine: firstLine,
                                    skipsByteOrderMark: block.isStart, block: block, csvHeader: &csvHeader, accept: { record in
-                    events.append(ParsedEvent(hash: ByteHash.hash(record.lead, record.leadLength), time: record.time,
+                    let hash = ByteHash.hash(record.lead, record.leadLength)
+                    shardEvents[ParallelStreaming.shard(hash: hash)].append(Int32(truncatingIfNeeded: events.count))
+                    events.append(ParsedEvent(hash: hash, time: record.time,
                                               leadOffset: Int32(truncatingIfNeeded: leadBytes.count),
                                               leadLength: Int32(truncatingIfNeeded: record.leadLength),
                                               typeId: Int32(truncatingIfNeeded: program.typeId(record.type, record.typeLength)),
@@ -299,7 +332,10 @@ struct ParallelStreaming {
     final class Shard: @unchecked Sendable {
         let leads: StreamingLeads
         let buffered: Bool
-        var outOfOrder = false
+        /// Set when a lead's events went back in time (streaming only); the shard then
+        /// processes nothing more. Read by the pass while the shard may be running.
+        private let outOfOrderFlag = Atomic<Bool>(false)
+        var outOfOrder: Bool { outOfOrderFlag.load(ordering: .relaxed) }
 
         init(program: Program, buffered: Bool) {
             leads = StreamingLeads(program: program)
@@ -331,7 +367,8 @@ struct ParallelStreaming {
         private let row: EventRow
 
         /// Processes (or buffers) this shard's events of the parsed blocks, in block order.
-        func process(_ workers: [Worker], shard: UInt8, asOf: Int64?) {
+        func process(_ workers: [Worker], shard: Int, asOf: Int64?) {
+            guard !outOfOrder else { return }
             let states = leads.states
             for worker in workers {
                 // In runs of a few hundred events: first the leads' numbers (and, streaming,
@@ -339,34 +376,33 @@ struct ParallelStreaming {
                 // do not depend on each other, so their cache misses overlap instead of each
                 // stalling one event's processing. Then the events, whose leads' records are
                 // now in cache.
-                var position = 0
-                while position < worker.count {
-                    let runEnd = min(worker.count, position + Shard.runLength)
+                let mine = worker.shardEvents[shard]
+                var next = 0
+                while next < mine.count {
+                    let runEnd = min(mine.count, next + Shard.runLength)
                     // Read ahead what the lookups read and, processing (not buffering), the
                     // leads' state: in two passes, the slots, then what the slots name, so
                     // that no read waits for another in the same pass.
-                    var slotCount = 0
-                    for ahead in position..<runEnd where UInt8(truncatingIfNeeded: worker.events[ahead].hash >> 63) == shard {
-                        slotEntries[slotCount] = states.slotEntry(hash: worker.events[ahead].hash)
-                        slotCount += 1
+                    for ahead in next..<runEnd {
+                        slotEntries[ahead - next] = states.slotEntry(hash: worker.events[Int(mine[ahead])].hash)
                     }
                     var touched: UInt64 = 0
-                    for index in 0..<slotCount {
+                    for index in 0..<(runEnd - next) {
                         touched &+= states.touch(slotEntry: slotEntries[index], state: !buffered)
                     }
                     sink &+= touched
                     var runCount = 0
-                    while position < runEnd {
-                        defer { position += 1 }
+                    while next < runEnd {
+                        let position = Int(mine[next])
+                        next += 1
                         let event = worker.events[position]
-                        guard UInt8(truncatingIfNeeded: event.hash >> 63) == shard else { continue }
                         if let asOf, event.time > asOf { continue }
                         let lead = states.lead(worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength), hash: event.hash).lead
                         if !buffered {
                             // A new lead's last time is `Int64.min`: never out of order.
                             let lastTime = states.lastTime(lead)
                             if event.time < lastTime.pointee {
-                                outOfOrder = true
+                                outOfOrderFlag.store(true, ordering: .relaxed)
                                 return
                             }
                             lastTime.pointee = event.time
