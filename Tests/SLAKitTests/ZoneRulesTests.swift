@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SLAKit
 
@@ -14,6 +15,30 @@ import Testing
         // 2026-10-25 02:30 local happens twice: the first occurrence is at +02:00.
         let ambiguous = CivilTime.days(year: 2026, month: 10, day: 25) * CivilTime.millisecondsPerDay + 150 * CivilTime.millisecondsPerMinute
         #expect(zone.instant(fromLocal: ambiguous) == ambiguous - 2 * CivilTime.millisecondsPerHour)
+    }
+
+    /// The table lookup agrees with Foundation at random instants from 1800 to 2300 (in the
+    /// table and beyond it) and at every transition of the table and a millisecond before.
+    @Test(arguments: ["Europe/Stockholm", "America/New_York", "Australia/Lord_Howe", "Asia/Tokyo", "America/Sao_Paulo", "UTC"])
+    func offsetsAgreeWithFoundation(_ name: String) throws {
+        let zone = try #require(ZoneRules.named(name))
+        let foundation = try #require(TimeZone(identifier: name))
+        func expected(_ instant: Int64) -> Int { foundation.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant) / 1000)) }
+        var generator = SeededGenerator(seed: 11)
+        let from = CivilTime.days(year: 1800, month: 1, day: 1) * CivilTime.millisecondsPerDay
+        let to = CivilTime.days(year: 2300, month: 1, day: 1) * CivilTime.millisecondsPerDay
+        for _ in 0..<20_000 {
+            let instant = Int64.random(in: from..<to, using: &generator)
+            #expect(zone.offsetSeconds(at: instant) == expected(instant), "\(name) at \(instant)")
+        }
+        var checked = 0
+        for transition in zone.transitions(from: CivilTime.days(year: 1900, month: 1, day: 2) * CivilTime.millisecondsPerDay,
+                                           to: CivilTime.days(year: 2199, month: 12, day: 31) * CivilTime.millisecondsPerDay) {
+            #expect(zone.offsetSeconds(at: transition) == expected(transition), "\(name) at \(transition)")
+            #expect(zone.offsetSeconds(at: transition - 1) == expected(transition - 1), "\(name) before \(transition)")
+            checked += 1
+        }
+        #expect(name == "UTC" || checked > 0)
     }
 
     @Test func unknownNamesAreRejected() {
