@@ -249,7 +249,10 @@ final class ShardVerdicts: @unchecked Sendable {
     func sort(_ leads: StreamingLeads) {
         let states = leads.states
         order = states.table.sortedKeys()
-        cycleCounts = order.map { states.cycleCount(Int($0.lead)) }
+        // Read in lead order (records in sequence), then permuted in cache: read in id
+        // order, each count would be a miss.
+        let countsByLead = (0..<states.count).map { states.cycleCount($0) }
+        cycleCounts = order.map { countsByLead[Int($0.lead)] }
     }
 
     /// Computes the verdicts of every lead of `leads` at `asOf`, after `sort` and once
