@@ -25,7 +25,7 @@ import Darwin
 struct ParallelStreaming {
     /// Bytes read per block: large enough that synchronisation is rare, small enough that
     /// the three sets of two parsed blocks stay a few tens of megabytes.
-    static let blockBytes = 4 << 20
+    static let blockBytes = 2 << 20
 
     /// Shards, a power of two: each owns the leads whose id hash has its number in the top
     /// `shardBits` bits. More shards than cores, so that a stage's tasks are small and the
