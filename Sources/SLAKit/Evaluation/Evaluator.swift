@@ -265,13 +265,16 @@ final class ShardVerdicts: @unchecked Sendable {
         itemEnds.reserveCapacity(order.count)
         // In batches: first the reads of a batch's leads, which do not depend on each other
         // (their cache misses overlap; leads in id order are scattered in memory), then the
-        // verdicts, from cache.
+        // verdicts, from cache. The reads in two steps: the records, then what they link
+        // to. (In one step, each lead's linked reads waited for its record, and few misses
+        // were in flight at a time.)
         let batch = 64
         var start = 0
         while start < order.count {
             let end = min(order.count, start + batch)
             var touched: UInt64 = 0
-            for index in start..<end { touched &+= states.touchForFinish(order[index]) }
+            for index in start..<end { touched &+= states.touchRecordForFinish(order[index]) }
+            for index in start..<end { touched &+= states.touchLinkedForFinish(order[index]) }
             sink &+= touched
             for index in start..<end {
                 leads.processor.finish(lead: order[index], asOf: asOf, into: self, leadSlot: leadList + Int(leadIndices[index]),

@@ -277,13 +277,20 @@ final class LeadStates {
         return total
     }
 
-    /// Reads ahead for `LeadProcessor.finish` of lead `lead`: its id, its record up to its
-    /// attribute values (which `finish` does not read), and its first and last cycle and
-    /// goal item, every cache line of each (a 56-byte item often spans two). Returns a
-    /// value derived from the reads, so that they happen.
+    /// Reads ahead for `LeadProcessor.finish` of lead `lead`, first step: its id and its
+    /// record up to its attribute values (which `finish` does not read). Returns a value
+    /// derived from the reads, so that they happen.
     @inline(__always)
-    func touchForFinish(_ lead: Int) -> UInt64 {
-        var touched = table.touch(lead: lead) &+ LeadStates.touchLines(record(lead), attributesOffset)
+    func touchRecordForFinish(_ lead: Int) -> UInt64 {
+        table.touch(lead: lead) &+ LeadStates.touchLines(record(lead), attributesOffset)
+    }
+
+    /// Reads ahead for `LeadProcessor.finish` of lead `lead`, second step, once its record
+    /// is in cache: its first and last cycle and goal item, every cache line of each (a
+    /// 56-byte item often spans two). Returns a value derived from the reads.
+    @inline(__always)
+    func touchLinkedForFinish(_ lead: Int) -> UInt64 {
+        var touched: UInt64 = 0
         let links = self.links(lead)
         if links[0] >= 0 {
             touched &+= LeadStates.touchLines(cycles.base + Int(links[0]), MemoryLayout<Cycle>.size)
