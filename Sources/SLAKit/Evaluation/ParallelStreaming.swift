@@ -178,8 +178,15 @@ struct ParallelStreaming {
                 try checkOrder()
                 // Until a CSV input's header is known, blocks are parsed one at a time.
                 let pairing = source.format == .jsonl || header != nil
-                let first = try nextBlock(into: set.workers[0].reader.blockBuffer)
-                let second = first != nil && pairing ? try nextBlock(into: set.workers[1].reader.blockBuffer) : nil
+                let first: LineBlocks.Cut?, second: LineBlocks.Cut?
+                do {
+                    first = try nextBlock(into: set.workers[0].reader.blockBuffer)
+                    second = first != nil && pairing ? try nextBlock(into: set.workers[1].reader.blockBuffer) : nil
+                } catch {
+                    // The records before the failed read are reported first.
+                    if let previous = parsing { try takeOver(previous) }
+                    throw error
+                }
                 guard let first else { break }
                 let cuts = [first, second]
                 set.parsing = second == nil ? 1 : 2
