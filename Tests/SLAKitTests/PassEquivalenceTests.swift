@@ -124,6 +124,28 @@ import Testing
         }
     }
 
+    /// A CSV header after a few blocks of blank lines is parsed in a later block, alone: its
+    /// errors name its own line, as in the one-core pass.
+    @Test func headerErrorsAfterBlankBlocksNameTheirLine() throws {
+        let program = try PassEquivalenceTests.program("partner_referrals.sla")
+        let text = String(repeating: "\n", count: 600) + "leed,type,at\nDR-1,deal_registered,2026-01-13T17:05:00Z\n"
+        let folder = try TemporaryFolder()
+        let path = try folder.write("blank.csv", text)
+        func message(_ input: EventInput, blockBytes: Int) -> String {
+            do {
+                _ = try PassEquivalenceTests.evaluate(program, EventSource(input: input, format: .csv, displayName: "blank.csv"), blockBytes: blockBytes)
+                return "no error"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let expected = message(.bytes(name: "blank.csv", Array(text.utf8)), blockBytes: ParallelStreaming.blockBytes)
+        #expect(expected.contains("601"), "the one-core pass names line 601: \(expected)")
+        for blockBytes in [200, 1_000] {
+            #expect(message(.file(path: path), blockBytes: blockBytes) == expected, "blocks of \(blockBytes) bytes")
+        }
+    }
+
     /// A CSV field holding line feeds may straddle a block boundary: the two-core pass gives
     /// up and the one-core pass, which follows the quoting from the start, gives the result.
     @Test func quotedLineFeedsAcrossBlocks() throws {

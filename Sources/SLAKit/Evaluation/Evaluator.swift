@@ -474,9 +474,9 @@ public struct Evaluator {
 
     /// Verdicts of every processed lead at `asOf`: leads in byte order of their ids, cycles
     /// by lead, deadline and number, goals by goal, period and group. With several shards
-    /// (whose leads are disjoint), each orders its leads on its own core; a merge of those
-    /// orders gives every lead its place in the lists, and each shard then writes its
-    /// leads' verdicts in place, again on its own core.
+    /// (whose leads are disjoint), the cores share the shards: each shard orders its leads,
+    /// a merge of those orders gives every lead its place in the lists, and each shard then
+    /// writes its leads' verdicts in place.
     func finish(_ shards: [StreamingLeads], asOf: Int64?, records: Int, rejected: Int,
                 rejections: [Rejection]) -> EvaluationResult {
         guard let asOf, shards.contains(where: { $0.states.count > 0 }) else {

@@ -28,9 +28,10 @@ struct ParallelStreaming {
     static let blockBytes = 2 << 20
 
     /// Shards, a power of two: each owns the leads whose id hash has its number in the top
-    /// `shardBits` bits. More shards than cores, so that a stage's tasks are small and the
-    /// two cores finish them at nearly the same time: with one shard per core, the core
-    /// that drew the slower shard left the other idle at the end of each stage.
+    /// `shardBits` bits. More shards than cores, so that the tasks are small and a core that
+    /// finishes early finds another to take: with one shard per core (and a barrier after
+    /// each pair of blocks, before the pipeline ran as its inputs were ready), the core that
+    /// drew the slower shard left the other idle.
     static let shardBits = 2
     static let shardCount = 1 << shardBits
 
@@ -105,7 +106,7 @@ struct ParallelStreaming {
                     current[shard].process(processing, shard: shard, asOf: asOf)
                 }
             }
-            guard !processedAny else { return }
+            guard !processedAny, !buffered else { return }
             processedAny = true
             set.processed.wait()
             guard current.contains(where: \.outOfOrder), !buffered else { return }
@@ -152,8 +153,8 @@ struct ParallelStreaming {
                         throw error
                     }
                     records += worker.count
-                    // Each block was parsed from line 1: its lines are moved after the ones before.
-                    let lineShift = nextLine - 1
+                    // A block parsed from line 1 has its lines moved after the ones before.
+                    let lineShift = nextLine - worker.firstLine
                     nextLine += worker.lineFeeds
                     for var rejection in worker.rejections {
                         rejection.line += lineShift
@@ -194,7 +195,9 @@ struct ParallelStreaming {
                 for (index, worker) in set.workers.prefix(set.parsing).enumerated() {
                     worker.block = cuts[index]
                     worker.csvHeader = header
-                    worker.firstLine = 1
+                    // Until the header is known, each block is taken over before the next is
+                    // read, so its first line is known (and appears in header errors).
+                    worker.firstLine = pairing ? 1 : nextLine
                     DispatchQueue.global().async(group: set.parsed) { worker.parse(path: path, format: format) }
                 }
                 // Meanwhile, the blocks parsed before are taken over (while these are parsed).
@@ -264,11 +267,14 @@ struct ParallelStreaming {
     final class Worker: @unchecked Sendable {
         let reader: EventReader
         let program: Program
-        /// The block in the reader's buffer, nil when this worker has none this round.
+        /// The block in the reader's buffer (parsed only when the worker's set gives it a
+        /// block this turn: `WorkerSet.parsing`).
         var block: LineBlocks.Cut?
         /// For CSV: the header, once known (given before parsing, updated after).
         var csvHeader: CSVHeader?
-        /// The line the block starts on, as far as known (1 when it is not known yet).
+        /// The line the block is parsed from: the line it starts on when known at the time
+        /// (a CSV input's blocks before its header, parsed one at a time), else 1, and its
+        /// rejected records' lines are moved when it is taken over.
         var firstLine = 1
         /// Line feeds in the block, counted while parsing it.
         private(set) var lineFeeds = 0
@@ -335,7 +341,7 @@ struct ParallelStreaming {
         }
     }
 
-    /// The leads of one half of the hash space.
+    /// The leads of one of `shardCount` parts of the hash space.
     final class Shard: @unchecked Sendable {
         let leads: StreamingLeads
         let buffered: Bool

@@ -118,9 +118,6 @@ public final class ZoneRules: Sendable {
         return local - before
     }
 
-    /// All transitions inside `[from, to)`, ascending, for calendar arithmetic that must split
-    /// at them. Outside the table's years the offsets come from Foundation, and so do the
-    /// transitions there (Foundation keeps applying the zone's current DST rule past 2200).
     /// Whether an offset change falls inside `[from, to)` (`transitions(from:to:)` is not
     /// empty), without building the list.
     public func hasTransition(from: Int64, to: Int64) -> Bool {
@@ -138,6 +135,9 @@ public final class ZoneRules: Sendable {
         return index
     }
 
+    /// All transitions inside `[from, to)`, ascending, for calendar arithmetic that must split
+    /// at them. Outside the table's years the offsets come from Foundation, and so do the
+    /// transitions there (Foundation keeps applying the zone's current DST rule past 2200).
     public func transitions(from: Int64, to: Int64) -> [Int64] {
         guard from < to else { return [] }
         var result: [Int64] = []
