@@ -68,21 +68,38 @@ struct GoalAggregator {
     /// Whether each goal's null-group items may use `nullCells`.
     private let usesNullCells: [Bool]
 
-    /// Each goal's measure, copied out once.
-    private let measures: [MeasureModel]
+    /// How each goal's items count: its measure without the names a `sum` carries, a
+    /// trivial value (copying a `MeasureModel` per item retained and released them).
+    private let tallies: [Tally]
+
+    /// What `apply` needs of a goal's measure.
+    private enum Tally {
+        case countStage, countDeadline(StatusFilter), rateStages, rateMet, statistic, sum
+
+        init(_ measure: MeasureModel) {
+            switch measure {
+            case .countStage: self = .countStage
+            case .countDeadline(_, let filter): self = .countDeadline(filter)
+            case .rateStages: self = .rateStages
+            case .rateMet: self = .rateMet
+            case .statistic: self = .statistic
+            case .sum: self = .sum
+            }
+        }
+    }
     /// Whether the null group is already in `groups`, by goal.
     private var nullGroupSeen: [Bool]
 
     init(sla: CheckedSLA) {
         self.sla = sla
-        measures = sla.goals.map(\.measure)
+        tallies = sla.goals.map { Tally($0.measure) }
         nullGroupSeen = Array(repeating: false, count: sla.goals.count)
         cells = Array(repeating: [:], count: sla.goals.count)
         groups = Array(repeating: [], count: sla.goals.count)
         nullCells = Array(repeating: [], count: sla.goals.count)
         nullBase = Array(repeating: 0, count: sla.goals.count)
-        usesNullCells = measures.map { measure in
-            if case .sum = measure { return false }
+        usesNullCells = tallies.map { tally in
+            if case .sum = tally { return false }
             return true
         }
     }
@@ -95,7 +112,7 @@ struct GoalAggregator {
                 nullGroupSeen[item.goal] = true
             }
             if let index = nullCellIndex(goal: item.goal, period: item.period) {
-                GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &nullCells[item.goal][index])
+                GoalAggregator.apply(item.contribution, of: tallies[item.goal], to: &nullCells[item.goal][index])
                 return
             }
         }
@@ -106,11 +123,11 @@ struct GoalAggregator {
         // hashed once for a cell that exists (most items), and the group noted only for a
         // new cell (a group is known once it has one).
         if let index = cells[item.goal].index(forKey: key) {
-            GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &cells[item.goal].values[index])
+            GoalAggregator.apply(item.contribution, of: tallies[item.goal], to: &cells[item.goal].values[index])
             return
         }
         if case .null = item.group {} else { groups[item.goal].insert(group) }
-        GoalAggregator.apply(item.contribution, of: measures[item.goal], to: &cells[item.goal][key, default: Cell()])
+        GoalAggregator.apply(item.contribution, of: tallies[item.goal], to: &cells[item.goal][key, default: Cell()])
     }
 
     /// The index in `nullCells[goal]` of period `period`'s null-group cell, the list grown
@@ -178,11 +195,11 @@ struct GoalAggregator {
     }
 
     /// Adds one item's contribution to a cell.
-    private static func apply(_ contribution: ResolvedGoalItem.Contribution, of measure: MeasureModel, to cell: inout Cell) {
-        switch (measure, contribution) {
+    private static func apply(_ contribution: ResolvedGoalItem.Contribution, of tally: Tally, to cell: inout Cell) {
+        switch (tally, contribution) {
         case (.countStage, .count):
             cell.count += 1
-        case (.countDeadline(_, let filter), .cycle(let status, _)):
+        case (.countDeadline(let filter), .cycle(let status, _)):
             if filter.matches(status) { cell.count += 1 }
         case (.rateStages, .cohort(let converted)):
             cell.denominator += 1
@@ -288,12 +305,15 @@ struct PeriodFinder {
 
     mutating func period(goal: Int, time: Int64) -> Int64 {
         // The first known period starting after `time`; the one before it may hold `time`.
-        var low = 0, high = known[goal].count
-        while low < high {
-            let middle = (low + high) / 2
-            if known[goal][middle].start <= time { low = middle + 1 } else { high = middle }
+        let (low, held): (Int, Int64?) = known[goal].withUnsafeBufferPointer { periods in
+            var low = 0, high = periods.count
+            while low < high {
+                let middle = (low + high) / 2
+                if periods[middle].start <= time { low = middle + 1 } else { high = middle }
+            }
+            return (low, low > 0 && time < periods[low - 1].end ? periods[low - 1].index : nil)
         }
-        if low > 0, time < known[goal][low - 1].end { return known[goal][low - 1].index }
+        if let held { return held }
         let found = Periods.bounds(containing: time, kind: sla.goals[goal].period, zone: sla.zone)
         known[goal].insert((start: found.start, end: found.end, index: found.index), at: low)
         return found.index
