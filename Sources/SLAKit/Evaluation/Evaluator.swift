@@ -485,8 +485,9 @@ public struct Evaluator {
         }
         let parts = shards.map { _ in ShardVerdicts(sla: program.sla) }
         DispatchQueue.concurrentPerform(iterations: shards.count) { shard in parts[shard].sort(shards[shard]) }
-        // A k-way merge of the orders by lead id (k is 1 or `ParallelStreaming.shardCount`): `merged` lists (shard,
-        // position in its order) in the final order, and places each lead and its cycles.
+        // A k-way merge of the orders by lead id (k is 1, or `ParallelStreaming.shardCount`):
+        // `merged` lists (shard, position in its order) in the final order, and places each
+        // lead and its cycles.
         var merged: [(part: Int, index: Int)] = []
         merged.reserveCapacity(parts.reduce(0) { $0 + $1.order.count })
         var cursors = Array(repeating: 0, count: parts.count)

@@ -81,7 +81,9 @@ struct ParallelStreaming {
         /// Whether the shards have processed any blocks yet.
         var processedAny = false
         let blockBytes = options.blockBytes
-        var workerSets = (0..<3).map { _ in WorkerSet(workers: (0..<2).map { _ in Worker(reader: makeReader(blockBytes), program: program) }) }
+        var workerSets = (0..<3).map { _ in
+            WorkerSet(workers: (0..<2).map { _ in Worker(reader: makeReader(blockBytes), program: program) })
+        }
         let groups = workerSets.flatMap { [$0.parsed, $0.processed] }
         var records = 0, rejected = 0
         var rejections: [Rejection] = []

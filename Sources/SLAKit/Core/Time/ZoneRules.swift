@@ -17,8 +17,8 @@ public final class ZoneRules: Sendable {
     private let foundationZone: TimeZone?
     /// By bucket of `1 << bucketShift` milliseconds (about 199 days) from `tableStart`: the
     /// number of transitions before the bucket starts. A lookup starts there and steps over
-    /// the bucket's few transitions (zones change at most a few times a year): about a
-    /// fifth of the instructions of a binary search over the whole table.
+    /// the bucket's few transitions (zones change at most a few times a year), instead of a
+    /// binary search over the whole table (about 600 transitions for a zone with DST).
     private let bucketStarts: [Int32]
     private static let bucketShift: Int64 = 34
 
