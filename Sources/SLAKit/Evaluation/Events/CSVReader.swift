@@ -133,9 +133,7 @@ struct CSVRecordParser {
             if !attribute.isNull { output.set(attribute, slot: slot) }
         }
         if let outOfRange { throw RecordFailure(reason: "number out of range in column \(outOfRange + 1)") }
-        return RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,
-                         attributes: UnsafePointer(output.attributes.base), attributeCount: slotCount,
-                         presentSlots: UnsafePointer(output.presentSlots), presentCount: output.presentCount, line: line)
+        return output.record(lead: lead, type: type, time: time, line: line)
     }
 
     /// Splits a record into `current`, checking the quoting.

@@ -117,6 +117,16 @@ final class RawRecordStorage {
         presentCount = 0
     }
 
+    /// The record of `lead` and `type` (bytes this storage or the input holds) with the
+    /// attribute values `set` since `clearAttributes`.
+    @inline(__always)
+    func record(lead: (bytes: UnsafePointer<UInt8>, length: Int), type: (bytes: UnsafePointer<UInt8>, length: Int),
+                time: Int64, line: Int) -> RawRecord {
+        RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,
+                  attributes: UnsafePointer(attributes.base), attributeCount: attributes.count,
+                  presentSlots: UnsafePointer(presentSlots), presentCount: presentCount, line: line)
+    }
+
     /// Stores `value`, not null, in `slot`, null since `clearAttributes`; slots are set in
     /// ascending order.
     @inline(__always)

@@ -535,9 +535,7 @@ struct JSONLineParser {
             case .number: output.set(.number(ByteScanning.numberValue(base, value.start, value.end)), slot: slot)
             }
         }
-        return RawRecord(lead: lead.bytes, leadLength: lead.length, type: type.bytes, typeLength: type.length, time: time,
-                         attributes: UnsafePointer(output.attributes.base), attributeCount: slotCount,
-                         presentSlots: UnsafePointer(output.presentSlots), presentCount: output.presentCount, line: line)
+        return output.record(lead: lead, type: type, time: time, line: line)
     }
 
     /// The lead or type text (`role`) as bytes; a number is allowed for the lead and kept
