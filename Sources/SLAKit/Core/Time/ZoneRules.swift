@@ -84,11 +84,8 @@ public final class ZoneRules: Sendable {
             if let zone = foundationZone { return zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant) / 1000)) }
             return Int(offsets[instant < tableStart ? 0 : offsets.count - 1])
         }
-        // The number of transitions at or before `instant`: all those before its bucket,
-        // then those of its bucket up to it.
-        var count = Int(bucketStarts[Int((instant - tableStart) >> ZoneRules.bucketShift)])
-        while count < transitions.count, transitions[count] <= instant { count += 1 }
-        return Int(offsets[count])
+        // Offset `i` is in force after `i` transitions: those at or before `instant`.
+        return Int(offsets[firstTableTransition(atOrAfter: instant + 1)])
     }
 
     /// Local wall-clock milliseconds of an instant.
@@ -128,7 +125,9 @@ public final class ZoneRules: Sendable {
     }
 
     /// The index of the table's first transition at or after `instant` (the count when
-    /// none); `instant` is in the table's range.
+    /// none), that is the number before it; `instant` is in `tableStart ... tableEnd`.
+    /// From the instant's bucket, which counts those before it, over the bucket's few.
+    @inline(__always)
     private func firstTableTransition(atOrAfter instant: Int64) -> Int {
         var index = Int(bucketStarts[Int((instant - tableStart) >> ZoneRules.bucketShift)])
         while index < transitions.count, transitions[index] < instant { index += 1 }
