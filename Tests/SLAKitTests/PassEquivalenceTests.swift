@@ -26,15 +26,16 @@ import Testing
         return Compiler.compile(try #require(loaded.check?.sla))
     }
 
-    /// The report and the rejected records' lines of one evaluation.
-    static func evaluate(_ program: Program, _ source: EventSource, blockBytes: Int = ParallelStreaming.blockBytes) throws -> (json: String, rejectedLines: [Int]) {
+    /// The report and the rejected records (`file:line`, in the order reported) of one
+    /// evaluation of `sources`.
+    static func evaluate(_ program: Program, _ sources: [EventSource], blockBytes: Int = ParallelStreaming.blockBytes) throws -> (json: String, rejected: [String]) {
         var options = EvaluationOptions()
-        options.sources = [source]
+        options.sources = sources
         options.maxBad = 1_000_000
         options.blockBytes = blockBytes
-        var rejectedLines: [Int] = []
-        let result = try Evaluator(program: program).evaluate(options, onReject: { record, _ in rejectedLines.append(record.line) })
-        return (JSONReport.render(result), rejectedLines)
+        var rejected: [String] = []
+        let result = try Evaluator(program: program).evaluate(options, onReject: { record, file in rejected.append("\(file):\(record.line)") })
+        return (JSONReport.render(result), rejected)
     }
 
     static func evaluateResult(_ program: Program, _ source: EventSource) throws -> EvaluationResult {
@@ -74,13 +75,13 @@ import Testing
         let folder = try TemporaryFolder()
         for (label, text) in [("sorted", original), ("shuffled", PassEquivalenceTests.shuffled(original, keepFirst: format == .csv)),
                               ("late out of order", PassEquivalenceTests.lateOutOfOrder(original, keepFirst: format == .csv))] {
-            let inMemory = try PassEquivalenceTests.evaluate(program, EventSource(input: .bytes(name: "events", Array(text.utf8)), format: format, displayName: "events"))
+            let inMemory = try PassEquivalenceTests.evaluate(program, [EventSource(input: .bytes(name: "events", Array(text.utf8)), format: format, displayName: "events")])
             let path = try folder.write("\(label).\(format.rawValue)", text)
             for blockBytes in [200, 1_000, 7_000, ParallelStreaming.blockBytes] {
-                let file = try PassEquivalenceTests.evaluate(program, EventSource(input: .file(path: path), format: format, displayName: "events"),
+                let file = try PassEquivalenceTests.evaluate(program, [EventSource(input: .file(path: path), format: format, displayName: "events")],
                                                              blockBytes: blockBytes)
                 #expect(file.json == inMemory.json, "\(label), blocks of \(blockBytes) bytes")
-                #expect(file.rejectedLines == inMemory.rejectedLines, "\(label), blocks of \(blockBytes) bytes")
+                #expect(file.rejected == inMemory.rejected, "\(label), blocks of \(blockBytes) bytes")
             }
         }
     }
@@ -106,19 +107,10 @@ import Testing
             inMemory.append(EventSource(input: .bytes(name: name, Array(part.utf8)), format: format, displayName: name))
             files.append(EventSource(input: .file(path: try folder.write(name, part)), format: format, displayName: name))
         }
-        func evaluate(_ sources: [EventSource], blockBytes: Int) throws -> (json: String, rejected: [String]) {
-            var options = EvaluationOptions()
-            options.sources = sources
-            options.maxBad = 1_000_000
-            options.blockBytes = blockBytes
-            var rejected: [String] = []
-            let result = try Evaluator(program: program).evaluate(options, onReject: { record, file in rejected.append("\(file):\(record.line)") })
-            return (JSONReport.render(result), rejected)
-        }
-        let expected = try evaluate(inMemory, blockBytes: ParallelStreaming.blockBytes)
+        let expected = try PassEquivalenceTests.evaluate(program, inMemory)
         #expect(example.events.contains("dirty") ? !expected.rejected.isEmpty : true, "the dirty events have rejected lines")
         for blockBytes in [300, 2_000, ParallelStreaming.blockBytes] {
-            let actual = try evaluate(files, blockBytes: blockBytes)
+            let actual = try PassEquivalenceTests.evaluate(program, files, blockBytes: blockBytes)
             #expect(actual.json == expected.json, "blocks of \(blockBytes) bytes")
             #expect(actual.rejected == expected.rejected, "blocks of \(blockBytes) bytes")
         }
@@ -133,7 +125,7 @@ import Testing
         let path = try folder.write("blank.csv", text)
         func message(_ input: EventInput, blockBytes: Int) -> String {
             do {
-                _ = try PassEquivalenceTests.evaluate(program, EventSource(input: input, format: .csv, displayName: "blank.csv"), blockBytes: blockBytes)
+                _ = try PassEquivalenceTests.evaluate(program, [EventSource(input: input, format: .csv, displayName: "blank.csv")], blockBytes: blockBytes)
                 return "no error"
             } catch {
                 return "\(error)"
@@ -157,14 +149,14 @@ import Testing
             lines[index] += "\"first line\nsecond, line\n\"\"third\"\" line\""
         }
         let text = lines.joined(separator: "\n") + "\n"
-        let inMemory = try PassEquivalenceTests.evaluate(program, EventSource(input: .bytes(name: "events", Array(text.utf8)), format: .csv, displayName: "events"))
+        let inMemory = try PassEquivalenceTests.evaluate(program, [EventSource(input: .bytes(name: "events", Array(text.utf8)), format: .csv, displayName: "events")])
         let folder = try TemporaryFolder()
         let path = try folder.write("notes.csv", text)
         for blockBytes in [150, 400, 3_000] {
-            let file = try PassEquivalenceTests.evaluate(program, EventSource(input: .file(path: path), format: .csv, displayName: "events"),
+            let file = try PassEquivalenceTests.evaluate(program, [EventSource(input: .file(path: path), format: .csv, displayName: "events")],
                                                          blockBytes: blockBytes)
             #expect(file.json == inMemory.json, "blocks of \(blockBytes) bytes")
-            #expect(file.rejectedLines == inMemory.rejectedLines)
+            #expect(file.rejected == inMemory.rejected)
         }
     }
 }
