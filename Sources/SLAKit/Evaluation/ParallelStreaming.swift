@@ -398,10 +398,20 @@ struct ParallelStreaming {
                     // Read ahead what the lookups read and, processing (not buffering), the
                     // leads' state: in two passes, the slots, then what the slots name, so
                     // that no read waits for another in the same pass.
-                    for ahead in next..<runEnd {
-                        slotEntries[ahead - next] = states.slotEntry(hash: worker.events[Int(mine[ahead])].hash)
-                    }
                     var touched: UInt64 = 0
+                    let valueCount = worker.values.count
+                    for ahead in next..<runEnd {
+                        let event = worker.events[Int(mine[ahead])]
+                        slotEntries[ahead - next] = states.slotEntry(hash: event.hash)
+                        // The event's lead id, first value and slot: the parsing core wrote
+                        // them a few megabytes ago, so they are no longer in this core's cache.
+                        touched &+= UInt64(worker.leadBytes.base[Int(event.leadOffset)])
+                        let valueStart = Int(event.valueStart)
+                        if valueStart < valueCount {
+                            touched &+= UInt64(UnsafeRawPointer(worker.values.base + valueStart).load(as: UInt8.self))
+                            touched &+= UInt64(worker.valueSlots.base[valueStart])
+                        }
+                    }
                     for index in 0..<(runEnd - next) {
                         touched &+= states.touch(slotEntry: slotEntries[index], state: !buffered)
                     }
