@@ -6,7 +6,8 @@ import Testing
 /// linear in the expression's size"; section 7, no input makes the tool hang). Each test
 /// times the same work at size N and 4N and requires a ratio well below the 16 of a
 /// quadratic algorithm: no fixed wall-clock limit, so a slow or busy machine cannot fail
-/// them. Each size is timed three times and the fastest run counts, to damp noise.
+/// them. Each size is timed three times and the fastest run counts, to damp noise; a ratio
+/// at or over the limit is measured again, up to three times in all (see `ratios`).
 @Suite(.serialized) struct ScalingTests {
     /// Seconds taken by the fastest of three runs of `body`.
     static func fastest(_ body: () -> Void) -> Double {
@@ -19,12 +20,26 @@ import Testing
         return best
     }
 
-    /// The time ratio of `work(4N)` to `work(N)`: about 4 when linear, 16 when quadratic.
-    static func ratio(_ size: Int, _ work: (Int) -> Void) -> Double {
+    /// The time ratios of `work(4N)` to `work(N)` measured (see `ratios`): about 4 when
+    /// linear, 16 when quadratic.
+    static func ratios(_ size: Int, _ work: (Int) -> Void) -> [Double] {
         work(size / 4) // warm up caches and lazy globals
-        let single = fastest { work(size) }
-        let quadruple = fastest { work(4 * size) }
-        return quadruple / max(single, 1e-6)
+        return ratios {
+            let single = fastest { work(size) }
+            let quadruple = fastest { work(4 * size) }
+            return quadruple / max(single, 1e-6)
+        }
+    }
+
+    /// Every ratio `measure` returned: measured once, and again while at or over `limit`,
+    /// three times at most. Other tests run on the same cores meanwhile, and one of them
+    /// once slowed a linear case to 8.008 (of 3,000 and 12,000 events: 0.048 and 0.385 s);
+    /// such a burst rarely spans three measurements, while a quadratic algorithm fails
+    /// every one. The last ratio is the verdict.
+    static func ratios(_ measure: () -> Double) -> [Double] {
+        var ratios = [measure()]
+        while ratios[ratios.count - 1] >= limit && ratios.count < 3 { ratios.append(measure()) }
+        return ratios
     }
 
     /// Twice the linear ratio, to absorb noise on a busy machine; half the quadratic one.
@@ -104,9 +119,14 @@ import Testing
         let evaluator = Evaluator(program: program)
         let check = evaluator.run(small, asOf: nil)
         #expect(check.cycles.count >= 900)
-        let single = Self.fastest { _ = evaluator.run(small, asOf: nil) }
-        let quadruple = Self.fastest { _ = evaluator.run(large, asOf: nil) }
-        #expect(quadruple / single < Self.limit, "3,000 events: \(single) s, 12,000 events: \(quadruple) s")
+        var times: [String] = []
+        let ratios = Self.ratios {
+            let single = Self.fastest { _ = evaluator.run(small, asOf: nil) }
+            let quadruple = Self.fastest { _ = evaluator.run(large, asOf: nil) }
+            times.append("3,000 events: \(single) s, 12,000 events: \(quadruple) s")
+            return quadruple / max(single, 1e-6)
+        }
+        #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
     }
 
     @Test func largeExpressionsCostLinearTime() throws {
@@ -116,37 +136,37 @@ import Testing
             store.add(lead: "L\(index % 20)", time: 1_772_409_600_000 + Int64(index) * 60_000, type: "visit",
                       attributes: [.string("value-\(index)")])
         }
-        let ratio = Self.ratio(1_000) { count in
+        let ratios = Self.ratios(1_000) { count in
             let list = (0..<count).map { "\"value-\($0 * 7)\"" }.joined(separator: ", ")
             let source = "sla \"scaling\" {\n  score s {\n    +1 on visit where event.page in [\(list)] or event.page matches \"*-1?\"\n  }\n  stage hot when s > 2\n}\n"
             guard let program = try? Self.program(source) else { return }
             _ = Evaluator(program: program).run(store, asOf: nil)
         }
-        #expect(ratio < Self.limit, "ratio \(ratio)")
+        #expect(ratios[ratios.count - 1] < Self.limit, "ratios \(ratios)")
     }
 
     @Test func matchesAndContainsAreLinear() {
         // The classic worst case of backtracking globs: a text of `a`s and a pattern that
         // almost matches everywhere.
-        let ratio = Self.ratio(20_000) { size in
+        let ratios = Self.ratios(20_000) { size in
             let text = Value.string(String(repeating: "a", count: size))
             let pattern = Value.string("*" + String(repeating: "a", count: size / 2) + "b*")
             _ = Operations.matches(text, pattern)
             _ = Operations.contains(text, .string(String(repeating: "a", count: size / 2) + "b"))
         }
-        #expect(ratio < Self.limit, "ratio \(ratio)")
+        #expect(ratios[ratios.count - 1] < Self.limit, "ratios \(ratios)")
     }
 
     @Test func checkingManyUnknownNamesIsLinear() {
         // Every stage refers to an unknown name: each would look for a did-you-mean among
         // all declarations.
-        let ratio = Self.ratio(500) { count in
+        let ratios = Self.ratios(500) { count in
             var source = "sla \"scaling\" {\n"
             for index in 0..<count { source += "  stage s\(index) when missing\(index) > 1\n" }
             source += "}\n"
             _ = LoadedFile.analyse(SourceFile(path: "scaling.sla", text: source)).diagnostics
         }
-        #expect(ratio < Self.limit, "ratio \(ratio)")
+        #expect(ratios[ratios.count - 1] < Self.limit, "ratios \(ratios)")
     }
 
     @Test func diagnosticsOnOneLongLineAreLinear() throws {
@@ -154,13 +174,13 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sla-scaling-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let ratio = Self.ratio(20_000) { count in
+        let ratios = Self.ratios(20_000) { count in
             let path = folder.appendingPathComponent("line-\(count).sla").path
             if !FileManager.default.fileExists(atPath: path) {
                 _ = FileManager.default.createFile(atPath: path, contents: Data(("sla \"x\" { " + String(repeating: "=", count: count) + " }\n").utf8))
             }
             for format in ["human", "json", "github"] { _ = CommandRun.run(["check", path, "--format", format]) }
         }
-        #expect(ratio < Self.limit, "ratio \(ratio)")
+        #expect(ratios[ratios.count - 1] < Self.limit, "ratios \(ratios)")
     }
 }
