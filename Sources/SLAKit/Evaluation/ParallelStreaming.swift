@@ -405,7 +405,7 @@ struct ParallelStreaming {
                         slotEntries[ahead - next] = states.slotEntry(hash: event.hash)
                         // The event's lead id, first value and slot: the parsing core wrote
                         // them a few megabytes ago, so they are no longer in this core's cache.
-                        touched &+= UInt64(worker.leadBytes.base[Int(event.leadOffset)])
+                        if event.leadLength > 0 { touched &+= UInt64(worker.leadBytes.base[Int(event.leadOffset)]) }
                         let valueStart = Int(event.valueStart)
                         if valueStart < valueCount {
                             touched &+= UInt64(UnsafeRawPointer(worker.values.base + valueStart).load(as: UInt8.self))
