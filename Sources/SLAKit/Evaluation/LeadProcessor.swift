@@ -247,20 +247,21 @@ final class LeadStates {
     }
 
     /// Reads ahead for an event of the lead whose id hashes to `hash`, first stage: the
-    /// lookup's first slot, whose entry `touch(slotEntry:state:)` takes.
+    /// lookup's first slot, whose entry `touch(slotEntry:hash:_:_:state:)` takes.
     @inline(__always)
     func slotEntry(hash: UInt64) -> UInt64 { table.slotEntry(hash: hash) }
 
-    /// Reads ahead, second stage: the id entry of the lead in the slot and, with `state`,
-    /// every cache line of the lead's record (its attribute values included). Returns a
-    /// value derived from the reads, so that they happen.
+    /// Reads ahead, second stage: the id entry of the lead in the slot, which is the lead
+    /// of `bytes[0 ..< length]` (hash `hash`) most of the time, and, when it is and with
+    /// `state`, every cache line of its record (attribute values included). Returns that
+    /// lead (-1 when only a lookup tells) and a value derived from the reads, so that they
+    /// happen.
     @inline(__always)
-    func touch(slotEntry: UInt64, state: Bool) -> UInt64 {
-        let lead = LeadTable.lead(inSlot: slotEntry)
-        guard lead >= 0 else { return 0 }
-        let touched = table.touch(lead: lead)
-        guard state else { return touched }
-        return touched &+ touchState(lead)
+    func touch(slotEntry: UInt64, hash: UInt64, _ bytes: UnsafePointer<UInt8>, _ length: Int,
+               state: Bool) -> (lead: Int, touched: UInt64) {
+        let lead = table.lead(inFirstSlot: slotEntry, hash: hash, bytes, length)
+        guard lead >= 0, state else { return (lead, 0) }
+        return (lead, touchState(lead))
     }
 
     /// Reads each cache line of lead `lead`'s record, attribute values included.

@@ -373,7 +373,8 @@ struct ParallelStreaming {
         /// Raw storage of `runLength` entries each, so that filling them checks nothing.
         private let positions = UnsafeMutablePointer<Int32>.allocate(capacity: Shard.runLength)
         private let leadNumbers = UnsafeMutablePointer<Int32>.allocate(capacity: Shard.runLength)
-        /// The first slot of each of this shard's events of a run: scratch of `process`.
+        /// The first slot of each of this shard's events of a run, then the lead it names
+        /// when that is the event's (else -1): scratch of `process`.
         private let slotEntries = UnsafeMutablePointer<UInt64>.allocate(capacity: Shard.runLength)
         /// Where the values read ahead of the lookups go, so that the reads are not
         /// optimised away.
@@ -412,17 +413,28 @@ struct ParallelStreaming {
                             touched &+= UInt64(worker.valueSlots.base[valueStart])
                         }
                     }
+                    // The first slot names the event's lead for most events: checked here,
+                    // where the misses overlap, that lead needs no lookup below. (The lead
+                    // numbers stay valid as leads are added.)
                     for index in 0..<(runEnd - next) {
-                        touched &+= states.touch(slotEntry: slotEntries[index], state: !buffered)
+                        let event = worker.events[Int(mine[next + index])]
+                        let (lead, read) = states.touch(slotEntry: slotEntries[index], hash: event.hash,
+                                                        worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength),
+                                                        state: !buffered)
+                        slotEntries[index] = UInt64(bitPattern: Int64(lead))
+                        touched &+= read
                     }
                     sink &+= touched
                     var runCount = 0
+                    let runStart = next
                     while next < runEnd {
                         let position = Int(mine[next])
+                        let found = Int(Int64(bitPattern: slotEntries[next - runStart]))
                         next += 1
                         let event = worker.events[position]
                         if let asOf, event.time > asOf { continue }
-                        let lead = states.lead(worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength), hash: event.hash).lead
+                        let lead = found >= 0 ? found
+                            : states.lead(worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength), hash: event.hash).lead
                         if !buffered {
                             // A new lead's last time is `Int64.min`: never out of order.
                             let lastTime = states.lastTime(lead)

@@ -125,18 +125,28 @@ final class LeadTable {
     }
 
     /// Reads what a lookup of `hash` reads first: its first slot. Returns the slot's entry
-    /// (0 when empty). Called for a run of events before their lookups (see `touch(lead:)`).
+    /// (0 when empty). Called for a run of events before their lookups (see `touch(lead:)`
+    /// and `lead(inFirstSlot:hash:_:_:)`).
     @inline(__always)
     func slotEntry(hash: UInt64) -> UInt64 { slots[Int(truncatingIfNeeded: hash) & mask] }
+
+    /// The lead whose id is `bytes[0 ..< length]` (hash `hash`) when the entry of the
+    /// lookup's first slot (`slotEntry(hash:)`, read since the last insert) names it; else
+    /// -1, and only a lookup tells (the lead may be further on, or new).
+    @inline(__always)
+    func lead(inFirstSlot entry: UInt64, hash: UInt64, _ bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
+        guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return -1 }
+        let lead = LeadTable.lead(inSlot: entry)
+        return matches(lead, bytes, length) ? lead : -1
+    }
 
     /// The lead a slot entry names, -1 for an empty slot.
     @inline(__always)
     static func lead(inSlot entry: UInt64) -> Int { Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 }
 
     /// Reads the start of lead `lead`'s entry (its id's length), returning the value read so
-    /// that the read happens. Called for runs of events before their lookups: these loads
-    /// do not depend on each other, so their cache misses overlap, and the lookups then
-    /// find everything in cache.
+    /// that the read happens. Called for runs of leads before their verdicts: these loads
+    /// do not depend on each other, so their cache misses overlap.
     @inline(__always)
     func touch(lead: Int) -> UInt64 { entry(lead).pointee }
 
