@@ -314,12 +314,16 @@ struct ParallelStreaming {
             guard let block else { return }
             let program = self.program
             let keepsTypeTexts = program.readsEventType
-            let shardEvents = self.shardEvents
+            // Unretained: the worker holds the columns, and appending through the array's
+            // references retained and released one at every event.
+            let shardEvents = self.shardEvents.map { Unmanaged.passUnretained($0) }
             do {
                 lineFeeds = try reader.readRaw(.file(path: path), format: format, firstLine: firstLine,
                                    skipsByteOrderMark: block.isStart, block: block, csvHeader: &csvHeader, accept: { record in
                     let hash = ByteHash.hash(record.lead, record.leadLength)
-                    shardEvents[ParallelStreaming.shard(hash: hash)].append(Int32(truncatingIfNeeded: events.count))
+                    shardEvents[ParallelStreaming.shard(hash: hash)]._withUnsafeGuaranteedRef {
+                        $0.append(Int32(truncatingIfNeeded: events.count))
+                    }
                     events.append(ParsedEvent(hash: hash, time: record.time,
                                               leadOffset: Int32(truncatingIfNeeded: leadBytes.count),
                                               leadLength: Int32(truncatingIfNeeded: record.leadLength),
