@@ -285,6 +285,11 @@ struct ParallelStreaming {
         /// slots. Most slots of most events are null: stored densely, the rows would be most
         /// of the memory the parsers write and the shards read.
         var count: Int { events.count }
+
+        /// The bytes of `event`'s lead id (`event.leadLength` of them), valid until the next
+        /// parse.
+        @inline(__always)
+        func leadId(_ event: ParsedEvent) -> UnsafePointer<UInt8> { UnsafePointer(leadBytes.base + Int(event.leadOffset)) }
         let leadBytes = FlatColumn<UInt8>(capacity: 1 << 20)
         let events = FlatColumn<ParsedEvent>(capacity: 1 << 16)
         let values = FlatColumn<Value>(capacity: 1 << 16)
@@ -391,18 +396,18 @@ struct ParallelStreaming {
             guard !outOfOrder else { return }
             let states = leads.states
             for worker in workers {
-                // In runs of a few hundred events: first the leads' numbers (and, streaming,
-                // the order check), in a loop of lookups only: lookups of consecutive events
-                // do not depend on each other, so their cache misses overlap instead of each
-                // stalling one event's processing. Then the events, whose leads' records are
-                // now in cache.
+                // In runs of a few hundred events: first what the events' lookups and
+                // processing read, in loops of reads only: reads for consecutive events do
+                // not depend on each other, so their cache misses overlap instead of each
+                // stalling one event's processing. Then the leads' numbers (and, streaming,
+                // the order check), and the events, whose leads' records are now in cache.
                 let mine = worker.shardEvents[shard]
                 var next = 0
                 while next < mine.count {
                     let runEnd = min(mine.count, next + Shard.runLength)
-                    // Read ahead what the lookups read and, processing (not buffering), the
-                    // leads' state: in two passes, the slots, then what the slots name, so
-                    // that no read waits for another in the same pass.
+                    // Read ahead in two passes, the slots, then what the slots name (and,
+                    // processing rather than buffering, the lead's state), so that no read
+                    // waits for another in the same pass.
                     var touched: UInt64 = 0
                     let valueCount = worker.values.count
                     for ahead in next..<runEnd {
@@ -410,7 +415,7 @@ struct ParallelStreaming {
                         slotEntries[ahead - next] = states.slotEntry(hash: event.hash)
                         // The event's lead id, first value and slot: the parsing core wrote
                         // them a few megabytes ago, so they are no longer in this core's cache.
-                        if event.leadLength > 0 { touched &+= UInt64(worker.leadBytes.base[Int(event.leadOffset)]) }
+                        if event.leadLength > 0 { touched &+= UInt64(worker.leadId(event).pointee) }
                         let valueStart = Int(event.valueStart)
                         if valueStart < valueCount {
                             touched &+= UInt64(UnsafeRawPointer(worker.values.base + valueStart).load(as: UInt8.self))
@@ -423,8 +428,7 @@ struct ParallelStreaming {
                     for index in 0..<(runEnd - next) {
                         let event = worker.events[Int(mine[next + index])]
                         let (lead, read) = states.touch(slotEntry: slotEntries[index], hash: event.hash,
-                                                        worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength),
-                                                        state: !buffered)
+                                                        worker.leadId(event), Int(event.leadLength), state: !buffered)
                         slotEntries[index] = UInt64(bitPattern: Int64(lead))
                         touched &+= read
                     }
@@ -437,8 +441,7 @@ struct ParallelStreaming {
                         next += 1
                         let event = worker.events[position]
                         if let asOf, event.time > asOf { continue }
-                        let lead = found >= 0 ? found
-                            : states.lead(worker.leadBytes.base + Int(event.leadOffset), Int(event.leadLength), hash: event.hash).lead
+                        let lead = found >= 0 ? found : states.lead(worker.leadId(event), Int(event.leadLength), hash: event.hash).lead
                         if !buffered {
                             // A new lead's last time is `Int64.min`: never out of order.
                             let lastTime = states.lastTime(lead)

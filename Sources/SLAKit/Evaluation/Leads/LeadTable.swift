@@ -94,10 +94,8 @@ final class LeadTable {
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if matches(lead, bytes, length) { return (lead, false) }
-            }
+            let lead = lead(inEntry: entry, tag: tag, bytes, length)
+            if lead >= 0 { return (lead, false) }
             slot = (slot + 1) & mask
         }
         let lead = count
@@ -124,9 +122,18 @@ final class LeadTable {
         }
     }
 
+    /// The lead the non-empty slot entry `entry` names when it is the lead of
+    /// `bytes[0 ..< length]`, whose hash's high half is `tag`; else -1.
+    @inline(__always)
+    private func lead(inEntry entry: UInt64, tag: UInt64, _ bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
+        guard entry & 0xFFFF_FFFF_0000_0000 == tag else { return -1 }
+        let lead = LeadTable.lead(inSlot: entry)
+        return matches(lead, bytes, length) ? lead : -1
+    }
+
     /// Reads what a lookup of `hash` reads first: its first slot. Returns the slot's entry
-    /// (0 when empty). Called for a run of events before their lookups (see `touch(lead:)`
-    /// and `lead(inFirstSlot:hash:_:_:)`).
+    /// (0 when empty). Called for a run of events before their lookups, which
+    /// `lead(inFirstSlot:hash:_:_:)` then spares most of them.
     @inline(__always)
     func slotEntry(hash: UInt64) -> UInt64 { slots[Int(truncatingIfNeeded: hash) & mask] }
 
@@ -135,9 +142,7 @@ final class LeadTable {
     /// -1, and only a lookup tells (the lead may be further on, or new).
     @inline(__always)
     func lead(inFirstSlot entry: UInt64, hash: UInt64, _ bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
-        guard entry != 0, entry & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return -1 }
-        let lead = LeadTable.lead(inSlot: entry)
-        return matches(lead, bytes, length) ? lead : -1
+        entry == 0 ? -1 : lead(inEntry: entry, tag: hash & 0xFFFF_FFFF_0000_0000, bytes, length)
     }
 
     /// The lead a slot entry names, -1 for an empty slot.
@@ -159,10 +164,8 @@ final class LeadTable {
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let lead = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                if matches(lead, bytes, length) { return lead }
-            }
+            let lead = lead(inEntry: entry, tag: tag, bytes, length)
+            if lead >= 0 { return lead }
             slot = (slot + 1) & mask
         }
     }
