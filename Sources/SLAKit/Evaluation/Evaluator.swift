@@ -178,12 +178,19 @@ final class StreamingLeads: @unchecked Sendable {
             var event: Int32
             var type: Int32
         }
-        var ordered = [Arrival](repeating: Arrival(time: 0, event: 0, type: 0), count: eventCount)
-        var next = starts
-        for event in 0..<eventCount {
-            let lead = Int(bufferedLeads[event])
-            ordered[next[lead]] = Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event), type: bufferedTypes[event])
-            next[lead] += 1
+        var ordered = [Arrival](unsafeUninitializedCapacity: eventCount) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            // Each place written once, in scattered order: in 2 MiB pages, one fault each
+            // rather than one per 4 KiB.
+            HugePages.advise(base, byteCount: eventCount * MemoryLayout<Arrival>.stride)
+            var next = starts
+            for event in 0..<eventCount {
+                let lead = Int(bufferedLeads[event])
+                (base + next[lead]).initialize(to: Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event),
+                                                           type: bufferedTypes[event]))
+                next[lead] += 1
+            }
+            count = eventCount
         }
         // Looked up, never added: a traced lead without events stays out of the verdicts.
         let traced = traceLead.flatMap { states.table.find($0) }
