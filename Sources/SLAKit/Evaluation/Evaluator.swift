@@ -250,7 +250,14 @@ final class ShardVerdicts: @unchecked Sendable {
     var aggregator: GoalAggregator
     var firstEvent = Int64.max
 
-    init(sla: CheckedSLA) { aggregator = GoalAggregator(sla: sla) }
+    /// The stage list of a lead that entered no stage, shared by all such leads of the
+    /// shard (most leads, in a funnel): one array rather than an allocation each.
+    let noStages: [Int64?]
+
+    init(sla: CheckedSLA) {
+        aggregator = GoalAggregator(sla: sla)
+        noStages = Array(repeating: nil, count: sla.stages.count)
+    }
 
     /// Orders the shard's leads by id and counts their cycles: what placing them needs.
     func sort(_ leads: StreamingLeads) {

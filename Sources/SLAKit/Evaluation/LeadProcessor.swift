@@ -747,10 +747,13 @@ final class LeadProcessor {
         // Copied from scratch: building the array in place goes through generic,
         // unspecialized allocation (`init(unsafeUninitializedCapacity:)` and
         // `init(repeating:count:)` cost 1,200-1,400 instructions a lead; this about 300).
+        var enteredAny = false
         for stage in 0..<states.stageCount {
-            stageScratch[stage] = stageEntries[stage] == LeadStates.notEntered ? nil : stageEntries[stage]
+            let entered = stageEntries[stage] != LeadStates.notEntered
+            enteredAny = enteredAny || entered
+            stageScratch[stage] = entered ? stageEntries[stage] : nil
         }
-        let stages = Array(stageScratch)
+        let stages = enteredAny ? Array(stageScratch) : verdicts.noStages
         leadSlot.initialize(to: LeadVerdict(lead: id, scores: scores, stages: stages))
         verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
         // The lead's cycles, written in creation order into their final place: a cycle's
