@@ -238,7 +238,7 @@ def scaling(args, results):
     for events in (100_000, 1_000_000, 10_000_000):
         path = dataset("bench", events, "jsonl", "sorted")
         out = os.path.join(OUT, "sla-" + os.path.basename(path) + ".json")
-        runs = args.runs if events < 10_000_000 else max(1, min(args.runs, 2))
+        runs = args.runs if events < 10_000_000 else max(1, min(args.runs, 3))
         walls, rsss, cpus = [], [], []
         for run in range(runs):
             wall, rss, rc, cpu = measure(sla_cmd(args.sla, spec, path), out)
