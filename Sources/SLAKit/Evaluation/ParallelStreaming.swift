@@ -269,6 +269,8 @@ struct ParallelStreaming {
     final class Worker: @unchecked Sendable {
         let reader: EventReader
         let program: Program
+        /// The ids of the event types of the worker's records.
+        let typeIds: TypeIdCache
         /// The block in the reader's buffer (parsed only when the worker's set gives it a
         /// block this turn: `WorkerSet.parsing`).
         var block: LineBlocks.Cut?
@@ -304,6 +306,7 @@ struct ParallelStreaming {
         init(reader: EventReader, program: Program) {
             self.reader = reader
             self.program = program
+            typeIds = TypeIdCache(program: program)
         }
 
         func parse(path: String, format: InputFormat) {
@@ -317,7 +320,7 @@ struct ParallelStreaming {
             failure = nil
             lineFeeds = 0
             guard let block else { return }
-            let program = self.program
+            let typeIds = self.typeIds
             let keepsTypeTexts = program.readsEventType
             // Unretained: the worker holds the columns, and appending through the array's
             // references retained and released one at every event.
@@ -332,7 +335,7 @@ struct ParallelStreaming {
                     events.append(ParsedEvent(hash: hash, time: record.time,
                                               leadOffset: Int32(truncatingIfNeeded: leadBytes.count),
                                               leadLength: Int32(truncatingIfNeeded: record.leadLength),
-                                              typeId: Int32(truncatingIfNeeded: program.typeId(record.type, record.typeLength)),
+                                              typeId: Int32(truncatingIfNeeded: typeIds.typeId(record.type, record.typeLength)),
                                               valueStart: Int32(truncatingIfNeeded: values.count)))
                     leadBytes.append(contentsOf: record.lead, record.leadLength)
                     // Moved, not copied: the parser's storage holds them only until the next record.

@@ -191,3 +191,46 @@ public final class Program: @unchecked Sendable {
         EvaluationFrame(attributeCount: attributeNames.count, scoreCount: scores.count, stageCount: stages.count)
     }
 }
+
+/// The ids of the event types met last (`Program.typeId`), remembered by their bytes in
+/// `placeCount` places chosen by a type's length and first and last bytes. An export has
+/// a few types, so nearly every event finds its type here: a comparison of its bytes
+/// instead of a hash and a table lookup. Used by one thread at a time (one per parsing
+/// worker).
+final class TypeIdCache {
+    static let placeCount = 16
+    /// The longest type remembered, in bytes; longer ones are looked up every time.
+    static let maximumBytes = 32
+    private let program: Program
+    /// Place `i`'s type: `lengths[i]` bytes (0 when the place is empty) at
+    /// `bytes + i * maximumBytes`, and its id `ids[i]`.
+    private let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: TypeIdCache.placeCount * TypeIdCache.maximumBytes)
+    private let lengths = UnsafeMutablePointer<Int>.allocate(capacity: TypeIdCache.placeCount)
+    private let ids = UnsafeMutablePointer<Int>.allocate(capacity: TypeIdCache.placeCount)
+
+    init(program: Program) {
+        self.program = program
+        lengths.initialize(repeating: 0, count: TypeIdCache.placeCount)
+        ids.initialize(repeating: -1, count: TypeIdCache.placeCount)
+    }
+
+    deinit {
+        bytes.deallocate()
+        lengths.deallocate()
+        ids.deallocate()
+    }
+
+    /// `program.typeId(type, length)`.
+    @inline(__always)
+    func typeId(_ type: UnsafePointer<UInt8>, _ length: Int) -> Int {
+        guard length > 0, length <= TypeIdCache.maximumBytes else { return program.typeId(type, length) }
+        let place = (length &+ 3 &* Int(type[0]) &+ 5 &* Int(type[length - 1])) & (TypeIdCache.placeCount - 1)
+        let remembered = bytes + place * TypeIdCache.maximumBytes
+        if lengths[place] == length, memoryEqual(remembered, type, length) { return ids[place] }
+        let id = program.typeId(type, length)
+        remembered.update(from: type, count: length)
+        lengths[place] = length
+        ids[place] = id
+        return id
+    }
+}
