@@ -287,17 +287,18 @@ struct ParallelStreaming {
         /// slots. Most slots of most events are null: stored densely, the rows would be most
         /// of the memory the parsers write and the shards read.
         var count: Int { events.count }
-
-        /// The bytes of `event`'s lead id (`event.leadLength` of them), valid until the next
-        /// parse.
-        @inline(__always)
-        func leadId(_ event: ParsedEvent) -> UnsafePointer<UInt8> { UnsafePointer(leadBytes.base + Int(event.leadOffset)) }
         let leadBytes = FlatColumn<UInt8>(capacity: 1 << 20)
         let events = FlatColumn<ParsedEvent>(capacity: 1 << 16)
         let values = FlatColumn<Value>(capacity: 1 << 16)
         let valueSlots = FlatColumn<UInt32>(capacity: 1 << 16)
         /// By shard: the positions in `events` of the records whose lead it owns, in order.
         let shardEvents = (0..<ParallelStreaming.shardCount).map { _ in FlatColumn<Int32>(capacity: 1 << 14) }
+
+        /// The bytes of `event`'s lead id (`event.leadLength` of them), valid until the next
+        /// parse.
+        @inline(__always)
+        func leadId(_ event: ParsedEvent) -> UnsafePointer<UInt8> { UnsafePointer(leadBytes.base + Int(event.leadOffset)) }
+
         /// Type texts, kept only when the SLA reads `event.type`.
         var typeTexts: [String] = []
         var rejections: [RejectedRecord] = []

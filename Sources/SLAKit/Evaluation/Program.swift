@@ -210,6 +210,7 @@ final class TypeIdCache {
 
     init(program: Program) {
         self.program = program
+        bytes.initialize(repeating: 0, count: TypeIdCache.placeCount * TypeIdCache.maximumBytes)
         lengths.initialize(repeating: 0, count: TypeIdCache.placeCount)
         ids.initialize(repeating: -1, count: TypeIdCache.placeCount)
     }
