@@ -330,7 +330,7 @@ struct ParallelStreaming {
                 lineFeeds = try reader.readRaw(.file(path: path), format: format, firstLine: firstLine,
                                    skipsByteOrderMark: block.isStart, block: block, csvHeader: &csvHeader, accept: { record in
                     let hash = ByteHash.hash(record.lead, record.leadLength)
-                    shardEvents[ParallelStreaming.shard(hash: hash)]._withUnsafeGuaranteedRef {
+                    _ = shardEvents[ParallelStreaming.shard(hash: hash)]._withUnsafeGuaranteedRef {
                         $0.append(Int32(truncatingIfNeeded: events.count))
                     }
                     events.append(ParsedEvent(hash: hash, time: record.time,
