@@ -178,19 +178,24 @@ final class StreamingLeads: @unchecked Sendable {
             var event: Int32
             var type: Int32
         }
-        var ordered = [Arrival](unsafeUninitializedCapacity: eventCount) { buffer, count in
-            guard let base = buffer.baseAddress else { return }
-            // Each place written once, in scattered order: in 2 MiB pages, one fault each
-            // rather than one per 4 KiB.
-            HugePages.advise(base, byteCount: eventCount * MemoryLayout<Arrival>.stride)
-            var next = starts
-            for event in 0..<eventCount {
-                let lead = Int(bufferedLeads[event])
-                (base + next[lead]).initialize(to: Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event),
-                                                           type: bufferedTypes[event]))
-                next[lead] += 1
+        // (Not built for no events: an empty array made this way writes its count into the
+        // storage all empty arrays share, which shards on two cores would race on.)
+        var ordered: [Arrival] = []
+        if eventCount > 0 {
+            ordered = [Arrival](unsafeUninitializedCapacity: eventCount) { buffer, count in
+                let base = buffer.baseAddress!
+                // Each place written once, in scattered order: in 2 MiB pages, one fault each
+                // rather than one per 4 KiB.
+                HugePages.advise(base, byteCount: eventCount * MemoryLayout<Arrival>.stride)
+                var next = starts
+                for event in 0..<eventCount {
+                    let lead = Int(bufferedLeads[event])
+                    (base + next[lead]).initialize(to: Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event),
+                                                               type: bufferedTypes[event]))
+                    next[lead] += 1
+                }
+                count = eventCount
             }
-            count = eventCount
         }
         // Looked up, never added: a traced lead without events stays out of the verdicts.
         let traced = traceLead.flatMap { states.table.find($0) }
