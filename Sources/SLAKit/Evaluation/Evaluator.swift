@@ -167,6 +167,10 @@ final class StreamingLeads: @unchecked Sendable {
     /// timeline goes to `trace`.
     func processBuffered(traceLead: String? = nil, trace: ((TraceEntry) -> Void)? = nil) {
         let eventCount = bufferedLeads.count
+        // Leads are numbered only as their events are buffered: no events, no leads. (And
+        // an empty array made with `unsafeUninitializedCapacity` below would write its count
+        // into the storage all empty arrays share, which shards on two cores race on.)
+        guard eventCount > 0 else { return }
         let leadCount = states.count
         var starts = [Int](repeating: 0, count: leadCount + 1)
         for event in 0..<eventCount { starts[Int(bufferedLeads[event]) + 1] += 1 }
@@ -178,24 +182,19 @@ final class StreamingLeads: @unchecked Sendable {
             var event: Int32
             var type: Int32
         }
-        // (Not built for no events: an empty array made this way writes its count into the
-        // storage all empty arrays share, which shards on two cores would race on.)
-        var ordered: [Arrival] = []
-        if eventCount > 0 {
-            ordered = [Arrival](unsafeUninitializedCapacity: eventCount) { buffer, count in
-                let base = buffer.baseAddress!
-                // Each place written once, in scattered order: in 2 MiB pages, one fault each
-                // rather than one per 4 KiB.
-                HugePages.advise(base, byteCount: eventCount * MemoryLayout<Arrival>.stride)
-                var next = starts
-                for event in 0..<eventCount {
-                    let lead = Int(bufferedLeads[event])
-                    (base + next[lead]).initialize(to: Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event),
-                                                               type: bufferedTypes[event]))
-                    next[lead] += 1
-                }
-                count = eventCount
+        var ordered = [Arrival](unsafeUninitializedCapacity: eventCount) { buffer, count in
+            let base = buffer.baseAddress!
+            // Each place written once, in scattered order: in 2 MiB pages, one fault each
+            // rather than one per 4 KiB.
+            HugePages.advise(base, byteCount: eventCount * MemoryLayout<Arrival>.stride)
+            var next = starts
+            for event in 0..<eventCount {
+                let lead = Int(bufferedLeads[event])
+                (base + next[lead]).initialize(to: Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event),
+                                                           type: bufferedTypes[event]))
+                next[lead] += 1
             }
+            count = eventCount
         }
         // Looked up, never added: a traced lead without events stays out of the verdicts.
         let traced = traceLead.flatMap { states.table.find($0) }
