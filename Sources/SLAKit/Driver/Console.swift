@@ -6,6 +6,7 @@ public final class Console: @unchecked Sendable {
     private let writeOutBytes: ([UInt8]) -> Void
     private let writeError: (String) -> Void
     private let readInput: () -> [UInt8]
+    private let flushOut: () -> Void
     /// Whether standard output / error are terminals (table output, colors).
     public let outputIsTerminal: Bool
     public let errorIsTerminal: Bool
@@ -16,27 +17,32 @@ public final class Console: @unchecked Sendable {
         writeOutBytes = { out(String(decoding: $0, as: UTF8.self)) }
         writeError = error
         readInput = input
+        flushOut = {}
         self.outputIsTerminal = outputIsTerminal
         self.errorIsTerminal = errorIsTerminal
     }
 
-    private init(out: @escaping (String) -> Void, outBytes: @escaping ([UInt8]) -> Void, error: @escaping (String) -> Void,
-                 input: @escaping () -> [UInt8], outputIsTerminal: Bool, errorIsTerminal: Bool) {
+    private init(out: @escaping (String) -> Void, outBytes: @escaping ([UInt8]) -> Void, flush: @escaping () -> Void,
+                 error: @escaping (String) -> Void, input: @escaping () -> [UInt8], outputIsTerminal: Bool, errorIsTerminal: Bool) {
         writeOut = out
         writeOutBytes = outBytes
+        flushOut = flush
         writeError = error
         readInput = input
         self.outputIsTerminal = outputIsTerminal
         self.errorIsTerminal = errorIsTerminal
     }
 
-    /// The process's own streams.
+    /// The process's own streams. Standard output may hold large writes back (see
+    /// `DescriptorWriter`) until `flush`.
     public static func standard() -> Console {
-        Console(out: { text in writeAll(1, Array(text.utf8)) },
-                outBytes: { bytes in writeAll(1, bytes) },
-                error: { text in writeAll(2, Array(text.utf8)) },
-                input: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
-                outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
+        let output = DescriptorWriter(descriptor: 1)
+        return Console(out: { text in output.write(Array(text.utf8)) },
+                       outBytes: { bytes in output.write(bytes) },
+                       flush: { output.flush() },
+                       error: { text in writeAll(2, Array(text.utf8)) },
+                       input: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
+                       outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
     }
 
     /// Writes all of `bytes` to a file descriptor, retrying short writes; a closed pipe
@@ -59,6 +65,8 @@ public final class Console: @unchecked Sendable {
     /// Writes UTF-8 bytes to standard output (large reports).
     public func out(bytes: [UInt8]) { writeOutBytes(bytes) }
     public func error(_ text: String) { writeError(text) }
+    /// Waits until everything written to standard output is out.
+    public func flush() { flushOut() }
     /// All of standard input (for `sla fmt -`).
     public func input() -> [UInt8] { readInput() }
 
@@ -116,8 +124,11 @@ final class AtomicFile {
     let path: String
     private let temporaryPath: String
     private var descriptor: Int32
+    /// Writes the temporary file: large pieces (a report's chunks) on another core while
+    /// the next is rendered.
+    private let writer: DescriptorWriter
     private var pending: [UInt8] = []
-    /// Bytes buffered before a `write(2)` call.
+    /// Bytes buffered before a `write(2)` call; pieces at least this large are not buffered.
     private static let bufferBytes = 1 << 16
 
     /// Creates the temporary file; throws `UsageError` when it cannot (no such directory,
@@ -131,38 +142,44 @@ final class AtomicFile {
         guard descriptor >= 0 else {
             throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(errno)))")
         }
+        writer = DescriptorWriter(descriptor: descriptor)
     }
 
     deinit { discard() }
 
-    /// Appends bytes (buffered).
+    /// Appends bytes (small ones buffered).
     func write(_ bytes: [UInt8]) throws {
+        guard descriptor >= 0 else { throw UsageError(message: "cannot write `\(path)`") }
+        try checkWrites()
+        if bytes.count >= Self.bufferBytes {
+            try flush()
+            writer.write(bytes)
+            return
+        }
         pending.append(contentsOf: bytes)
         if pending.count >= Self.bufferBytes { try flush() }
     }
 
-    /// Writes the buffered bytes out; on failure the file is discarded.
+    /// Hands the buffered bytes to the writer.
     private func flush() throws {
-        var offset = 0
-        while offset < pending.count {
-            let written = pending.withUnsafeBytes { buffer in
-                Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                discard()
-                throw UsageError(message: "cannot write `\(path)`: \(reason)")
-            }
-            offset += written
-        }
+        writer.write(pending)
         pending.removeAll(keepingCapacity: true)
+        try checkWrites()
+    }
+
+    /// Throws, discarding the file, when a write failed.
+    private func checkWrites() throws {
+        guard let code = writer.error else { return }
+        discard()
+        throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(code)))")
     }
 
     /// Writes what is buffered and renames the temporary file over `path`.
     func commit() throws {
         guard descriptor >= 0 else { throw UsageError(message: "cannot write `\(path)`") }
         try flush()
+        writer.flush()
+        try checkWrites()
         let closed = close(descriptor)
         descriptor = -1
         guard closed == 0, rename(temporaryPath, path) == 0 else {
@@ -175,6 +192,8 @@ final class AtomicFile {
     /// Drops the temporary file; `path` is untouched. Does nothing after `commit`.
     func discard() {
         guard descriptor >= 0 else { return }
+        // Deferred writes still use the descriptor.
+        writer.flush()
         close(descriptor)
         descriptor = -1
         unlink(temporaryPath)

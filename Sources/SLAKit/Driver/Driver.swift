@@ -26,7 +26,10 @@ public enum Driver {
 
     public static func main(arguments: [String]) -> Int32 {
         exitsAfterRun = true
-        return run(arguments, console: .standard())
+        let console = Console.standard()
+        let code = run(arguments, console: console)
+        console.flush()
+        return code
     }
 
     /// Whether the process exits as soon as the command returns (set by `main`, for the
