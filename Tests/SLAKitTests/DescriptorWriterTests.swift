@@ -109,4 +109,26 @@ import Testing
         try file.commit()
         #expect(try Self.contents(path) == (Self.pieces() + Self.pieces().reversed()).flatMap { $0 })
     }
+
+    /// A report that cannot be written (here to `/dev/full`, a full disk) is an error the
+    /// run reports, exit 3, not a success with a truncated output.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func unwritableReportIsAnError() throws {
+        let output = open("/dev/full", O_WRONLY)
+        try #require(output >= 0)
+        defer { close(output) }
+        let errorPath = Self.temporaryPath()
+        defer { unlink(errorPath) }
+        let error = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(error >= 0)
+        defer { close(error) }
+        let console = Console.standard(output: output, error: error)
+        let examples = TestPaths.examples
+        let code = Driver.run(["eval", examples.appendingPathComponent("smarketing.sla").path,
+                               "--events", examples.appendingPathComponent("smarketing.jsonl").path, "--format", "json"], console: console)
+        #expect(code == ExitCode.success, "the evaluation itself succeeds")
+        #expect(Driver.complete(code, console: console) == ExitCode.usage)
+        let message = String(decoding: try Self.contents(errorPath), as: UTF8.self)
+        #expect(message == "sla: cannot write standard output: \(String(cString: strerror(ENOSPC)))\n")
+    }
 }

@@ -7,6 +7,7 @@ public final class Console: @unchecked Sendable {
     private let writeError: (String) -> Void
     private let readInput: () -> [UInt8]
     private let flushOut: () -> Void
+    private let outputError: () -> Int32?
     /// Whether standard output / error are terminals (table output, colors).
     public let outputIsTerminal: Bool
     public let errorIsTerminal: Bool
@@ -18,31 +19,35 @@ public final class Console: @unchecked Sendable {
         writeError = error
         readInput = input
         flushOut = {}
+        outputError = { nil }
         self.outputIsTerminal = outputIsTerminal
         self.errorIsTerminal = errorIsTerminal
     }
 
     private init(out: @escaping (String) -> Void, outBytes: @escaping ([UInt8]) -> Void, flush: @escaping () -> Void,
-                 error: @escaping (String) -> Void, input: @escaping () -> [UInt8], outputIsTerminal: Bool, errorIsTerminal: Bool) {
+                 outputError: @escaping () -> Int32?, error: @escaping (String) -> Void, input: @escaping () -> [UInt8],
+                 outputIsTerminal: Bool, errorIsTerminal: Bool) {
         writeOut = out
         writeOutBytes = outBytes
         flushOut = flush
+        self.outputError = outputError
         writeError = error
         readInput = input
         self.outputIsTerminal = outputIsTerminal
         self.errorIsTerminal = errorIsTerminal
     }
 
-    /// The process's own streams. Standard output may hold large writes back (see
-    /// `DescriptorWriter`) until `flush`.
-    public static func standard() -> Console {
-        let output = DescriptorWriter(descriptor: 1)
-        return Console(out: { text in output.write(Array(text.utf8)) },
-                       outBytes: { bytes in output.write(bytes) },
-                       flush: { output.flush() },
-                       error: { text in writeAll(2, Array(text.utf8)) },
+    /// The process's own streams (or, in tests, other descriptors). Standard output may
+    /// hold large writes back (see `DescriptorWriter`) until `flush`.
+    public static func standard(output: Int32 = 1, error: Int32 = 2) -> Console {
+        let writer = DescriptorWriter(descriptor: output)
+        return Console(out: { text in writer.write(Array(text.utf8)) },
+                       outBytes: { bytes in writer.write(bytes) },
+                       flush: { writer.flush() },
+                       outputError: { writer.error },
+                       error: { text in writeAll(error, Array(text.utf8)) },
                        input: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
-                       outputIsTerminal: isatty(1) == 1, errorIsTerminal: isatty(2) == 1)
+                       outputIsTerminal: isatty(output) == 1, errorIsTerminal: isatty(error) == 1)
     }
 
     /// Writes all of `bytes` to a file descriptor, retrying short writes; a closed pipe
@@ -67,6 +72,8 @@ public final class Console: @unchecked Sendable {
     public func error(_ text: String) { writeError(text) }
     /// Waits until everything written to standard output is out.
     public func flush() { flushOut() }
+    /// The `errno` of the first write to standard output that failed, if any (after `flush`).
+    public var outputFailure: Int32? { outputError() }
     /// All of standard input (for `sla fmt -`).
     public func input() -> [UInt8] { readInput() }
 

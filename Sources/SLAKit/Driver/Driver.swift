@@ -1,3 +1,5 @@
+import Foundation
+
 /// The entry point the `sla` executable calls: parses the argument vector and runs a
 /// command. Returns the process exit code (SPEC.md section 7).
 public enum Driver {
@@ -27,9 +29,17 @@ public enum Driver {
     public static func main(arguments: [String]) -> Int32 {
         exitsAfterRun = true
         let console = Console.standard()
-        let code = run(arguments, console: console)
+        return complete(run(arguments, console: console), console: console)
+    }
+
+    /// The exit code once standard output is written out: a report that could not be
+    /// written whole (a full disk) is a failure to say, exit 3, not a success with half a
+    /// file. A closed pipe (`sla eval ... | head`) is not: the reader wanted no more.
+    static func complete(_ code: Int32, console: Console) -> Int32 {
         console.flush()
-        return code
+        guard let failure = console.outputFailure, failure != EPIPE else { return code }
+        console.error("sla: cannot write standard output: \(String(cString: strerror(failure)))\n")
+        return code == ExitCode.success || code == ExitCode.failure ? ExitCode.usage : code
     }
 
     /// Whether the process exits as soon as the command returns (set by `main`, for the
