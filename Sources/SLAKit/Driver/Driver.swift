@@ -34,7 +34,8 @@ public enum Driver {
 
     /// The exit code once standard output is written out: a report that could not be
     /// written whole (a full disk) is a failure to say, exit 3, not a success with half a
-    /// file. A closed pipe (`sla eval ... | head`) is not: the reader wanted no more.
+    /// file. A closed pipe (`sla eval ... | head`) is not: the reader wanted no more (and
+    /// `SIGPIPE` usually ends the process first).
     static func complete(_ code: Int32, console: Console) -> Int32 {
         console.flush()
         guard let failure = console.outputFailure, failure != EPIPE else { return code }
