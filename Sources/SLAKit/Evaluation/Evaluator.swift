@@ -254,13 +254,14 @@ final class ShardVerdicts: @unchecked Sendable {
     var aggregator: GoalAggregator
     var firstEvent = Int64.max
 
-    /// The stage list of a lead that entered no stage, shared by all such leads of the
-    /// shard (most leads, in a funnel): one array rather than an allocation each.
-    let noStages: [Int64?]
+    /// The scores and stage entries of the shard's lead verdicts.
+    private(set) var numbers: VerdictNumbers
+    private let sla: CheckedSLA
 
     init(sla: CheckedSLA) {
+        self.sla = sla
         aggregator = GoalAggregator(sla: sla)
-        noStages = Array(repeating: nil, count: sla.stages.count)
+        numbers = VerdictNumbers(scoreCount: sla.scores.count, stageCount: sla.stages.count)
     }
 
     /// Orders the shard's leads by id and counts their cycles: what placing them needs.
@@ -281,6 +282,7 @@ final class ShardVerdicts: @unchecked Sendable {
         let states = leads.states
         let order = self.order.map { Int($0.lead) }
         itemEnds.reserveCapacity(order.count)
+        numbers = VerdictNumbers(scoreCount: sla.scores.count, stageCount: sla.stages.count, leads: order.count)
         // In batches: first the reads of a batch's leads, which do not depend on each other
         // (their cache misses overlap; leads in id order are scattered in memory), then the
         // verdicts, from cache. The reads in two steps: the records, then what they link

@@ -367,8 +367,6 @@ final class LeadProcessor {
     let frame: EvaluationFrame
     /// By stage, whether the current event entered it (raw storage: written at every event).
     private let enteredNow: UnsafeMutableBufferPointer<Bool>
-    /// A lead's stage entries as its verdict lists them: scratch of `finish`.
-    private let stageScratch: UnsafeMutableBufferPointer<Int64?>
     /// What the current event changed so far, as `StateDependencies` bits: lead attributes
     /// (step 1), scores (step 2), stages entered (step 3).
     private var changedNow: UInt64 = 0
@@ -416,7 +414,6 @@ final class LeadProcessor {
         self.states = states
         frame = program.makeFrame()
         enteredNow = LeadProcessor.buffer(Array(repeating: false, count: program.stages.count))
-        stageScratch = LeadProcessor.buffer(Array(repeating: nil, count: program.stages.count))
         openedNow = LeadProcessor.buffer(Array(repeating: (deadline: 0, cycle: 0), count: program.deadlines.count))
         let layout = StateDependencies.Layout(scoreCount: program.scores.count, stageCount: program.stages.count)
         slotBits = LeadProcessor.buffer(program.attributeNames.indices.map { layout.slot($0) ?? -1 })
@@ -445,7 +442,6 @@ final class LeadProcessor {
 
     deinit {
         LeadProcessor.free(enteredNow)
-        LeadProcessor.free(stageScratch)
         LeadProcessor.free(openedNow)
         LeadProcessor.free(scores)
         LeadProcessor.free(stages)
@@ -742,19 +738,10 @@ final class LeadProcessor {
     func finish(lead: Int, asOf: Int64, into verdicts: ShardVerdicts, leadSlot: UnsafeMutablePointer<LeadVerdict>,
                 cycleSlots: UnsafeMutablePointer<CycleVerdict>, cycleCount: Int) {
         let id = states.table.id(lead)
-        let scores = Array(UnsafeBufferPointer(start: states.scores(lead), count: states.scoreCount))
         let stageEntries = states.stageEntries(lead)
-        // Copied from scratch: building the array in place goes through generic,
-        // unspecialized allocation (`init(unsafeUninitializedCapacity:)` and
-        // `init(repeating:count:)` cost 1,200-1,400 instructions a lead; this about 300).
-        var enteredAny = false
-        for stage in 0..<states.stageCount {
-            let entered = stageEntries[stage] != LeadStates.notEntered
-            enteredAny = enteredAny || entered
-            stageScratch[stage] = entered ? stageEntries[stage] : nil
-        }
-        let stages = enteredAny ? Array(stageScratch) : verdicts.noStages
-        leadSlot.initialize(to: LeadVerdict(lead: id, scores: scores, stages: stages))
+        let numbers = verdicts.numbers
+        leadSlot.initialize(to: LeadVerdict(lead: id, numbers: numbers, scoreStart: numbers.append(scores: states.scores(lead)),
+                                            stageStart: numbers.append(stageEntries: stageEntries)))
         verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
         // The lead's cycles, written in creation order into their final place: a cycle's
         // verdict is at its ordinal, where its items find it; then sorted in place.

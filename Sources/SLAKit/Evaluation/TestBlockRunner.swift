@@ -202,7 +202,7 @@ public struct TestBlockRunner {
             let subject = "\(id.value) stage \(stage.name)"
             guard let verdict = lead(id) else { return [ExpectationFailure(range: expectation.range, subject: subject, expected: at.map { local(instant($0)) } ?? "never", actual: "no events for lead `\(id.value)`")] }
             guard case .stage(let index)? = sla.symbols[stage.name] else { return [] }
-            let actual = verdict.stages[index]
+            let actual = verdict.stage(index)
             let expected = at.flatMap(instant)
             if actual != expected {
                 fail(subject, expected.map { "entered at \(local($0))" } ?? "never entered",
@@ -212,8 +212,8 @@ public struct TestBlockRunner {
             let subject = "\(id.value) score \(score.name)"
             guard let verdict = lead(id) else { fail(subject, TextFormatting.number(value.value), "no events for lead `\(id.value)`"); break }
             guard case .score(let index)? = sla.symbols[score.name] else { return [] }
-            if verdict.scores[index] != value.value {
-                fail(subject, TextFormatting.number(value.value), TextFormatting.number(verdict.scores[index]))
+            if verdict.score(index) != value.value {
+                fail(subject, TextFormatting.number(value.value), TextFormatting.number(verdict.score(index)))
             }
         case .deadline(let id, let deadline, let cycleNumber, let status, let elapsed, let due, let paused):
             let number = Int(cycleNumber?.value ?? 1)

@@ -35,13 +35,91 @@ public struct CycleVerdict: Sendable {
     public var isDecided: Bool { status == .met || status == .late || status == .overdue }
 }
 
-/// A lead's scores and stage entries at the as-of time.
+/// A lead's scores and stage entries at the as-of time. The numbers are kept with those of
+/// other leads (`VerdictNumbers`), not in arrays of the lead's own.
 public struct LeadVerdict: Sendable {
     public var lead: String
-    /// Score values by score index (after the lead's last event up to the as-of time).
-    public var scores: [Double]
+    private let numbers: VerdictNumbers
+    /// Where the lead's scores start in `numbers.scores`.
+    private let scoreStart: Int
+    /// Where the lead's stage entries start in `numbers.stageEntries`; -1 when it entered
+    /// no stage (most leads of a funnel: nothing is stored for them).
+    private let stageStart: Int
+
+    /// A verdict holding its own numbers.
+    public init(lead: String, scores: [Double], stages: [Int64?]) {
+        let numbers = VerdictNumbers(scoreCount: scores.count, stageCount: stages.count)
+        self.init(lead: lead, numbers: numbers, scoreStart: numbers.append(scores: scores),
+                  stageStart: numbers.append(stages: stages))
+    }
+
+    init(lead: String, numbers: VerdictNumbers, scoreStart: Int, stageStart: Int) {
+        self.lead = lead
+        self.numbers = numbers
+        self.scoreStart = scoreStart
+        self.stageStart = stageStart
+    }
+
+    /// The value of score `index` (after the lead's last event up to the as-of time).
+    @inline(__always)
+    public func score(_ index: Int) -> Double { numbers.scores[scoreStart + index] }
+
+    /// The entry time of stage `index`, nil when not entered.
+    @inline(__always)
+    public func stage(_ index: Int) -> Int64? {
+        guard stageStart >= 0 else { return nil }
+        let entry = numbers.stageEntries[stageStart + index]
+        return entry == VerdictNumbers.notEntered ? nil : entry
+    }
+
+    /// Score values by score index.
+    public var scores: [Double] { (0..<numbers.scoreCount).map(score) }
     /// Stage entry times by stage index, nil when not entered.
-    public var stages: [Int64?]
+    public var stages: [Int64?] { (0..<numbers.stageCount).map(stage) }
+}
+
+/// The scores and stage entries of many leads' verdicts, laid end to end, `scoreCount` and
+/// `stageCount` a lead: one list each per shard rather than two small arrays per lead (a
+/// million leads made two million allocations, which took a sixth of the run). Appended to
+/// by one thread while the verdicts are computed, read only after.
+final class VerdictNumbers: @unchecked Sendable {
+    let scoreCount: Int
+    let stageCount: Int
+    private(set) var scores: [Double] = []
+    /// Entry times (milliseconds since the epoch), `notEntered` for the stages not entered.
+    private(set) var stageEntries: [Int64] = []
+    static let notEntered = Int64.min
+
+    init(scoreCount: Int, stageCount: Int, leads: Int = 0) {
+        self.scoreCount = scoreCount
+        self.stageCount = stageCount
+        scores.reserveCapacity(leads * scoreCount)
+    }
+
+    /// Appends a lead's `scoreCount` scores; returns where they start.
+    func append(scores values: UnsafePointer<Double>) -> Int {
+        let start = scores.count
+        scores.append(contentsOf: UnsafeBufferPointer(start: values, count: scoreCount))
+        return start
+    }
+
+    func append(scores values: [Double]) -> Int {
+        values.withUnsafeBufferPointer { append(scores: $0.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Double>.alignment)!) }
+    }
+
+    /// Appends a lead's `stageCount` entry times (`notEntered` for none) when it entered a
+    /// stage; returns where they start, or -1 (nothing stored) when it entered none.
+    func append(stageEntries values: UnsafePointer<Int64>) -> Int {
+        guard (0..<stageCount).contains(where: { values[$0] != VerdictNumbers.notEntered }) else { return -1 }
+        let start = stageEntries.count
+        stageEntries.append(contentsOf: UnsafeBufferPointer(start: values, count: stageCount))
+        return start
+    }
+
+    func append(stages values: [Int64?]) -> Int {
+        let entries = values.map { $0 ?? VerdictNumbers.notEntered }
+        return entries.withUnsafeBufferPointer { append(stageEntries: $0.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Int64>.alignment)!) }
+    }
 }
 
 public enum GoalStatus: String, Sendable {

@@ -61,10 +61,10 @@ public enum ExplainReport {
         if let verdict = result.leads.first(where: { $0.lead.utf8.elementsEqual(lead.utf8) }) {
             text += "\nSCORES AND STAGES\n"
             for (index, score) in sla.scores.enumerated() {
-                text += "  score \(score.name) = \(TextFormatting.number(verdict.scores[index]))\n"
+                text += "  score \(score.name) = \(TextFormatting.number(verdict.score(index)))\n"
             }
             for (index, stage) in sla.stages.enumerated() {
-                text += "  stage \(stage.name): " + (verdict.stages[index].map { "entered \(local($0))" } ?? "not entered") + "\n"
+                text += "  stage \(stage.name): " + (verdict.stage(index).map { "entered \(local($0))" } ?? "not entered") + "\n"
             }
         }
         let cycles = result.cycles.filter { $0.lead.utf8.elementsEqual(lead.utf8) }

@@ -45,12 +45,12 @@ public enum JSONReport {
             out.bytes(fragments.scoresOpen)
             for index in 0..<fragments.scores.count {
                 out.bytes(fragments.scores[index])
-                out.number(lead.pointee.scores[index])
+                out.number(lead.pointee.score(index))
             }
             out.bytes(fragments.stagesOpen)
             for index in 0..<fragments.stages.count {
                 out.bytes(fragments.stages[index])
-                out.timestamp(lead.pointee.stages[index])
+                out.timestamp(lead.pointee.stage(index))
             }
             out.bytes(fragments.leadClose)
         }
