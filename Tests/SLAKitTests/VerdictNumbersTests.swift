@@ -6,7 +6,8 @@ import Testing
 /// entered no stage stores nothing.
 @Suite struct VerdictNumbersTests {
     @Test func eachVerdictReadsItsOwnNumbers() {
-        let numbers = VerdictNumbers(scoreCount: 2, stageCount: 3, leads: 3)
+        let numbers = VerdictNumbers(scoreCount: 2, stageCount: 3)
+        numbers.reserve(leads: 3)
         let leads: [(scores: [Double], stages: [Int64?])] = [
             ([1.5, -2], [nil, nil, nil]),
             ([0, 100], [1_700_000_000_000, nil, 1_700_000_360_000]),

@@ -33,10 +33,9 @@ final class DescriptorWriter: @unchecked Sendable {
     /// The `errno` of the first failed write, 0 while none failed.
     private let firstError = Atomic<Int32>(0)
 
-    /// A writer of `descriptor`; `deferring` false writes everything in place (tests).
-    init(descriptor: Int32, deferring: Bool = true) {
+    init(descriptor: Int32) {
         self.descriptor = descriptor
-        offset = deferring ? DescriptorWriter.startOffset(descriptor) : nil
+        offset = DescriptorWriter.startOffset(descriptor)
     }
 
     /// The descriptor's offset when it is a regular file open for writing without

@@ -255,11 +255,9 @@ final class ShardVerdicts: @unchecked Sendable {
     var firstEvent = Int64.max
 
     /// The scores and stage entries of the shard's lead verdicts.
-    private(set) var numbers: VerdictNumbers
-    private let sla: CheckedSLA
+    let numbers: VerdictNumbers
 
     init(sla: CheckedSLA) {
-        self.sla = sla
         aggregator = GoalAggregator(sla: sla)
         numbers = VerdictNumbers(scoreCount: sla.scores.count, stageCount: sla.stages.count)
     }
@@ -282,7 +280,7 @@ final class ShardVerdicts: @unchecked Sendable {
         let states = leads.states
         let order = self.order.map { Int($0.lead) }
         itemEnds.reserveCapacity(order.count)
-        numbers = VerdictNumbers(scoreCount: sla.scores.count, stageCount: sla.stages.count, leads: order.count)
+        numbers.reserve(leads: order.count)
         // In batches: first the reads of a batch's leads, which do not depend on each other
         // (their cache misses overlap; leads in id order are scattered in memory), then the
         // verdicts, from cache. The reads in two steps: the records, then what they link
