@@ -50,20 +50,10 @@ public final class Console: @unchecked Sendable {
                        outputIsTerminal: isatty(output) == 1, errorIsTerminal: isatty(error) == 1)
     }
 
-    /// Writes all of `bytes` to a file descriptor, retrying short writes; a closed pipe
-    /// ends the output quietly.
+    /// Writes all of `bytes` to a file descriptor (standard error); a failure (a closed
+    /// pipe) ends the output quietly.
     private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        _ = bytes.withUnsafeBytes { DescriptorWriter.writeAll(descriptor, $0) }
     }
 
     public func out(_ text: String) { writeOut(text) }

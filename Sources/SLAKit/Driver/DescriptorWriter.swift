@@ -70,18 +70,7 @@ final class DescriptorWriter: @unchecked Sendable {
         slots.wait()
         DispatchQueue.global().async(group: inFlight) { [self] in
             defer { slots.signal() }
-            bytes.withUnsafeBytes { buffer in
-                var done = 0
-                while done < buffer.count {
-                    let written = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(start) + off_t(done))
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        note(errno)
-                        return
-                    }
-                    done += written
-                }
-            }
+            if let code = bytes.withUnsafeBytes({ DescriptorWriter.writeAll(descriptor, $0, at: start) }) { note(code) }
         }
     }
 
@@ -93,22 +82,27 @@ final class DescriptorWriter: @unchecked Sendable {
         if lseek(descriptor, off_t(offset), SEEK_SET) < 0 { note(errno) }
     }
 
-    /// Writes `bytes` at the descriptor's offset, retrying short writes; stops at the first
-    /// error (a closed pipe ends the output quietly).
+    /// Writes `bytes` at the descriptor's offset.
     private func writeInPlace(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let written = systemWrite(descriptor, buffer.baseAddress! + done, buffer.count - done)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    note(errno)
-                    return
-                }
-                done += written
-            }
-        }
+        if let code = bytes.withUnsafeBytes({ DescriptorWriter.writeAll(descriptor, $0) }) { note(code) }
         if let start = offset { offset = start + Int64(bytes.count) }
+    }
+
+    /// Writes all of `bytes` to `descriptor`, at its offset or, given `position`, at that
+    /// offset (`pwrite`), retrying short and interrupted writes. Returns the `errno` of a
+    /// failed write (a full disk, a closed pipe), which ends it, else nil.
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, at position: Int64? = nil) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let written = position.map { pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t($0) + off_t(done)) }
+                ?? systemWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += written
+        }
+        return nil
     }
 
     private func note(_ code: Int32) {
