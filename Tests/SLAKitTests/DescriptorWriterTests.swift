@@ -44,6 +44,34 @@ import Testing
         #expect(try Self.contents(path) == Array("head\n".utf8) + Self.pieces().flatMap { $0 } + Array("tail\n".utf8))
     }
 
+    /// Another descriptor of the same open file (standard error sent there with `2>&1`)
+    /// writes between the writer's pieces, deferred or not: its bytes land between them, as
+    /// with sequential writes, and none is written over.
+    @Test func writesThroughTheSameOpenFileKeepTheirPlace() throws {
+        let path = Self.temporaryPath()
+        defer { unlink(path) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let other = dup(descriptor)
+        try #require(other >= 0)
+        defer { close(other) }
+        let writer = DescriptorWriter(descriptor: descriptor)
+        #expect(writer.defers)
+        var expected: [UInt8] = []
+        for (index, piece) in Self.pieces().enumerated() {
+            let note = "note \(index)\n"
+            Self.writeDirectly(other, note)
+            expected += Array(note.utf8)
+            writer.write(piece)
+            expected += piece
+        }
+        Self.writeDirectly(other, "end\n")
+        writer.flush()
+        #expect(writer.error == nil)
+        #expect(try Self.contents(path) == expected + Array("end\n".utf8))
+    }
+
     @Test func appendedFileIsWrittenInPlace() throws {
         let path = Self.temporaryPath()
         defer { unlink(path) }

@@ -7,21 +7,22 @@ import Darwin
 #endif
 
 /// Writes bytes to a file descriptor in the order given. When the descriptor is a regular
-/// file not opened for appending, large writes are not waited for: each goes to its own
-/// offset with `pwrite(2)` on another core, at most `inFlightLimit` at a time, while the
-/// caller renders what comes next. (Copying a report of hundreds of megabytes into the
-/// page cache took most of a core; done by the thread that waited for the rendering, it
+/// file not opened for appending, large writes are not waited for: each reserves its range
+/// at the descriptor's offset (moving the offset past it at once, as the write would) and
+/// is written there with `pwrite(2)` on another core, at most `inFlightLimit` at a time,
+/// while the caller renders what comes next. (Copying a report of hundreds of megabytes into
+/// the page cache took most of a core; done by the thread that waited for the rendering, it
 /// was the slowest stage of the report.) Anything else (a pipe, a terminal, a file opened
 /// with `>>`) is written in place, as is every small write.
 ///
-/// The bytes land exactly where sequential writes would put them, and the descriptor's
-/// offset is where they would leave it once `flush` returns (and before any write that is
-/// not deferred). Not for use from several threads at once.
+/// Since the offset moves as each write is asked for, the bytes land where sequential
+/// writes would put them, also among other writes to the same open file (standard error
+/// sent to the same file with `2>&1`). `flush` waits for the deferred writes. Not for use
+/// from several threads at once.
 final class DescriptorWriter: @unchecked Sendable {
     let descriptor: Int32
-    /// Where the next bytes go, in bytes from the start of the file; nil when writes are
-    /// never deferred.
-    private var offset: Int64?
+    /// Whether large writes are deferred (the descriptor is a regular file, not appended to).
+    let defers: Bool
     /// Writes of at least this many bytes are deferred.
     static let deferredBytes = 1 << 16
     /// Deferred writes at most in flight. One: writes to one file wait for each other in
@@ -35,22 +36,17 @@ final class DescriptorWriter: @unchecked Sendable {
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
-        offset = DescriptorWriter.startOffset(descriptor)
+        defers = DescriptorWriter.isPlainFile(descriptor)
     }
 
-    /// The descriptor's offset when it is a regular file open for writing without
-    /// `O_APPEND` (with `O_APPEND`, `pwrite` appends whatever offset it is given); else nil.
-    private static func startOffset(_ descriptor: Int32) -> Int64? {
+    /// Whether `descriptor` is a regular file open without `O_APPEND` (with it, `pwrite`
+    /// appends whatever offset it is given).
+    private static func isPlainFile(_ descriptor: Int32) -> Bool {
         var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
         let flags = fcntl(descriptor, F_GETFL)
-        guard flags >= 0, flags & O_APPEND == 0 else { return nil }
-        let position = lseek(descriptor, 0, SEEK_CUR)
-        return position >= 0 ? Int64(position) : nil
+        return flags >= 0 && flags & O_APPEND == 0
     }
-
-    /// Whether large writes are deferred (the descriptor is a regular file, not appended to).
-    var defers: Bool { offset != nil }
 
     /// The `errno` of the first write that failed (a full disk, a closed pipe), if any.
     var error: Int32? {
@@ -61,12 +57,10 @@ final class DescriptorWriter: @unchecked Sendable {
     /// Writes `bytes` after everything written before.
     func write(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
-        guard let start = offset, bytes.count >= DescriptorWriter.deferredBytes else {
-            flush()
-            writeInPlace(bytes)
+        guard defers, bytes.count >= DescriptorWriter.deferredBytes, let start = reserve(bytes.count) else {
+            if let code = bytes.withUnsafeBytes({ DescriptorWriter.writeAll(descriptor, $0) }) { note(code) }
             return
         }
-        offset = start + Int64(bytes.count)
         slots.wait()
         DispatchQueue.global().async(group: inFlight) { [self] in
             defer { slots.signal() }
@@ -74,18 +68,17 @@ final class DescriptorWriter: @unchecked Sendable {
         }
     }
 
-    /// Waits for the deferred writes, and moves the descriptor's offset past them.
-    func flush() {
-        guard let offset else { return }
-        inFlight.wait()
-        // Deferred writes leave the descriptor's own offset alone.
-        if lseek(descriptor, off_t(offset), SEEK_SET) < 0 { note(errno) }
+    /// The descriptor's offset, after moving it `count` bytes on: where bytes written now
+    /// belong. Nil (and nothing moved) when the descriptor cannot seek.
+    private func reserve(_ count: Int) -> Int64? {
+        let start = lseek(descriptor, 0, SEEK_CUR)
+        guard start >= 0, lseek(descriptor, start + off_t(count), SEEK_SET) >= 0 else { return nil }
+        return Int64(start)
     }
 
-    /// Writes `bytes` at the descriptor's offset.
-    private func writeInPlace(_ bytes: [UInt8]) {
-        if let code = bytes.withUnsafeBytes({ DescriptorWriter.writeAll(descriptor, $0) }) { note(code) }
-        if let start = offset { offset = start + Int64(bytes.count) }
+    /// Waits for the deferred writes.
+    func flush() {
+        inFlight.wait()
     }
 
     /// Writes all of `bytes` to `descriptor`, at its offset or, given `position`, at that
