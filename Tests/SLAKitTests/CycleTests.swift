@@ -18,4 +18,19 @@ import Testing
         #expect(Cycle(deadline: 0, number: 1, start: 0, budget: 0, calendar: 0, withinIndex: 0).calendar == 0)
         #expect(MemoryLayout<Cycle>.stride == 64)
     }
+
+    /// The verdict keeps its numbers the same way: 72 bytes, every field read back.
+    @Test func verdictFieldsReadBack() {
+        var verdict = CycleVerdict(lead: "L-1", deadline: 2, number: 9, status: .atRisk, started: CivilTime.minimumInstant,
+                                   stopped: nil, due: CivilTime.maximumInstant, elapsed: 5, budget: 7, paused: true, withinIndex: 1)
+        #expect(verdict.lead == "L-1" && verdict.deadline == 2 && verdict.number == 9 && verdict.status == .atRisk)
+        #expect(verdict.started == CivilTime.minimumInstant && verdict.stopped == nil && verdict.due == CivilTime.maximumInstant)
+        #expect(verdict.elapsed == 5 && verdict.budget == 7 && verdict.paused && verdict.withinIndex == 1)
+        verdict.stopped = CivilTime.minimumInstant
+        verdict.due = nil
+        #expect(verdict.stopped == CivilTime.minimumInstant && verdict.due == nil)
+        verdict.number = 10
+        #expect(verdict.number == 10)
+        #expect(MemoryLayout<CycleVerdict>.stride == 72)
+    }
 }

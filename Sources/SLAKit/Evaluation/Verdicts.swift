@@ -11,25 +11,70 @@ public struct LeadEvent: Sendable {
 }
 
 /// A deadline cycle and its verdict at the as-of time (SPEC.md section 6.3).
+///
+/// 72 bytes: the small numbers are kept as `Int32` and the optional instants with a
+/// sentinel, behind properties of the usual types (with `Int` and optionals it took 112
+/// bytes; the bench SLA has about a million cycle verdicts at 10 M events).
 public struct CycleVerdict: Sendable {
     public var lead: String
-    /// Index of the deadline in declaration order.
-    public var deadline: Int
-    /// 1-based cycle number within the lead and deadline.
-    public var number: Int
-    public var status: CycleStatus
     /// Milliseconds since the epoch.
     public var started: Int64
-    public var stopped: Int64?
-    public var due: Int64?
+    private var stoppedTime: Int64
+    private var dueTime: Int64
     /// Counted time, milliseconds.
     public var elapsed: Int64
     /// The budget, milliseconds.
     public var budget: Int64
+    private var deadlineIndex: Int32
+    private var cycleNumber: Int32
+    private var within: Int32
+    public var status: CycleStatus
     /// Whether the cycle is open and paused at the as-of time.
     public var paused: Bool
+
+    /// No instant: not one of years 1-9999.
+    private static let none = Int64.min
+
+    public init(lead: String, deadline: Int, number: Int, status: CycleStatus, started: Int64, stopped: Int64?, due: Int64?,
+                elapsed: Int64, budget: Int64, paused: Bool, withinIndex: Int) {
+        self.lead = lead
+        self.started = started
+        stoppedTime = stopped ?? CycleVerdict.none
+        dueTime = due ?? CycleVerdict.none
+        self.elapsed = elapsed
+        self.budget = budget
+        deadlineIndex = Int32(truncatingIfNeeded: deadline)
+        cycleNumber = Int32(truncatingIfNeeded: number)
+        within = Int32(truncatingIfNeeded: withinIndex)
+        self.status = status
+        self.paused = paused
+    }
+
+    /// Index of the deadline in declaration order.
+    public var deadline: Int {
+        get { Int(deadlineIndex) }
+        set { deadlineIndex = Int32(truncatingIfNeeded: newValue) }
+    }
+    /// 1-based cycle number within the lead and deadline.
+    public var number: Int {
+        get { Int(cycleNumber) }
+        set { cycleNumber = Int32(truncatingIfNeeded: newValue) }
+    }
     /// Which `within` (0-based) set the budget.
-    public var withinIndex: Int
+    public var withinIndex: Int {
+        get { Int(within) }
+        set { within = Int32(truncatingIfNeeded: newValue) }
+    }
+    /// Milliseconds since the epoch.
+    public var stopped: Int64? {
+        get { stoppedTime == CycleVerdict.none ? nil : stoppedTime }
+        set { stoppedTime = newValue ?? CycleVerdict.none }
+    }
+    /// Milliseconds since the epoch.
+    public var due: Int64? {
+        get { dueTime == CycleVerdict.none ? nil : dueTime }
+        set { dueTime = newValue ?? CycleVerdict.none }
+    }
 
     /// Decided cycles are met, late or overdue.
     public var isDecided: Bool { status == .met || status == .late || status == .overdue }
