@@ -95,14 +95,13 @@ struct ResolvedGoalItem {
 
 /// A deadline cycle of a lead while events are processed.
 ///
-/// 64 bytes: the small numbers are kept as `Int32` and the optional ones with a sentinel,
-/// behind properties of the usual types (with `Int` and optionals, a cycle took 96 bytes
+/// 64 bytes: the small numbers are kept as `Int32` and the optional ones with a sentinel
+/// (`PackedInstant`, -1 for the calendar), behind properties of the usual types (with `Int` and optionals, a cycle took 96 bytes
 /// and usually two cache lines).
 struct Cycle {
     /// Milliseconds since the epoch.
     var start: Int64
-    /// Milliseconds since the epoch; `Cycle.none` for none.
-    private var stopTime: Int64
+    private var stopTime = PackedInstant(nil)
     /// Milliseconds.
     var budget: Int64
     var pauses: [PauseInterval] = []
@@ -118,12 +117,8 @@ struct Cycle {
     /// The pause state after step 4a of the last processed event (or of the stop event).
     var paused = false
 
-    /// No stop: not an instant of years 1-9999.
-    private static let none = Int64.min
-
     init(deadline: Int, number: Int, start: Int64, budget: Int64, calendar: Int?, withinIndex: Int) {
         self.start = start
-        stopTime = Cycle.none
         self.budget = budget
         deadlineIndex = Int32(truncatingIfNeeded: deadline)
         cycleNumber = Int32(truncatingIfNeeded: number)
@@ -138,8 +133,8 @@ struct Cycle {
     var withinIndex: Int { Int(within) }
     /// Milliseconds since the epoch.
     var stop: Int64? {
-        get { stopTime == Cycle.none ? nil : stopTime }
-        set { stopTime = newValue ?? Cycle.none }
+        get { stopTime.value }
+        set { stopTime.value = newValue }
     }
 }
 
@@ -178,7 +173,7 @@ final class LeadStates {
     /// Each lead's id as a string, kept only when the SLA reads `lead.id`.
     private(set) var idStrings: [String] = []
 
-    static let notEntered = Int64.min
+    static let notEntered = CivilTime.noInstant
 
     /// Bytes per record, and where each field starts in a record.
     private let stride: Int

@@ -12,15 +12,15 @@ public struct LeadEvent: Sendable {
 
 /// A deadline cycle and its verdict at the as-of time (SPEC.md section 6.3).
 ///
-/// 72 bytes: the small numbers are kept as `Int32` and the optional instants with a
-/// sentinel, behind properties of the usual types (with `Int` and optionals it took 112
+/// 72 bytes: the small numbers are kept as `Int32` and the optional instants as
+/// `PackedInstant`, behind properties of the usual types (with `Int` and optionals it took 112
 /// bytes; the bench SLA has about a million cycle verdicts at 10 M events).
 public struct CycleVerdict: Sendable {
     public var lead: String
     /// Milliseconds since the epoch.
     public var started: Int64
-    private var stoppedTime: Int64
-    private var dueTime: Int64
+    private var stoppedTime: PackedInstant
+    private var dueTime: PackedInstant
     /// Counted time, milliseconds.
     public var elapsed: Int64
     /// The budget, milliseconds.
@@ -32,15 +32,12 @@ public struct CycleVerdict: Sendable {
     /// Whether the cycle is open and paused at the as-of time.
     public var paused: Bool
 
-    /// No instant: not one of years 1-9999.
-    private static let none = Int64.min
-
     public init(lead: String, deadline: Int, number: Int, status: CycleStatus, started: Int64, stopped: Int64?, due: Int64?,
                 elapsed: Int64, budget: Int64, paused: Bool, withinIndex: Int) {
         self.lead = lead
         self.started = started
-        stoppedTime = stopped ?? CycleVerdict.none
-        dueTime = due ?? CycleVerdict.none
+        stoppedTime = PackedInstant(stopped)
+        dueTime = PackedInstant(due)
         self.elapsed = elapsed
         self.budget = budget
         deadlineIndex = Int32(truncatingIfNeeded: deadline)
@@ -67,13 +64,13 @@ public struct CycleVerdict: Sendable {
     }
     /// Milliseconds since the epoch.
     public var stopped: Int64? {
-        get { stoppedTime == CycleVerdict.none ? nil : stoppedTime }
-        set { stoppedTime = newValue ?? CycleVerdict.none }
+        get { stoppedTime.value }
+        set { stoppedTime.value = newValue }
     }
     /// Milliseconds since the epoch.
     public var due: Int64? {
-        get { dueTime == CycleVerdict.none ? nil : dueTime }
-        set { dueTime = newValue ?? CycleVerdict.none }
+        get { dueTime.value }
+        set { dueTime.value = newValue }
     }
 
     /// Decided cycles are met, late or overdue.

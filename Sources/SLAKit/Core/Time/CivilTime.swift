@@ -65,6 +65,9 @@ public enum CivilTime {
     /// (9999-12-31T23:59:59.999Z), in milliseconds since the epoch.
     public static let minimumInstant: Int64 = days(year: 1, month: 1, day: 1) * millisecondsPerDay
     public static let maximumInstant: Int64 = days(year: 10000, month: 1, day: 1) * millisecondsPerDay - 1
+    /// Marks a missing instant where an optional would take more room (`Int64?` takes 9
+    /// bytes, and 16 in an array or struct): `Int64.min`, not an instant of years 1-9999.
+    static let noInstant = Int64.min
 
     /// Formats an instant as SPEC.md 7.1 wants: `YYYY-MM-DDTHH:MM:SSZ`, with `.sss` only when
     /// the milliseconds are not zero.
