@@ -70,7 +70,7 @@ public struct Compiler {
         }
         let goals = sla.goals.map { goal -> CompiledGoal in
             var compiled = CompiledGoal(condition: goal.condition.map { condition($0) },
-                                        groupSlot: goal.groupBy.map { leadSlot($0) }, sumType: nil, sumSlot: nil)
+                                        group: goal.groupBy.map { leadAttribute($0) }, sumType: nil, sumSlot: nil)
             if case .sum(let type, let attribute) = goal.measure {
                 compiled.sumType = typeId(type)
                 compiled.sumSlot = slot(attribute)
@@ -112,6 +112,19 @@ public struct Compiler {
     /// `event.ATTR` names without a slot: the event's type and time, and the null
     /// `event.lead`.
     private static let eventNamesWithoutSlot: Set<String> = ["type", "at", "lead"]
+
+    /// Reads `lead.ATTR` (in expressions, and the group of `by lead.ATTR`).
+    private mutating func leadAttribute(_ name: String) -> CompiledExpression {
+        switch name {
+        case "id":
+            readsLeadId = true
+            return { .string($0.leadId) }
+        case "type", "at", "lead": return { _ in .null }
+        default:
+            let index = leadSlot(name)
+            return { $0.leadAttributes[index] }
+        }
+    }
 
     /// The slot of an attribute read as `lead.ATTR`.
     private mutating func leadSlot(_ attribute: String) -> Int {
@@ -338,15 +351,7 @@ public struct Compiler {
         case .parenthesized(let inner):
             return self.expression(inner)
         case .leadAttribute(let attribute):
-            switch attribute.name {
-            case "id":
-                readsLeadId = true
-                return { .string($0.leadId) }
-            case "type", "at", "lead": return { _ in .null }
-            default:
-                let index = leadSlot(attribute.name)
-                return { $0.leadAttributes[index] }
-            }
+            return leadAttribute(attribute.name)
         case .eventAttribute(let attribute):
             switch attribute.name {
             case "type":

@@ -767,7 +767,7 @@ final class LeadProcessor {
     private func record(_ goal: Int, time: Int64, payload: GoalItem.Payload, lead: Int) {
         if let condition = goals[goal].condition, !condition(frame) { return }
         var groupIndex = -1
-        if let slot = goals[goal].groupSlot { groupIndex = states.groups.append(frame.leadAttributes[slot]) }
+        if let group = goals[goal].group { groupIndex = states.groups.append(group(frame)) }
         states.appendItem(GoalItem(goal: goal, time: time, groupIndex: groupIndex, payload: payload), lead: lead)
     }
 

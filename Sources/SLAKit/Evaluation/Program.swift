@@ -130,8 +130,8 @@ struct CompiledDeadline {
 
 struct CompiledGoal {
     var condition: CompiledCondition?
-    /// Attribute slot of `by lead.ATTR`.
-    var groupSlot: Int?
+    /// Reads the group of `by lead.ATTR` (the lead's id for `lead.id`, as in expressions).
+    var group: CompiledExpression?
     /// For `sum TYPE.ATTR`: the type id and the attribute slot.
     var sumType: Int?
     var sumSlot: Int?
