@@ -167,9 +167,7 @@ final class StreamingLeads: @unchecked Sendable {
     /// timeline goes to `trace`.
     func processBuffered(traceLead: String? = nil, trace: ((TraceEntry) -> Void)? = nil) {
         let eventCount = bufferedLeads.count
-        // Leads are numbered only as their events are buffered: no events, no leads. (And
-        // an empty array made with `unsafeUninitializedCapacity` below would write its count
-        // into the storage all empty arrays share, which shards on two cores race on.)
+        // Leads are numbered only as their events are buffered: no events, no leads.
         guard eventCount > 0 else { return }
         let leadCount = states.count
         var starts = [Int](repeating: 0, count: leadCount + 1)
@@ -182,8 +180,8 @@ final class StreamingLeads: @unchecked Sendable {
             var event: Int32
             var type: Int32
         }
-        var ordered = [Arrival](unsafeUninitializedCapacity: eventCount) { buffer, count in
-            let base = buffer.baseAddress!
+        var ordered = filledArray(count: eventCount) { (base: UnsafeMutablePointer<Arrival>?) in
+            guard let base else { return }
             // Each place written once, in scattered order: in 2 MiB pages, one fault each
             // rather than one per 4 KiB.
             HugePages.advise(base, byteCount: eventCount * MemoryLayout<Arrival>.stride)
@@ -194,7 +192,6 @@ final class StreamingLeads: @unchecked Sendable {
                                                            type: bufferedTypes[event]))
                 next[lead] += 1
             }
-            count = eventCount
         }
         // Looked up, never added: a traced lead without events stays out of the verdicts.
         let traced = traceLead.flatMap { states.table.find($0) }
@@ -531,22 +528,16 @@ public struct Evaluator {
             merged.append((chosen, index))
         }
         var cycles: [CycleVerdict] = []
-        let leads = [LeadVerdict](unsafeUninitializedCapacity: merged.count) { leadBuffer, leadCount in
-            cycles = [CycleVerdict](unsafeUninitializedCapacity: cycleTotal) { cycleBuffer, cycleCount in
-                let lists = VerdictLists(leads: leadBuffer.baseAddress, cycles: cycleBuffer.baseAddress)
+        let leads = filledArray(count: merged.count) { (leadList: UnsafeMutablePointer<LeadVerdict>?) in
+            cycles = filledArray(count: cycleTotal) { (cycleList: UnsafeMutablePointer<CycleVerdict>?) in
+                let lists = VerdictLists(leads: leadList, cycles: cycleList)
                 // Written once, in full, on two cores: in 2 MiB pages, one fault each.
-                if let leads = leadBuffer.baseAddress {
-                    HugePages.advise(leads, byteCount: merged.count * MemoryLayout<LeadVerdict>.stride)
-                }
-                if let cycles = cycleBuffer.baseAddress {
-                    HugePages.advise(cycles, byteCount: cycleTotal * MemoryLayout<CycleVerdict>.stride)
-                }
+                if let leadList { HugePages.advise(leadList, byteCount: merged.count * MemoryLayout<LeadVerdict>.stride) }
+                if let cycleList { HugePages.advise(cycleList, byteCount: cycleTotal * MemoryLayout<CycleVerdict>.stride) }
                 DispatchQueue.concurrentPerform(iterations: shards.count) { shard in
                     parts[shard].compute(shards[shard], asOf: asOf, leadList: lists.leads!, cycleList: lists.cycles ?? lists.placeholder)
                 }
-                cycleCount = cycleTotal
             }
-            leadCount = merged.count
         }
         var aggregator = parts[0].aggregator
         for part in parts.dropFirst() { aggregator.merge(part.aggregator) }
