@@ -3,8 +3,9 @@ import Testing
 @testable import SLAKit
 
 /// Tests of `sla test` itself: each `Tests/Fixtures/sla-test/*.test.sla` states its exit
-/// code in a `# exit: N` line; where `NAME.out` exists, standard output must equal it with
-/// the file path written as `FILE` and durations as `(TIME)`.
+/// code in a `# exit: N` line, and text standard error must hold in `# stderr: TEXT` lines;
+/// where `NAME.out` exists, standard output must equal it with the file path written as
+/// `FILE` and durations as `(TIME)`.
 @Suite struct TestRunnerTests {
     static let folder = TestPaths.fixtures.appendingPathComponent("sla-test")
     static let files = TestPaths.entries(folder).filter { $0.hasSuffix(".test.sla") }
@@ -21,6 +22,10 @@ import Testing
         let expectedExit = try #require(Int32(exitLine.dropFirst("# exit: ".count)))
         let run = CommandRun.run(["test", url.path])
         #expect(run.exitCode == expectedExit, "stdout: \(run.output)\nstderr: \(run.error)")
+        for line in text.split(separator: "\n") where line.hasPrefix("# stderr: ") {
+            let expected = String(line.dropFirst("# stderr: ".count))
+            #expect(run.error.contains(expected), "stderr lacks \(expected): \(run.error)")
+        }
         let outURL = TestRunnerTests.folder.appendingPathComponent(name.replacingOccurrences(of: ".test.sla", with: ".out"))
         if let expected = try? String(contentsOf: outURL, encoding: .utf8) {
             let masked = run.output.replacingOccurrences(of: url.path, with: "FILE")
@@ -89,5 +94,29 @@ import Testing
         let run = CommandRun.run(["check", file.path])
         #expect(run.exitCode == 2)
         #expect(run.error.contains("cannot use `missing.sla`"))
+    }
+
+    /// Absolute paths in `use` and `events from` are used as written, not appended to the
+    /// test file's directory.
+    @Test func absolutePathsAreUsedAsWritten() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sla-absolute-\(UUID().uuidString)")
+        let elsewhere = directory.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for name in ["office.sla", "office-march.jsonl"] {
+            try FileManager.default.copyItem(at: TestRunnerTests.folder.appendingPathComponent(name), to: elsewhere.appendingPathComponent(name))
+        }
+        let test = directory.appendingPathComponent("absolute.test.sla")
+        try """
+        use "\(elsewhere.appendingPathComponent("office.sla").path)"
+
+        test "fixtures named by absolute paths" {
+          events from "\(elsewhere.appendingPathComponent("office-march.jsonl").path)"
+          expect L1 deadline first_touch met elapsed 1h
+        }
+
+        """.write(to: test, atomically: true, encoding: .utf8)
+        let run = CommandRun.run(["test", test.path])
+        #expect(run.exitCode == 0, "stdout: \(run.output)\nstderr: \(run.error)")
     }
 }

@@ -320,6 +320,14 @@ public enum Catalog {
     public static func unreadableUse(_ path: String, _ reason: String) -> Message {
         error("unreadable-use", "cannot use `\(path)`: \(reason)")
     }
+    public static func unreadableEventsFile(_ path: String, _ reason: String) -> Message {
+        error("unreadable-events-file", "cannot read events from `\(path)`: \(reason)")
+    }
+    public static func unknownEventsFormat(_ path: String) -> Message {
+        error("unknown-events-format", "cannot tell the format of `\(path)` from its extension")
+    }
+    /// The `help:` line of `unknownEventsFormat`.
+    public static let eventsFormatHelp = "name the file `.jsonl`, `.ndjson` or `.csv`"
     public static func noTests() -> Message {
         error("no-tests", "file has no `test` blocks")
     }

@@ -141,13 +141,7 @@ enum EvalCommand {
         if path == "-" {
             return EventSource(input: .standardInput, format: format ?? .jsonl, displayName: "-")
         }
-        var resolved = format
-        if resolved == nil {
-            let lowered = path.lowercased()
-            if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { resolved = .jsonl }
-            else if lowered.hasSuffix(".csv") { resolved = .csv }
-        }
-        guard let resolved else {
+        guard let resolved = format ?? InputFormat(extensionOf: path) else {
             throw UsageError(message: "cannot tell the format of `\(path)` from its extension: use `.jsonl`, `.ndjson`, `.csv` or `--input-format`")
         }
         return EventSource(input: .file(path: path), format: resolved, displayName: path)

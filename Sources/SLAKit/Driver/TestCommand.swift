@@ -92,10 +92,10 @@ struct TestSetupProblems: Error {
 
 extension LoadedFile {
     /// The SLA a file's tests run against, compiled: the file's own `sla` block, or the one
-    /// its `use "FILE.sla"` names (relative to the file).
+    /// its `use "FILE.sla"` names (relative to the file unless absolute).
     func programUnderTest() -> Result<Program, TestSetupProblems> {
         if let use = parse.file.use, parse.file.sla == nil {
-            let target = URL(fileURLWithPath: source.path).deletingLastPathComponent().appendingPathComponent(use.value).path
+            let target = TestBlockRunner.path(use.value, besides: source.path)
             let slaFile: LoadedFile
             do {
                 slaFile = try LoadedFile.load(target)

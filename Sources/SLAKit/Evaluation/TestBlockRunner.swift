@@ -55,7 +55,13 @@ public struct TestBlockRunner {
                 if instant(time) == nil { diagnostics.append(invalidTimestamp(time)) }
             case .events(let rows, _):
                 for row in rows where instant(row.time) == nil { diagnostics.append(invalidTimestamp(row.time)) }
-            case .eventsFile: break
+            case .eventsFile(let path, _):
+                if InputFormat(extensionOf: path.value) == nil {
+                    diagnostics.append(Diagnostic(Catalog.unknownEventsFormat(path.value), at: path.range,
+                                                  help: Catalog.eventsFormatHelp, in: testFile))
+                } else if let reason = TestBlockRunner.unreadable(TestBlockRunner.path(path.value, besides: testFile.path)) {
+                    diagnostics.append(Diagnostic(Catalog.unreadableEventsFile(path.value, reason), at: path.range, in: testFile))
+                }
             case .expectation(let expectation):
                 switch expectation.subject {
                 case .stage(_, let stage, let at):
@@ -82,6 +88,21 @@ public struct TestBlockRunner {
             }
         }
         return diagnostics
+    }
+
+    /// The path of a file a test file names (`use`, `events from`): an absolute path as
+    /// written, a relative one from the test file's directory.
+    public static func path(_ path: String, besides testFile: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: testFile).deletingLastPathComponent().appendingPathComponent(path).path
+    }
+
+    /// Why the file at `path` cannot be read as events, nil when it can.
+    static func unreadable(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
+        if isDirectory.boolValue { return "it is a directory" }
+        return FileManager.default.isReadableFile(atPath: path) ? nil : "permission denied"
     }
 
     private func invalidTimestamp(_ time: TimestampLiteral) -> Diagnostic {
@@ -127,15 +148,13 @@ public struct TestBlockRunner {
                     store.add(lead: row.lead.value, time: instant(row.time) ?? 0, type: row.type.value, attributes: attributes)
                 }
             case .eventsFile(let path, let range):
-                let directory = URL(fileURLWithPath: testFile.path).deletingLastPathComponent()
-                let url = directory.appendingPathComponent(path.value)
-                let lowered = path.value.lowercased()
-                let format: InputFormat = lowered.hasSuffix(".csv") ? .csv : .jsonl
+                // `check` reported a file of no known format as an error: such a test never runs.
+                let format = InputFormat(extensionOf: path.value) ?? .jsonl
                 var schema = EventSchema(attributes: program.attributeNames)
                 schema.leadField = "lead"
                 let reader = EventReader(schema: schema, zone: program.sla.zone)
                 do {
-                    try reader.read(.file(path: url.path), format: format, accept: { record in
+                    try reader.read(.file(path: TestBlockRunner.path(path.value, besides: testFile.path)), format: format, accept: { record in
                         store.add(lead: record.lead, time: record.time, type: record.type, attributes: record.attributes)
                     }, reject: { rejection in
                         failures.append(ExpectationFailure(range: range, subject: "events from \(path.value)",

@@ -4,6 +4,15 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case jsonl
     /// RFC 4180 comma-separated values with a header row (`.csv`).
     case csv
+
+    /// The format a file's extension names (any case), nil for another extension
+    /// (SPEC.md section 5: then only `--input-format` tells).
+    public init?(extensionOf path: String) {
+        let lowered = path.lowercased()
+        if lowered.hasSuffix(".jsonl") || lowered.hasSuffix(".ndjson") { self = .jsonl }
+        else if lowered.hasSuffix(".csv") { self = .csv }
+        else { return nil }
+    }
 }
 
 /// What the reader extracts from each record: the names of the lead, type and time fields
