@@ -134,6 +134,21 @@ import Testing
         }
     }
 
+    /// `explain` exits as `eval` does (SPEC.md section 7), `--fail-on` included: 1 exactly
+    /// when `eval` with the same options gives 1.
+    @Test func explainExitsAsEval() {
+        let sla = TestPaths.examples.appendingPathComponent("smarketing.sla").path
+        let events = TestPaths.examples.appendingPathComponent("smarketing.jsonl").path
+        for statuses in ["late", "met,missed", "at_risk", "no_data", "pending"] {
+            let evaluated = CommandRun.run(["eval", sla, "--events", events, "--format", "json", "--fail-on", statuses])
+            let explained = CommandRun.run(["explain", sla, "--events", events, "--lead", "L-1004", "--fail-on", statuses])
+            #expect(evaluated.exitCode == explained.exitCode, "\(statuses)")
+            #expect(explained.output.contains("stage mql entered"))
+        }
+        #expect(CommandRun.run(["explain", sla, "--events", events, "--lead", "L-1004", "--fail-on", "late"]).exitCode == 1)
+        #expect(CommandRun.run(["explain", sla, "--events", events, "--lead", "L-1004", "--fail-on", "lat"]).exitCode == 3)
+    }
+
     /// A path that opens but cannot be read (a directory named like an event file) fails in
     /// the two-core pass's reads: still a usage error, and the message names the path.
     @Test func anEventPathThatCannotBeReadIsNamed() throws {

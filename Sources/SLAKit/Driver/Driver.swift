@@ -21,6 +21,7 @@ public enum Driver {
             [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]
       explain FILE --events PATH... --lead ID
                                          a lead's timeline, event by event
+            [--as-of TIMESTAMP] [--fail-on STATUS,...] and eval's input options
 
     exit codes: 0 success, 1 warnings (--strict), unformatted files, failed tests or
     --fail-on verdicts, 2 invalid SLA or events, 3 usage errors and unreadable files
@@ -60,7 +61,8 @@ public enum Driver {
     /// Runs one command with its output going to `console`.
     public static func run(_ arguments: [String], console: Console) -> Int32 {
         guard let command = arguments.first else {
-            console.error(usage + "\n")
+            // A usage error: one line (SPEC.md section 7); `sla help` prints the usage.
+            console.error("sla: missing command: check, fmt, test, eval or explain (`sla help` shows how to use them)\n")
             return ExitCode.usage
         }
         let rest = Array(arguments.dropFirst())

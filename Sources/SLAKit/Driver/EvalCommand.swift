@@ -11,7 +11,7 @@ enum EvalCommand {
     static func run(_ arguments: [String], console: Console, explain: Bool) throws -> Int32 {
         if Driver.wantsHelp(arguments) {
             console.out(explain
-                ? "usage: sla explain FILE --events PATH... --lead ID [--as-of TIMESTAMP] [--input-format jsonl|csv]\n"
+                ? "usage: sla explain FILE --events PATH... --lead ID [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n"
                 : "usage: sla eval FILE --events PATH... [--format table|json|csv|html] [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--output FILE] [--goals-csv FILE] [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n")
             return ExitCode.success
         }
@@ -24,13 +24,14 @@ enum EvalCommand {
             .init(names: ["--lead-field"], arity: .single),
             .init(names: ["--type-field"], arity: .single),
             .init(names: ["--time-field"], arity: .single),
+            // Also for `explain`, whose exit codes are those of `eval` (SPEC.md section 7).
+            .init(names: ["--fail-on"], arity: .single),
         ]
         if explain {
             specification.append(.init(names: ["--lead"], arity: .single))
         } else {
             specification += [
                 .init(names: ["--format"], arity: .single),
-                .init(names: ["--fail-on"], arity: .single),
                 .init(names: ["--output", "-o"], arity: .single),
                 .init(names: ["--goals-csv"], arity: .single),
             ]
@@ -117,7 +118,7 @@ enum EvalCommand {
                 throw UsageError(message: "lead `\(lead)` has no events at or before the as-of time")
             }
             console.out(ExplainReport.render(lead: lead, trace: trace, result: result, program: program, source: loaded.source))
-            return ExitCode.success
+            return failed(result, on: failOn) ? ExitCode.failure : ExitCode.success
         }
 
         let sink = try options.value("--output").map { try OutputSink(path: $0) } ?? OutputSink(console: console)
