@@ -228,5 +228,8 @@ import Testing
         #expect(Markup.escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         #expect(Markup.escape("nul\u{0}bell\u{7}") == "nul\u{FFFD}bell\u{FFFD}")
         #expect(Markup.escape("Göta Finans 日本") == "Göta Finans 日本")
+        // Not characters of XML 1.0 (a JUnit report with them does not parse), and the C1
+        // controls HTML rejects; tab and line feed stay.
+        #expect(Markup.escape("a\u{FFFE}b\u{FFFF}c\u{85}d\u{9F}e\tf\ng\u{FFFD}\u{10FFFD}") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\tf\ng\u{FFFD}\u{10FFFD}")
     }
 }

@@ -15,8 +15,9 @@ enum Markup {
             case "\"": escaped += "&quot;"
             case "'": escaped += "&#39;"
             default:
-                // Control characters are not allowed in HTML text (and NUL ends some readers):
-                // show them as the replacement character instead of passing them through.
+                // Control characters are not allowed in HTML text (and NUL ends some readers),
+                // nor U+FFFE and U+FFFF in XML: show them as the replacement character
+                // instead of passing them through.
                 escaped.unicodeScalars.append(needsEscape(scalar) ? "\u{FFFD}" : scalar)
             }
         }
@@ -27,7 +28,7 @@ enum Markup {
         switch scalar.value {
         case 0x26, 0x3C, 0x3E, 0x22, 0x27: true
         case 0x09, 0x0A: false
-        case 0..<0x20, 0x7F: true
+        case 0..<0x20, 0x7F...0x9F, 0xFFFE, 0xFFFF: true
         default: false
         }
     }
