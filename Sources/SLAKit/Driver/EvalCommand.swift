@@ -151,7 +151,7 @@ enum EvalCommand {
     static func reportRejections(_ rejections: [Rejection], total: Int, console: Console) {
         guard total > 0 else { return }
         for rejection in rejections.prefix(rejectionsShown) {
-            console.error("sla: rejected \(rejection.file):\(rejection.line): \(rejection.reason)\n")
+            console.error("sla: rejected \(TextFormatting.visible(rejection.file)):\(rejection.line): \(TextFormatting.visible(rejection.reason))\n")
         }
         let shown = min(rejections.count, rejectionsShown)
         console.error("sla: \(total) record\(total == 1 ? "" : "s") rejected" + (shown < total ? " (first \(shown) shown)" : "") + "\n")

@@ -26,12 +26,13 @@ public enum DiagnosticRenderer {
         let gutter = String(repeating: " ", count: String(start.line).count)
         let severity = diagnostic.severity.rawValue
         let (on, off) = color ? (diagnostic.severity == .error ? "\u{1B}[1;31m" : "\u{1B}[1;33m", "\u{1B}[0m") : ("", "")
-        var text = "\(on)\(severity)\(off): \(diagnostic.message)\n"
-        text += "\(gutter)--> \(file.path):\(start.line):\(start.column)\n"
+        // Names quoted in messages may hold control characters (`\u{1B}` in a string).
+        var text = "\(on)\(severity)\(off): \(TextFormatting.visible(diagnostic.message))\n"
+        text += "\(gutter)--> \(TextFormatting.visible(file.path)):\(start.line):\(start.column)\n"
         text += "\(gutter) |\n"
         text += "\(start.line) | \(excerpt.text)\n"
         text += "\(gutter) | \(String(repeating: " ", count: excerpt.caretOffset))\(on)\(String(repeating: "^", count: excerpt.caretWidth))\(off)\n"
-        if let help = diagnostic.help { text += "\(gutter) = help: \(help)\n" }
+        if let help = diagnostic.help { text += "\(gutter) = help: \(TextFormatting.visible(help))\n" }
         return text
     }
 
@@ -50,9 +51,9 @@ public enum DiagnosticRenderer {
     static func lineExcerpt(_ line: String, caretColumn: Int, caretWidth: Int, cutBefore: Bool = false,
                             cutAfter: Bool = false) -> (text: String, caretOffset: Int, caretWidth: Int) {
         var scalars = Array(line.unicodeScalars)
-        for index in scalars.indices where scalars[index].value < 0x20 || scalars[index].value == 0x7F {
-            let value = scalars[index].value
-            scalars[index] = value == 0x09 ? " " : Unicode.Scalar(value == 0x7F ? 0x2421 : 0x2400 + value)!
+        for index in scalars.indices {
+            // A tab is one column, like the one the caret's column counts for it.
+            scalars[index] = scalars[index] == "\t" ? " " : TextFormatting.visible(scalars[index])
         }
         let caret = min(max(caretColumn - 1, 0), scalars.count)
         guard scalars.count > maximumLineWidth || cutBefore || cutAfter else {

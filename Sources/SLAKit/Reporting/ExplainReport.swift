@@ -7,7 +7,8 @@ public enum ExplainReport {
         let sla = result.sla
         let zone = sla.zone
         func local(_ instant: Int64) -> String { CivilTime.formatLocal(zone.local(instant)) }
-        var text = "lead \(lead) — \(sla.name)\n"
+        // Text from the input (the lead id, event types, attribute values) is shown `visible`.
+        var text = "lead \(TextFormatting.visible(lead)) — \(TextFormatting.visible(sla.name))\n"
         if let asOf = result.asOf { text += "as of \(local(asOf)) (times in \(zone.identifier))\n" }
         text += "\n"
         let indent = String(repeating: " ", count: 18)
@@ -18,7 +19,8 @@ public enum ExplainReport {
             case .event(let event, let changes):
                 let stamp = local(event.time)
                 let padded = stamp + String(repeating: " ", count: max(2, 18 - stamp.count))
-                if lastTime == event.time { text += indent + "· " + event.type + "\n" } else { text += padded + event.type + "\n" }
+                let type = TextFormatting.visible(event.type)
+                if lastTime == event.time { text += indent + "· " + type + "\n" } else { text += padded + type + "\n" }
                 lastTime = event.time
                 for change in changes {
                     text += indent + "lead.\(program.attributeNames[change.slot]) = \(show(change.new))"
@@ -86,7 +88,7 @@ public enum ExplainReport {
 
     static func show(_ value: Value) -> String {
         switch value {
-        case .string(let text): JSONWriter.quoted(text)
+        case .string(let text): TextFormatting.visible(JSONWriter.quoted(text))
         case .number(let number): TextFormatting.number(number)
         case .bool(let flag): flag ? "true" : "false"
         case .null: "null"

@@ -6,7 +6,7 @@ public enum TableReport {
 
     public static func render(_ result: EvaluationResult) -> String {
         let sla = result.sla
-        var text = "\(sla.name)\n"
+        var text = "\(TextFormatting.visible(sla.name))\n"
         if let asOf = result.asOf {
             text += "as of \(CivilTime.formatLocal(sla.zone.local(asOf))) \(sla.zone.identifier) (\(CivilTime.formatUTC(asOf)))\n"
         } else {

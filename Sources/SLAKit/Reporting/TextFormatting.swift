@@ -36,8 +36,33 @@ enum TextFormatting {
         JSONWriter.number(value)
     }
 
-    /// Left-aligned columns separated by two spaces; widths count scalars.
+    /// `text` safe to print on a terminal: control characters (from lead ids, event types,
+    /// attribute values, names in messages) are shown as their control pictures (`␛`,
+    /// `␊`; C1 controls, which have none, as `�`), so that none moves the cursor, breaks a
+    /// row or starts an escape sequence.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map(visible)))
+    }
+
+    /// One scalar as `visible` shows it.
+    static func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0..<0x20: Unicode.Scalar(0x2400 + scalar.value)!
+        case 0x7F: "\u{2421}"
+        case 0x80...0x9F: "\u{FFFD}"
+        default: scalar
+        }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// Left-aligned columns separated by two spaces; widths count scalars. Cells are shown
+    /// `visible`.
     static func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        let rows = rows.map { $0.map(visible) }
         guard let header = rows.first else { return "" }
         var widths = Array(repeating: 0, count: header.count)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.unicodeScalars.count) } }
