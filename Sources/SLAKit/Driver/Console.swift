@@ -116,9 +116,12 @@ enum Files {
 /// as `--rejects`, so that they never have to be held in memory whole): the bytes go to a
 /// temporary file beside `path`, which `commit` renames over it. Until then, and whenever
 /// writing fails or the file is released without `commit`, `path` keeps its old content
-/// and the temporary file is removed.
+/// and the temporary file is removed. An existing file keeps its permission bits, and a
+/// symbolic link stays a link: the file it points to is the one replaced.
 final class AtomicFile {
     let path: String
+    /// The file replaced: `path` with symbolic links resolved, when it exists.
+    private let target: String
     private let temporaryPath: String
     private var descriptor: Int32
     /// Writes the temporary file: large pieces (a report's chunks) on another core while
@@ -132,13 +135,22 @@ final class AtomicFile {
     /// no permission).
     init(path: String) throws {
         self.path = path
-        let url = URL(fileURLWithPath: path)
+        var target = path
+        if let resolved = realpath(path, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        self.target = target
+        let url = URL(fileURLWithPath: target)
         temporaryPath = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp").path
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
         guard descriptor >= 0 else {
             throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(errno)))")
         }
+        // The replacement keeps the replaced file's permissions (a 0640 file stays 0640).
+        var status = stat()
+        if stat(target, &status) == 0 { _ = fchmod(descriptor, status.st_mode & 0o7777) }
         writer = DescriptorWriter(descriptor: descriptor)
     }
 
@@ -179,7 +191,7 @@ final class AtomicFile {
         try checkWrites()
         let closed = close(descriptor)
         descriptor = -1
-        guard closed == 0, rename(temporaryPath, path) == 0 else {
+        guard closed == 0, rename(temporaryPath, target) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
             throw UsageError(message: "cannot write `\(path)`: \(reason)")
