@@ -73,4 +73,41 @@ import Testing
         let sorted = table.sortedKeys().map { table.id(Int($0.lead)) }
         #expect(sorted.map { Array($0.utf8) } == Set(ids).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
     }
+
+    /// Ids spread over several tables (as over the shards of a run), sorted with the prefix
+    /// they all share skipped and merged by `precedes`: byte order, also where ids agree on
+    /// more than the key's twelve bytes after that prefix, or one is a prefix of another.
+    @Test(arguments: [
+        (0..<500).map { "lead-2026-03-\(String(1_000 + $0 * 7 % 500).dropFirst())-\($0 % 3)" },
+        ["ab", "abc", "abcd", "ab\u{0}", "abd", "ab\u{0}\u{0}x"],
+        (0..<60).map { "p\($0 % 2)-0123456789ab-\(59 - $0)" },
+        ["only-one"],
+        ["same", "same"],
+        (0..<400).map { "00Q5e0000\(String(10_000_000 + $0 * 7919 % 400).dropFirst())AbCdEF" },
+    ], [1, 3, 4])
+    func mergesTablesSortedWithTheSharedPrefixSkipped(ids: [String], tableCount: Int) {
+        let tables = (0..<tableCount).map { _ in LeadTable() }
+        // As a run's shards: an id always goes to the same table.
+        for id in ids { _ = tables[id.utf8.reduce(0) { $0 &+ Int($1) } % tableCount].insert(id) }
+        let skip = LeadTable.sharedPrefix(of: tables)
+        let distinct = Set(ids).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        let shared = distinct.count == 1 ? distinct[0].count
+            : (0...).first { position in distinct.contains { $0.count <= position || $0[position] != distinct[0][position] } }!
+        #expect(skip == shared)
+        let keys = tables.map { $0.sortedKeys(skipping: skip) }
+        var cursors = Array(repeating: 0, count: tableCount)
+        var merged: [[UInt8]] = []
+        while true {
+            var chosen = -1
+            for table in 0..<tableCount where cursors[table] < keys[table].count {
+                if chosen < 0 || tables[table].precedes(keys[table][cursors[table]], tables[chosen], keys[chosen][cursors[chosen]]) {
+                    chosen = table
+                }
+            }
+            guard chosen >= 0 else { break }
+            merged.append(Array(tables[chosen].id(Int(keys[chosen][cursors[chosen]].lead)).utf8))
+            cursors[chosen] += 1
+        }
+        #expect(merged == distinct)
+    }
 }

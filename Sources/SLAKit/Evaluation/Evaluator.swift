@@ -233,8 +233,13 @@ private struct VerdictLists: @unchecked Sendable {
 /// merged lists, at places worked out beforehand (`leadIndices`, `cycleStarts`); the rest
 /// (goal items) is merged after.
 final class ShardVerdicts: @unchecked Sendable {
-    /// The shard's leads in byte order of their ids (their sort keys).
-    private(set) var order: [LeadTable.SortKey] = []
+    /// The shard's leads' sort keys in byte order of their ids, until the shards' orders
+    /// are merged; then emptied (`compute` needs only `order`).
+    private(set) var keys: [LeadTable.SortKey] = []
+    /// The shard's leads in byte order of their ids, from `compute` on.
+    private var order: [Int32] = []
+    /// How many leads the shard has.
+    private(set) var leadCount = 0
     /// By position in `order`: how many cycles the lead has.
     private(set) var cycleCounts: [Int32] = []
     /// By position in `order`: the lead's index in the merged lead list, and its first
@@ -245,7 +250,9 @@ final class ShardVerdicts: @unchecked Sendable {
     /// point), kept to be added in lead order when shards are merged: lead `i` of `order`
     /// has `items[itemEnds[i - 1] ..< itemEnds[i]]`.
     var items: [ResolvedGoalItem] = []
+    /// Filled only when the SLA has `sum` goals (`keepsItemEnds`).
     var itemEnds: [Int] = []
+    let keepsItemEnds: Bool
     /// Every other goal item, already aggregated (counts, rates and statistics do not
     /// depend on the order of their items).
     var aggregator: GoalAggregator
@@ -257,16 +264,19 @@ final class ShardVerdicts: @unchecked Sendable {
     init(sla: CheckedSLA) {
         aggregator = GoalAggregator(sla: sla)
         numbers = VerdictNumbers(scoreCount: sla.scores.count, stageCount: sla.stages.count)
+        keepsItemEnds = sla.goals.contains { if case .sum = $0.measure { true } else { false } }
     }
 
     /// Orders the shard's leads by id and counts their cycles: what placing them needs.
-    func sort(_ leads: StreamingLeads) {
+    /// `skip`: the bytes every lead id of every shard shares (`LeadTable.sharedPrefix(of:)`).
+    func sort(_ leads: StreamingLeads, skipping skip: Int) {
         let states = leads.states
-        order = states.table.sortedKeys()
+        keys = states.table.sortedKeys(skipping: skip)
+        leadCount = keys.count
         // Read in lead order (records in sequence), then permuted in cache: read in id
         // order, each count would be a miss.
         let countsByLead = (0..<states.count).map { states.cycleCount($0) }
-        cycleCounts = order.map { countsByLead[Int($0.lead)] }
+        cycleCounts = keys.map { countsByLead[Int($0.lead)] }
     }
 
     /// Computes the verdicts of every lead of `leads` at `asOf`, after `sort` and once
@@ -275,8 +285,11 @@ final class ShardVerdicts: @unchecked Sendable {
     func compute(_ leads: StreamingLeads, asOf: Int64, leadList: UnsafeMutablePointer<LeadVerdict>,
                  cycleList: UnsafeMutablePointer<CycleVerdict>) {
         let states = leads.states
-        let order = self.order.map { Int($0.lead) }
-        itemEnds.reserveCapacity(order.count)
+        // The keys were for the merge: from here on, only the order is kept.
+        order = keys.map(\.lead)
+        keys = []
+        let order = self.order
+        if keepsItemEnds { itemEnds.reserveCapacity(order.count) }
         numbers.reserve(leads: order.count)
         // In batches: first the reads of a batch's leads, which do not depend on each other
         // (their cache misses overlap; leads in id order are scattered in memory), then the
@@ -288,11 +301,11 @@ final class ShardVerdicts: @unchecked Sendable {
         while start < order.count {
             let end = min(order.count, start + batch)
             var touched: UInt64 = 0
-            for index in start..<end { touched &+= states.touchRecordForFinish(order[index]) }
-            for index in start..<end { touched &+= states.touchLinkedForFinish(order[index]) }
+            for index in start..<end { touched &+= states.touchRecordForFinish(Int(order[index])) }
+            for index in start..<end { touched &+= states.touchLinkedForFinish(Int(order[index])) }
             sink &+= touched
             for index in start..<end {
-                leads.processor.finish(lead: order[index], asOf: asOf, into: self, leadSlot: leadList + Int(leadIndices[index]),
+                leads.processor.finish(lead: Int(order[index]), asOf: asOf, into: self, leadSlot: leadList + Int(leadIndices[index]),
                                        cycleSlots: cycleList + cycleStarts[index], cycleCount: Int(cycleCounts[index]))
             }
             start = end
@@ -499,23 +512,26 @@ public struct Evaluator {
                                     rejections: rejections, leads: [], cycles: [], goals: [])
         }
         let parts = shards.map { _ in ShardVerdicts(sla: program.sla) }
-        DispatchQueue.concurrentPerform(iterations: shards.count) { shard in parts[shard].sort(shards[shard]) }
+        let skip = LeadTable.sharedPrefix(of: shards.map(\.states.table))
+        DispatchQueue.concurrentPerform(iterations: shards.count) { shard in parts[shard].sort(shards[shard], skipping: skip) }
         // A k-way merge of the orders by lead id (k is 1, or `ParallelStreaming.shardCount`):
-        // `merged` lists (shard, position in its order) in the final order, and places each
-        // lead and its cycles.
-        var merged: [(part: Int, index: Int)] = []
-        merged.reserveCapacity(parts.reduce(0) { $0 + $1.order.count })
+        // `merged` lists the shard of each lead in the final order (a lead's position in
+        // its shard's order is how many of the shard's leads came before it), and places
+        // each lead and its cycles.
+        precondition(parts.count <= Int(UInt8.max) + 1, "a shard number fits in a byte")
+        var merged: [UInt8] = []
+        merged.reserveCapacity(parts.reduce(0) { $0 + $1.leadCount })
         var cursors = Array(repeating: 0, count: parts.count)
         var cycleTotal = 0
         for part in parts {
-            part.leadIndices = Array(repeating: 0, count: part.order.count)
-            part.cycleStarts = Array(repeating: 0, count: part.order.count)
+            part.leadIndices = Array(repeating: 0, count: part.leadCount)
+            part.cycleStarts = Array(repeating: 0, count: part.leadCount)
         }
         while true {
             var chosen = -1
-            for part in parts.indices where cursors[part] < parts[part].order.count {
-                if chosen < 0 || shards[part].states.table.precedes(parts[part].order[cursors[part]], shards[chosen].states.table,
-                                                                    parts[chosen].order[cursors[chosen]]) {
+            for part in parts.indices where cursors[part] < parts[part].leadCount {
+                if chosen < 0 || shards[part].states.table.precedes(parts[part].keys[cursors[part]], shards[chosen].states.table,
+                                                                    parts[chosen].keys[cursors[chosen]]) {
                     chosen = part
                 }
             }
@@ -525,7 +541,7 @@ public struct Evaluator {
             part.leadIndices[index] = Int32(truncatingIfNeeded: merged.count)
             part.cycleStarts[index] = cycleTotal
             cycleTotal += Int(part.cycleCounts[index])
-            merged.append((chosen, index))
+            merged.append(UInt8(truncatingIfNeeded: chosen))
         }
         var cycles: [CycleVerdict] = []
         let leads = filledArray(count: merged.count) { (leadList: UnsafeMutablePointer<LeadVerdict>?) in
@@ -542,9 +558,14 @@ public struct Evaluator {
         var aggregator = parts[0].aggregator
         for part in parts.dropFirst() { aggregator.merge(part.aggregator) }
         let firstEvent = parts.map(\.firstEvent).min() ?? Int64.max
-        for (part, index) in merged where !parts[part].items.isEmpty {
-            let items = parts[part].items, ends = parts[part].itemEnds
-            for item in items[(index == 0 ? 0 : ends[index - 1]) ..< ends[index]] { aggregator.add(item) }
+        if parts.contains(where: { !$0.items.isEmpty }) {
+            cursors = Array(repeating: 0, count: parts.count)
+            for shard in merged {
+                let part = Int(shard), index = cursors[part]
+                cursors[part] += 1
+                let items = parts[part].items, ends = parts[part].itemEnds
+                for item in items[(index == 0 ? 0 : ends[index - 1]) ..< ends[index]] { aggregator.add(item) }
+            }
         }
         return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
                                 leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),

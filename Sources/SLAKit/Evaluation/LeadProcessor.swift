@@ -818,7 +818,7 @@ final class LeadProcessor {
             var placed = UnsafeMutableBufferPointer(start: cycleSlots, count: cycleCount)
             placed.sort { ($0.deadline, $0.number) < ($1.deadline, $1.number) }
         }
-        verdicts.itemEnds.append(verdicts.items.count)
+        if verdicts.keepsItemEnds { verdicts.itemEnds.append(verdicts.items.count) }
     }
 
     /// SPEC.md 6.3: elapsed, status and due of one cycle at `asOf`. The cycle is read in

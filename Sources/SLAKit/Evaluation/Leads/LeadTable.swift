@@ -109,6 +109,8 @@ final class LeadTable {
 
     /// Adds the entry of a new id.
     private func append(_ bytes: UnsafePointer<UInt8>, _ length: Int) {
+        // Before the entry is added: with none yet, the first id shares all of itself.
+        sharedPrefix = count == 0 ? length : LeadTable.commonPrefix(self.bytes(0), bytes, min(sharedPrefix, length))
         let first = entries.append(0, times: entryWords)
         let entry = entries.base + first
         entry[0] = UInt64(length)
@@ -205,16 +207,46 @@ final class LeadTable {
         return left - right
     }
 
-    /// A lead's sort key: the first sixteen bytes of its id as two big-endian integers
-    /// (zero-padded), so that most comparisons compare integers.
+    /// A lead's sort key (16 bytes): the twelve bytes of its id after the prefix every id
+    /// of the evaluation shares (`sharedPrefix`), as two big-endian integers (zero-padded),
+    /// so that most comparisons compare integers, and the lead's number.
     struct SortKey {
+        /// Id bytes `[skip, skip + 8)`.
         var high: UInt64
-        var low: UInt64
+        /// Id bytes `[skip + 8, skip + 12)`.
+        var low: UInt32
         var lead: Int32
     }
 
+    /// The length in bytes of the prefix every id shares with the first one (the first
+    /// id's length while it is the only one; 0 for an empty table). Kept as ids are added,
+    /// for `sortedKeys(skipping:)`: ids often share a prefix (`L-000…`, `00Q5e0000…`),
+    /// which orders nothing.
+    private(set) var sharedPrefix = 0
+
+    /// The length of the prefix every id of every table shares.
+    static func sharedPrefix(of tables: [LeadTable]) -> Int {
+        let filled = tables.filter { $0.count > 0 }
+        guard let reference = filled.first else { return 0 }
+        var shared = reference.sharedPrefix
+        for table in filled.dropFirst() {
+            shared = min(shared, table.sharedPrefix)
+            shared = commonPrefix(reference.bytes(0), table.bytes(0), min(shared, table.length(0)))
+        }
+        return shared
+    }
+
+    /// How many of the first `limit` bytes of `a` and `b` are equal before the first that
+    /// differs.
+    @inline(__always)
+    private static func commonPrefix(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ limit: Int) -> Int {
+        var index = 0
+        while index < limit, a[index] == b[index] { index += 1 }
+        return index
+    }
+
     /// Whether the lead of key `a` (of this table) comes before that of `b` (of `other`)
-    /// in byte order of the ids.
+    /// in byte order of the ids; both keys made with the same `skip`.
     @inline(__always)
     func precedes(_ a: SortKey, _ other: LeadTable, _ b: SortKey) -> Bool {
         if a.high != b.high { return a.high < b.high }
@@ -222,23 +254,24 @@ final class LeadTable {
         return compare(Int(a.lead), other, Int(b.lead)) < 0
     }
 
-    /// Every lead's sort key, in byte order of the ids. Equal keys fall back to comparing
-    /// the whole ids.
+    /// Every lead's sort key, in byte order of the ids; `skip` is at most `sharedPrefix`
+    /// (the same for tables whose keys are compared with each other, see
+    /// `sharedPrefix(of:)`). Equal keys fall back to comparing the whole ids.
     ///
-    /// A least-significant-digit radix sort on the keys' 16 bytes, skipping the bytes all
-    /// keys share (ids often share a prefix, `L-000…`): a few linear passes instead of
-    /// n log n comparisons. Runs of equal keys (ids sharing their first 16 bytes, or that
-    /// differ only by trailing NUL bytes) are then sorted by comparing the whole ids.
-    func sortedKeys() -> [SortKey] {
-        typealias Key = SortKey
-        var keys = [Key]()
+    /// A least-significant-digit radix sort on the keys' 12 bytes, skipping the bytes all
+    /// keys share: a few linear passes instead of n log n comparisons. Runs of equal keys
+    /// (ids that agree on their first `skip + 12` bytes, or differ only by trailing NUL
+    /// bytes) are then sorted by comparing the whole ids.
+    func sortedKeys(skipping skip: Int) -> [SortKey] {
+        precondition(count == 0 || skip <= sharedPrefix, "the skipped bytes are shared by every id")
+        var keys = [SortKey]()
         keys.reserveCapacity(count)
         for lead in 0..<count {
-            var padded: (UInt64, UInt64) = (0, 0)
+            var padded: (UInt64, UInt32) = (0, 0)
             withUnsafeMutableBytes(of: &padded) { raw in
-                raw.baseAddress!.copyMemory(from: bytes(lead), byteCount: min(16, length(lead)))
+                raw.baseAddress!.copyMemory(from: bytes(lead) + skip, byteCount: min(12, length(lead) - skip))
             }
-            keys.append(Key(high: UInt64(bigEndian: padded.0), low: UInt64(bigEndian: padded.1), lead: Int32(truncatingIfNeeded: lead)))
+            keys.append(SortKey(high: UInt64(bigEndian: padded.0), low: UInt32(bigEndian: padded.1), lead: Int32(truncatingIfNeeded: lead)))
         }
         guard keys.count > 1 else { return keys }
         LeadTable.radixSort(&keys)
@@ -253,13 +286,22 @@ final class LeadTable {
         return keys
     }
 
-    /// Sorts `keys` by (`high`, `low`) as unsigned integers, stably: one counting pass per
-    /// byte, least significant first, skipping the bytes on which every key agrees.
+    /// Every lead's sort key in byte order of the ids, skipping this table's shared prefix.
+    func sortedKeys() -> [SortKey] { sortedKeys(skipping: sharedPrefix) }
+
+    /// Byte `digit` of a key: 0-3 the bytes of `low`, least significant first, 4-11 those
+    /// of `high`.
+    @inline(__always)
+    private static func byte(_ key: SortKey, _ digit: Int) -> Int {
+        digit < 4 ? Int(truncatingIfNeeded: (key.low >> UInt32(8 * digit)) & 0xFF)
+            : Int(truncatingIfNeeded: (key.high >> UInt64(8 * (digit - 4))) & 0xFF)
+    }
+
     private static func radixSort(_ keys: inout [SortKey]) {
         let count = keys.count
-        // Byte `digit` of a key: 0-7 the bytes of `low`, least significant first, 8-15 those of `high`.
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 16 * 256)
-        counts.initialize(repeating: 0, count: 16 * 256)
+        let digits = 12
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: digits * 256)
+        counts.initialize(repeating: 0, count: digits * 256)
         defer { counts.deallocate() }
         var other = [SortKey](repeating: SortKey(high: 0, low: 0, lead: 0), count: count)
         var sourceIsKeys = true
@@ -268,19 +310,19 @@ final class LeadTable {
                 let keys = keyBuffer.baseAddress!, others = otherBuffer.baseAddress!
                 for index in 0..<count {
                     var low = keys[index].low, high = keys[index].high
-                    for digit in 0..<8 {
+                    for digit in 0..<4 {
                         counts[digit * 256 + Int(truncatingIfNeeded: low & 0xFF)] += 1
-                        counts[(digit + 8) * 256 + Int(truncatingIfNeeded: high & 0xFF)] += 1
                         low >>= 8
+                    }
+                    for digit in 4..<digits {
+                        counts[digit * 256 + Int(truncatingIfNeeded: high & 0xFF)] += 1
                         high >>= 8
                     }
                 }
-                for digit in 0..<16 {
+                for digit in 0..<digits {
                     let histogram = counts + digit * 256
-                    let shift = UInt64(8 * (digit & 7))
-                    let first = digit < 8 ? keys[0].low : keys[0].high
                     // A byte every key shares orders nothing.
-                    if histogram[Int(truncatingIfNeeded: (first >> shift) & 0xFF)] == count { continue }
+                    if histogram[byte(keys[0], digit)] == count { continue }
                     // The histogram becomes each byte value's next place.
                     var total = 0
                     for value in 0..<256 {
@@ -292,7 +334,7 @@ final class LeadTable {
                     let target = sourceIsKeys ? others : keys
                     for index in 0..<count {
                         let key = source[index]
-                        let value = Int(truncatingIfNeeded: ((digit < 8 ? key.low : key.high) >> shift) & 0xFF)
+                        let value = byte(key, digit)
                         target[histogram[value]] = key
                         histogram[value] += 1
                     }
