@@ -3,6 +3,24 @@ import Testing
 @testable import SLAKit
 
 @Suite struct ZoneRulesTests {
+    /// SPEC.md 3: any name of the tz database, links included (`Asia/Calcutta` and
+    /// `Asia/Kolkata`, `Etc/GMT+5`, `EST5EDT`), each with its own offsets; not abbreviations,
+    /// offsets or other spellings that Foundation also takes.
+    @Test func acceptsEveryNameOfTheTimeZoneDatabaseAndNothingElse() throws {
+        #expect(ZoneNames.iana.count >= 598)
+        let unloadable = ZoneNames.iana.filter { ZoneRules.named($0) == nil }.sorted()
+        #expect(unloadable.isEmpty)
+        let june = CivilTime.days(year: 2026, month: 6, day: 1) * CivilTime.millisecondsPerDay
+        for (name, offset) in [("Asia/Kolkata", 19_800), ("Asia/Calcutta", 19_800), ("Etc/GMT+5", -18_000), ("Etc/GMT-14", 50_400),
+                               ("EST5EDT", -14_400), ("US/Pacific", -25_200), ("Zulu", 0), ("Etc/UTC", 0), ("CET", 7_200)] {
+            let zone = try #require(ZoneRules.named(name), "\(name)")
+            #expect(zone.offsetSeconds(at: june) == offset, "\(name)")
+        }
+        for name in ["PST", "GMT+1", "UTC+1", "asia/kolkata", "Utc", "Asia/Kolkata ", "", "Etc/GMT+13", "+05:30", "localtime", "posixrules"] {
+            #expect(ZoneRules.named(name) == nil, "\(name)")
+        }
+    }
+
     @Test func stockholmOffsets() throws {
         let zone = try #require(ZoneRules.named("Europe/Stockholm"))
         // 2026-03-29 01:00Z is the spring-forward instant in the EU.

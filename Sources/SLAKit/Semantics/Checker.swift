@@ -151,7 +151,7 @@ public struct Checker {
     /// Resolves an IANA zone name, reporting unknown ones with a did-you-mean.
     mutating func resolveZone(_ name: StringLiteral) -> ZoneRules? {
         if let rules = ZoneRules.named(name.value) { return rules }
-        let help = maySuggest() ? didYouMean(name.value, among: TimeZone.knownTimeZoneIdentifiers) : nil
+        let help = maySuggest() ? didYouMean(name.value, among: ZoneNames.iana.sorted()) : nil
         report(Catalog.unknownTimeZone(name.value), at: name.range, help: help)
         return nil
     }

@@ -54,9 +54,9 @@ public final class ZoneRules: Sendable {
     }
 
     fileprivate static func build(_ identifier: String) -> ZoneRules? {
-        // Foundation accepts some names case-insensitively and abbreviations like "CET"
-        // (which are also tz names); insist on an exact, known identifier.
-        guard TimeZone.knownTimeZoneIdentifiers.contains(identifier) || identifier == "UTC" || identifier == "GMT",
+        // Foundation also accepts abbreviations that are not tz names (`PST`) and offsets
+        // (`GMT+1`): insist on a name of the tz database.
+        guard ZoneNames.iana.contains(identifier) || TimeZone.knownTimeZoneIdentifiers.contains(identifier),
               let zone = TimeZone(identifier: identifier) else { return nil }
         let start = Date(timeIntervalSince1970: -2_208_988_800) // 1900-01-01
         let end = Date(timeIntervalSince1970: 7_258_118_400) // 2200-01-01
