@@ -13,6 +13,9 @@ extension SLAParser {
         return GoalDeclaration(name: name, description: description, clauses: clauses, range: start.joined(end))
     }
 
+    /// The words `count DEADLINE` takes as a status (`met` is a keyword).
+    static let cycleStatusWords: [StaticString] = ["late", "overdue", "breached", "pending", "at_risk"]
+
     /// The contextual statistic words (`max` is a keyword).
     static let statisticWords = Statistic.allCases.map(\.rawValue)
 
@@ -114,8 +117,9 @@ extension SLAParser {
             advance()
             let name = try parseName()
             var status: Identifier?
-            // A word on the next line is the next clause, not a status.
-            if (current.kind == .identifier || isKeyword(.met)) && !currentStartsLine {
+            // A status word may stand on the next line (line breaks are whitespace); another
+            // word there is the next clause (a misspelt statistic), not a status.
+            if isKeyword(.met) || (current.kind == .identifier && (!currentStartsLine || Self.cycleStatusWords.contains { isWord($0) })) {
                 let token = advance()
                 status = Identifier(name: text(token), range: token.range)
             }

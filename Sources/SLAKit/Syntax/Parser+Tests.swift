@@ -240,18 +240,27 @@ extension SLAParser {
             advance()
         }
         var status: Identifier?
-        // A status is optional after a value; a word on a new line is the next item.
-        if value == nil || ((current.kind == .identifier || isKeyword(.met)) && !currentStartsLine) {
+        // A status is optional after a value; it may stand on the next line, where another
+        // word is the next item.
+        if value == nil || isStatusWord(Self.goalStatuses) {
             status = try parseStatus(Self.goalStatuses, wanted: Catalog.Wanted.goalOutcome, unknown: Catalog.unknownGoalStatus)
         }
         return .goal(goal: goal, period: period, group: group, value: value, status: status)
     }
 
+    /// Whether the current token is a status: a word of `statuses` (on this line or the
+    /// next: line breaks are whitespace), or any other word on this line (a misspelt
+    /// status, reported by `parseStatus`). Another word on a new line is the next item.
+    private func isStatusWord(_ statuses: [String]) -> Bool {
+        guard current.kind == .identifier || isKeyword(.met) else { return false }
+        return !currentStartsLine || statuses.contains(text(current))
+    }
+
     /// A status word from `statuses` (`met` is a keyword, the others identifiers). An
-    /// unknown word is reported with a did-you-mean and kept; a word on the next line is
-    /// the next item, so the status is missing.
+    /// unknown word is reported with a did-you-mean and kept; an unknown word on the next
+    /// line is the next item, so the status is missing.
     private mutating func parseStatus(_ statuses: [String], wanted: String, unknown: (String) -> Message) throws -> Identifier {
-        guard current.kind == .identifier || isKeyword(.met), !currentStartsLine else { throw fail(wanted) }
+        guard isStatusWord(statuses) else { throw fail(wanted) }
         let token = advance()
         let word = text(token)
         if !statuses.contains(word) {
