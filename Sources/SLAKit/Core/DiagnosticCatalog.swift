@@ -238,7 +238,7 @@ public enum Catalog {
         error("business-days-without-calendar", "business days `\(text)` need a working calendar: `within \(text) of CALENDAR`")
     }
     public static func invalidBusinessDays(_ text: String) -> Message {
-        error("invalid-business-days", "business days `\(text)` must be a whole number of at least 1")
+        error("invalid-business-days", "business days `\(text)` must be a whole number from 1 to \(Limits.businessDays)")
     }
     public static func warnOutOfRange(_ text: String) -> Message {
         error("warn-out-of-range", "`warn at \(text)` must be between 1% and 100%")
@@ -305,6 +305,9 @@ public enum Catalog {
     public static func stateRuleReadsEvent(_ construct: String) -> Message {
         warning("state-reads-event", "\(construct) reads `event.`: its truth changes at every event; use an event rule (`on`) instead")
     }
+    public static func pausedWhileReadsEvent() -> Message {
+        warning("state-reads-event", "`paused while` reads `event.`: its truth changes at every event, so a pause ends at the lead's next event; test a lead attribute (`lead.`) instead")
+    }
     public static func stageNamedLikeEventType(_ name: String) -> Message {
         warning("stage-named-like-event", "stage `\(name)` has the name of an event type used in this file")
     }
@@ -333,6 +336,12 @@ public enum Catalog {
     }
     public static func invalidTimestamp(_ text: String) -> Message {
         error("invalid-timestamp", "invalid timestamp `\(text)`")
+    }
+    public static func invalidCycleNumber(_ text: String) -> Message {
+        error("invalid-cycle-number", "cycle `\(text)` must be a whole number of at least 1 (cycles are numbered from 1)")
+    }
+    public static func repeatedAsOf() -> Message {
+        error("repeated-as-of", "this test already has an `as of`")
     }
     public static func unknownGoalStatus(_ name: String) -> Message {
         error("unknown-goal-status", "unknown goal status `\(name)`")

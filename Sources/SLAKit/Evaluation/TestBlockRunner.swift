@@ -49,10 +49,13 @@ public struct TestBlockRunner {
                 return
             }
         }
+        var sawAsOf = false
         for item in test.items {
             switch item {
-            case .asOf(let time, _):
+            case .asOf(let time, let range):
                 if instant(time) == nil { diagnostics.append(invalidTimestamp(time)) }
+                if sawAsOf { diagnostics.append(Diagnostic(Catalog.repeatedAsOf(), at: range, help: "keep one", in: testFile)) }
+                sawAsOf = true
             case .events(let rows, _):
                 for row in rows where instant(row.time) == nil { diagnostics.append(invalidTimestamp(row.time)) }
             case .eventsFile(let path, _):
@@ -68,8 +71,11 @@ public struct TestBlockRunner {
                     require(stage, "stage")
                     if let at, instant(at) == nil { diagnostics.append(invalidTimestamp(at)) }
                 case .score(_, let score, _): require(score, "score")
-                case .deadline(_, let deadline, _, let status, _, let due, _):
+                case .deadline(_, let deadline, let cycle, let status, _, let due, _):
                     require(deadline, "deadline")
+                    if let cycle, !(cycle.value >= 1 && cycle.value <= Double(Int32.max) && cycle.value == cycle.value.rounded()) {
+                        diagnostics.append(Diagnostic(Catalog.invalidCycleNumber(TextFormatting.number(cycle.value)), at: cycle.range, in: testFile))
+                    }
                     if CycleStatus(rawValue: status.name) == nil {
                         diagnostics.append(Diagnostic(Catalog.unknownStatus(status.name), at: status.range,
                                                       help: closestName(to: status.name, among: CycleStatus.allCases.map(\.rawValue)).map { "did you mean `\($0)`?" },
@@ -258,6 +264,8 @@ public struct TestBlockRunner {
             if paused != nil, !cycle.paused { fail(subject + " paused", "paused", "not paused") }
         case .noCycle(let id, let deadline):
             guard case .deadline(let index)? = sla.symbols[deadline.name] else { return [] }
+            // As for every expectation about a lead: a misspelt id must not pass.
+            guard lead(id) != nil else { fail("\(id.value) deadline \(deadline.name)", "no cycle", "no events for lead `\(id.value)`"); break }
             let count = result.cycles.filter { $0.lead.utf8.elementsEqual(id.value.utf8) && $0.deadline == index }.count
             if count > 0 { fail("\(id.value) deadline \(deadline.name)", "no cycle", "\(count) cycle\(count == 1 ? "" : "s")") }
         case .goal(let goal, let period, let group, let value, let status):

@@ -52,7 +52,7 @@ extension Checker {
             case .pausedWhile(let condition, let range):
                 guard firstTime("paused while", range, &self) else { continue }
                 let readsEvent = checkCondition(condition, scope: scope)
-                if readsEvent { report(Catalog.stateRuleReadsEvent("`paused while`"), at: condition.range) }
+                if readsEvent { report(Catalog.pausedWhileReadsEvent(), at: condition.range) }
                 pause = condition
             }
         }
@@ -97,7 +97,7 @@ extension Checker {
             }
             amount = .milliseconds(milliseconds)
         case .businessDays(let days):
-            if days < 1 || days != days.rounded() || days > 100_000 {
+            if days < 1 || days != days.rounded() || days > Double(Limits.businessDays) {
                 report(Catalog.invalidBusinessDays(text), at: within.budgetRange)
                 return nil
             }

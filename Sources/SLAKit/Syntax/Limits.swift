@@ -15,6 +15,10 @@ public enum Limits {
     /// written).
     public static let maximumStringBytes = 65_536
 
+    /// The largest business-day budget (`within Nbd of CALENDAR`): about 270 years of
+    /// working days, so that computing a budget day by day stays quick.
+    public static let businessDays = 100_000
+
     /// The most declarations an `sla` block may hold (test blocks are not counted).
     public static let maximumDeclarations = 100_000
 
