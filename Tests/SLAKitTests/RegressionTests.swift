@@ -71,11 +71,18 @@ import Testing
         let output = folder.appendingPathComponent("report.json"), goals = folder.appendingPathComponent("goals.csv")
         try Data("old report".utf8).write(to: output)
         try Data("old goals".utf8).write(to: goals)
-        // One record rejected, none allowed: exit 2, no verdicts written.
-        let failed = CommandRun.run(["eval", sla.path, "--events", events.path, "--output", output.path, "--goals-csv", goals.path])
+        // One record rejected, none allowed: exit 2, no verdicts written; the rejected
+        // record, the one to look at, is (README, Output files).
+        let failedRejects = folder.appendingPathComponent("failed-rejects.jsonl")
+        try Data("old rejects".utf8).write(to: failedRejects)
+        let failed = CommandRun.run(["eval", sla.path, "--events", events.path, "--output", output.path, "--goals-csv", goals.path,
+                                     "--rejects", failedRejects.path])
         #expect(failed.exitCode == 2)
+        #expect(failed.output.isEmpty)
         #expect(Self.contents(output) == "old report")
         #expect(Self.contents(goals) == "old goals")
+        #expect(Self.contents(failedRejects) == "not json\n")
+        try FileManager.default.removeItem(at: failedRejects)
         // `--output` naming a directory: exit 3, the directory untouched, the goals file too.
         let directory = CommandRun.run(["eval", sla.path, "--events", events.path, "--max-bad", "1", "--output", folder.path])
         #expect(directory.exitCode == 3)
