@@ -35,7 +35,8 @@ public final class SourceFile: Sendable {
     public let path: String
     /// The raw bytes of the file.
     public let bytes: [UInt8]
-    /// Offsets at which each line starts (line 1 starts at offset 0).
+    /// Offsets at which each line starts (line 1 at offset 0, or 3 after a byte order
+    /// mark, which the lexer skips and editors do not show: columns count from after it).
     public let lineStarts: [Int]
     /// `scalarCheckpoints[k]`: how many scalars start before offset `k * checkpointBytes`, so
     /// that a column costs at most `checkpointBytes` steps however long its line is.
@@ -45,7 +46,7 @@ public final class SourceFile: Sendable {
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        var starts = [0]
+        var starts = [bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
         var checkpoints = [0]
         var scalars = 0
         for (offset, byte) in bytes.enumerated() {

@@ -38,8 +38,10 @@ extension SLAParser {
             } else {
                 _ = fail(Catalog.Wanted.topLevel)
                 // Stray `}` at the top level are skipped too: there is no block to close.
+                // An `sla` anywhere resumes (`@sla "x" {`: the stray character is the one
+                // mistake); `test` and `use` only on a new line, being contextual words.
                 skip(passClosingBraces: true) { parser in
-                    parser.currentStartsLine && (parser.isKeyword(.sla) || parser.isWord("test") || parser.isWord("use"))
+                    parser.isKeyword(.sla) || (parser.currentStartsLine && (parser.isWord("test") || parser.isWord("use")))
                 }
             }
             if index == start { advance() }
@@ -78,11 +80,14 @@ extension SLAParser {
         // declarations are still checked.
         if current.kind == .string {
             name = stringLiteral(advance())
+            if consume(.leftBrace) == nil {
+                _ = fail(Catalog.Wanted.token("{"))
+                _ = skipToBraceOnThisLine()
+            }
         } else {
+            // `sla x {`: one diagnostic, for the name; the block is read from its brace.
             _ = fail(Catalog.Wanted.string)
-        }
-        if consume(.leftBrace) == nil {
-            _ = fail(Catalog.Wanted.token("{"))
+            if consume(.leftBrace) == nil { _ = skipToBraceOnThisLine() }
         }
         var declarations: [Declaration] = []
         var count = 0

@@ -248,13 +248,37 @@ struct SLAParser {
         }
     }
 
-    /// Consumes the `{` that opens a block. When it is missing, reports it and carries on
-    /// as if it were there (the block's items follow), unless a new declaration or the end
-    /// of the file follows: then there is no block to parse and the error is thrown.
+    /// Consumes the `{` that opens a block. When something else stands there, reports it
+    /// and, when a `{` follows on the same line (`calendar c timezone "UTC" timezone "UTC" {`),
+    /// goes on from that brace, so that the block is read and its `}` closes it; with no `{`
+    /// on the line, carries on as if it were there (the block's items follow), unless a new
+    /// declaration or the end of the file follows: then there is no block to parse and the
+    /// error is thrown.
     mutating func openBlock() throws {
         if consume(.leftBrace) != nil { return }
         let error = fail(Catalog.Wanted.token("{"))
+        if skipToBraceOnThisLine() { return }
         if atDeclarationStart || current.kind == .end || current.kind == .invalid { throw error }
+    }
+
+    /// When a `{` stands ahead on the current token's line (before any `}`), moves past it
+    /// and returns true; else moves nowhere. Recovery for a block header with a mistake in
+    /// it: one diagnostic for the mistake, none for the block it opens.
+    mutating func skipToBraceOnThisLine() -> Bool {
+        var ahead = index
+        while tokens[ahead].kind != .end, ahead == index || !startsLine[ahead] {
+            switch tokens[ahead].kind {
+            case .leftBrace:
+                index = ahead
+                advance()
+                return true
+            case .rightBrace:
+                return false
+            default:
+                ahead += 1
+            }
+        }
+        return false
     }
 
     // MARK: - Shared small productions
