@@ -94,6 +94,16 @@ sla "error" {
         #expect(CommandRun.run(["check", "--strict", try folder.write("clean.sla", cleanSLA)]).exitCode == 0)
     }
 
+    /// `-` is standard input, as for `sla fmt`.
+    @Test func dashChecksStandardInput() {
+        let clean = CommandRun.run(["check", "-"], input: Array(cleanSLA.utf8))
+        #expect(clean.exitCode == 0)
+        #expect(clean.error == "<stdin>: no problems\n")
+        let broken = CommandRun.run(["check", "-"], input: Array(errorSLA.utf8))
+        #expect(broken.exitCode == 2)
+        #expect(broken.error.contains("--> <stdin>:"))
+    }
+
     @Test func errorsExitTwoWithOrWithoutStrict() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("error.sla", errorSLA)

@@ -8,6 +8,8 @@ import Testing
         [], ["nope"], ["evl"], ["check"], ["check", "--format", "xml", "a.sla"], ["fmt"], ["test"], ["eval"],
         ["eval", "a.sla"], ["eval", "a.sla", "--events"], ["explain", "a.sla", "--events", "e.jsonl"],
         ["eval", "missing.sla", "--events", "e.jsonl"],
+        // A line feed or an escape in an argument is shown, not written (`␊`).
+        ["check", "a\nb.sla"], ["eval", "a.sla", "--events", "e.jsonl", "--fail-on", "x\ny"], ["ev\u{1B}[2Jal"],
     ])
     func usageErrorsAreOneLine(_ arguments: [String]) {
         let run = CommandRun.run(arguments)

@@ -16,7 +16,8 @@ enum CheckCommand {
         guard !options.positionals.isEmpty else { throw UsageError(message: "check needs at least one file") }
         var perFile: [[Diagnostic]] = []
         for path in options.positionals {
-            let loaded = try LoadedFile.load(path)
+            // `-` is standard input, as for `sla fmt` (an editor checking unsaved text).
+            let loaded = path == "-" ? LoadedFile.analyse(SourceFile(path: "<stdin>", bytes: console.input())) : try LoadedFile.load(path)
             // Test blocks are checked against the SLA they test, so CI catches a misspelt
             // expectation before `sla test` runs.
             perFile.append(loaded.diagnostics + loaded.testDiagnostics())
@@ -33,7 +34,8 @@ enum CheckCommand {
                     console.error("note: \(diagnostics.count - maximumShownPerFile) more in \(file) not shown (`--format json` lists all)\n\n")
                 }
             }
-            let files = options.positionals.count == 1 ? options.positionals[0] : "\(options.positionals.count) files"
+            let only = options.positionals[0] == "-" ? "<stdin>" : options.positionals[0]
+            let files = options.positionals.count == 1 ? only : "\(options.positionals.count) files"
             console.error("\(files): \(DiagnosticRenderer.summary(errors: errors, warnings: warnings))\n")
         case .json:
             console.out(DiagnosticRenderer.json(all))

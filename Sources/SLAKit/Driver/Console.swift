@@ -84,7 +84,13 @@ public enum ExitCode {
 
 /// A usage error or unreadable file: one line on stderr, exit 3.
 struct UsageError: Error {
+    /// One line (SPEC.md 7): control characters, a line feed in an argument included, are
+    /// shown as control pictures (`␊`).
     var message: String
+
+    init(message: String) {
+        self.message = TextFormatting.visible(message)
+    }
 }
 
 /// File-system helpers of the driver.
