@@ -443,8 +443,11 @@ public struct Lexer {
     /// an overflowing value is reported too.
     private mutating func finishLiteral(_ kind: TokenKind, start: Int, kindName: LiteralFamily = .number) {
         var kind = kind
-        if position < bytes.count, bytes[position].isIdentifierContinue || bytes[position] == .dot && kind != .clockTime && kind != .date && (peekByte(1)?.isDigit ?? false) {
-            while position < bytes.count, bytes[position].isIdentifierContinue || bytes[position] == .dot && (peekByte(1)?.isDigit ?? false) {
+        // Letters, digits or a `.` run on into the literal (`12abc`, `1.2.3`, `1.`, `1._0`):
+        // one invalid literal, not a number followed by something unexpected. No grammar
+        // rule puts a `.` right after a number.
+        if position < bytes.count, bytes[position].isIdentifierContinue || bytes[position] == .dot && kind != .clockTime && kind != .date {
+            while position < bytes.count, bytes[position].isIdentifierContinue || bytes[position] == .dot {
                 position += 1
             }
             kind = .invalid
