@@ -113,6 +113,25 @@ import Darwin
         #expect(caretColumn.map { equalsColumn.contains($0) } == true)
     }
 
+    /// Sources are read whole, so their size is capped (`Limits.maximumSourceBytes`): a file
+    /// or standard input one byte larger is refused in one line (exit 3), without reading
+    /// past the limit; a source of exactly the limit is read.
+    @Test func sourceSizeIsLimited() throws {
+        let folder = try TemporaryFolder()
+        let block = Array("sla \"x\" {\n  team t\n}\n".utf8)
+        let atLimit = block + [UInt8](repeating: UInt8(ascii: " "), count: Limits.maximumSourceBytes - block.count)
+        let fits = try folder.write("fits.sla", bytes: atLimit)
+        let tooLarge = try folder.write("large.sla", bytes: atLimit + [UInt8(ascii: "\n")])
+        #expect(CommandRun.run(["check", fits]).exitCode == 0)
+        for run in [CommandRun.run(["check", tooLarge]), CommandRun.run(["fmt", tooLarge]),
+                    CommandRun.run(["eval", tooLarge, "--events", "-"]), CommandRun.run(["check", "-"], input: atLimit + [0x0A]),
+                    CommandRun.run(["fmt", "-"], input: atLimit + [0x0A])] {
+            #expect(run.exitCode == 3)
+            #expect(run.output.isEmpty)
+            #expect(run.error.hasSuffix("an SLA source holds at most 16 MiB\n") && run.error.filter { $0 == "\n" }.count == 1, "\(run.error)")
+        }
+    }
+
     @Test func numbersBeyondDoubleAreDiagnostics() {
         let huge = String(repeating: "9", count: 400)
         #expect(Self.codes(Self.sla(condition: "lead.n > \(huge)")) == ["number-too-large"])

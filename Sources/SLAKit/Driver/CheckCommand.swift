@@ -17,7 +17,7 @@ enum CheckCommand {
         var perFile: [[Diagnostic]] = []
         for path in options.positionals {
             // `-` is standard input, as for `sla fmt` (an editor checking unsaved text).
-            let loaded = path == "-" ? LoadedFile.analyse(SourceFile(path: "<stdin>", bytes: console.input())) : try LoadedFile.load(path)
+            let loaded = path == "-" ? LoadedFile.analyse(SourceFile(path: "<stdin>", bytes: try Files.readSource(from: console))) : try LoadedFile.load(path)
             // Test blocks are checked against the SLA they test, so CI catches a misspelt
             // expectation before `sla test` runs.
             perFile.append(loaded.diagnostics + loaded.testDiagnostics())

@@ -46,7 +46,11 @@ public final class Console: @unchecked Sendable {
                        flush: { writer.flush() },
                        outputError: { writer.error },
                        error: { text in writeAll(error, Array(text.utf8)) },
-                       input: { Array(FileHandle.standardInput.readDataToEndOfFile()) },
+                       input: {
+                           // One byte past the limit tells a source that is too large.
+                           let data = try? FileHandle.standardInput.read(upToCount: Limits.maximumSourceBytes + 1)
+                           return Array((data ?? nil) ?? Data())
+                       },
                        outputIsTerminal: isatty(output) == 1, errorIsTerminal: isatty(error) == 1)
     }
 
@@ -64,7 +68,8 @@ public final class Console: @unchecked Sendable {
     public func flush() { flushOut() }
     /// The `errno` of the first write to standard output that failed, if any (after `flush`).
     public var outputFailure: Int32? { outputError() }
-    /// All of standard input (for `sla fmt -`).
+    /// Standard input, whole up to one byte past `Limits.maximumSourceBytes` (for
+    /// `sla fmt -` and `sla check -`).
     public func input() -> [UInt8] { readInput() }
 
     /// Whether to color diagnostics: a terminal, and `NO_COLOR` unset.
@@ -95,18 +100,36 @@ struct UsageError: Error {
 
 /// File-system helpers of the driver.
 enum Files {
-    /// Reads a whole file, or throws a `UsageError` naming it.
+    /// Reads a whole `.sla` source, at most `Limits.maximumSourceBytes`, or throws a
+    /// `UsageError` naming it.
     static func read(_ path: String) throws -> [UInt8] {
-        // Character devices and pipes (`/dev/null`, `<(...)`) are read through a handle.
-        guard let data = FileManager.default.contents(atPath: path)
-                ?? FileHandle(forReadingAtPath: path).flatMap({ try? $0.readToEnd() ?? Data() }) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw UsageError(message: "cannot read `\(path)`: it is a directory")
-            }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw UsageError(message: "cannot read `\(path)`: it is a directory")
+        }
+        // Through a handle, for regular files, character devices and pipes (`/dev/null`,
+        // `<(...)`) alike, and never more than one byte past the limit.
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: Limits.maximumSourceBytes + 1) ?? Data() else {
             throw UsageError(message: "cannot read `\(path)`: no such file or not readable")
         }
+        try? handle.close()
+        try requireSourceSize(data.count, of: "`\(path)`")
         return Array(data)
+    }
+
+    /// Reads standard input as a `.sla` source (`sla fmt -`, `sla check -`), at most
+    /// `Limits.maximumSourceBytes`.
+    static func readSource(from console: Console) throws -> [UInt8] {
+        let bytes = console.input()
+        try requireSourceSize(bytes.count, of: "standard input")
+        return bytes
+    }
+
+    /// Throws when `count` bytes are more than a source may hold.
+    private static func requireSourceSize(_ count: Int, of what: String) throws {
+        guard count > Limits.maximumSourceBytes else { return }
+        throw UsageError(message: "cannot read \(what): an SLA source holds at most \(Limits.maximumSourceBytes >> 20) MiB")
     }
 
     /// Writes a file atomically: a temporary file beside it, then a rename, so a killed or

@@ -61,7 +61,7 @@ enum FormatCommand {
         let displayPath = isStandardInput ? "<stdin>" : path
         let bytes: [UInt8]
         do {
-            bytes = isStandardInput ? console.input() : try Files.read(path)
+            bytes = isStandardInput ? try Files.readSource(from: console) : try Files.read(path)
         } catch let error as UsageError {
             console.error("sla: \(error.message)\n")
             return ExitCode.usage

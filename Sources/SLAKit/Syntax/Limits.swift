@@ -19,6 +19,11 @@ public enum Limits {
     /// working days, so that computing a budget day by day stays quick.
     public static let businessDays = 100_000
 
+    /// The largest `.sla` source read, in bytes (16 MiB). Sources are read whole; a real
+    /// agreement is a few kilobytes, and events belong in event files (`events from`), so
+    /// a larger file is refused rather than held in memory.
+    public static let maximumSourceBytes = 16 << 20
+
     /// The most declarations an `sla` block may hold (test blocks are not counted).
     public static let maximumDeclarations = 100_000
 
