@@ -119,4 +119,33 @@ import Testing
         let run = CommandRun.run(["test", test.path])
         #expect(run.exitCode == 0, "stdout: \(run.output)\nstderr: \(run.error)")
     }
+
+    /// SPEC.md 3: `sla eval` ignores test blocks, so a test block it cannot parse does not
+    /// stop it (nor `explain`); `sla check` and `sla test` still report it. A mistake in the
+    /// `sla` block is still an error for eval.
+    @Test func evalIgnoresTestBlocksEvenBrokenOnes() throws {
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("tests.sla", """
+        sla "x" {
+          team t
+          stage s on a
+        }
+
+        test "in another grammar" {
+          assert lead("L1").stage(s) == true
+        }
+
+        test "unclosed" { expect (
+
+        """)
+        let events = try folder.write("events.jsonl", #"{"lead":"L1","type":"a","at":"2026-03-02T10:00:00Z"}"# + "\n")
+        let eval = CommandRun.run(["eval", sla, "--events", events, "--format", "json"])
+        #expect(eval.exitCode == 0, "\(eval.error)")
+        #expect(eval.output.contains(#""s": "2026-03-02T10:00:00Z""#))
+        #expect(CommandRun.run(["explain", sla, "--events", events, "--lead", "L1"]).exitCode == 0)
+        #expect(CommandRun.run(["check", sla]).exitCode == 2)
+        #expect(CommandRun.run(["test", sla]).exitCode == 2)
+        let broken = try folder.write("broken.sla", "sla \"x\" {\n  stage s on\n}\n\ntest \"t\" {\n}\n")
+        #expect(CommandRun.run(["eval", broken, "--events", events]).exitCode == 2)
+    }
 }

@@ -131,8 +131,27 @@ struct LoadedFile {
         return analyse(source)
     }
 
-    static func analyse(_ source: SourceFile) -> LoadedFile {
-        let parse = Parser.parse(source)
+    /// Reads and analyses `path` for `eval` and `explain`, which ignore test blocks
+    /// (SPEC.md 3): their syntax errors, and what follows them up to the next block, do not
+    /// make the SLA invalid there (`sla check` and `sla test` still report them).
+    static func loadIgnoringTests(_ path: String) throws -> LoadedFile {
+        let source = SourceFile(path: path, bytes: try Files.read(path))
+        var parse = Parser.parse(source)
+        let starts = ([parse.file.sla?.range.start].compactMap { $0 } + parse.file.tests.map(\.range.start)).sorted()
+        let testRegions = parse.file.tests.map { test in
+            test.range.start ..< (starts.first { $0 > test.range.start } ?? source.bytes.count + 1)
+        }
+        var kept = DiagnosticList()
+        for diagnostic in parse.diagnostics.items where !testRegions.contains(where: { $0.contains(diagnostic.range.start) }) {
+            kept.append(diagnostic)
+        }
+        parse.diagnostics = kept
+        parse.file.tests = []
+        return analyse(source, parsed: parse)
+    }
+
+    static func analyse(_ source: SourceFile, parsed: ParseResult? = nil) -> LoadedFile {
+        let parse = parsed ?? Parser.parse(source)
         var check: CheckResult?
         if !parse.diagnostics.hasErrors, parse.file.sla != nil || parse.file.use == nil {
             check = Checker.check(parse.file, source: source)

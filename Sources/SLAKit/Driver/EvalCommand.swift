@@ -58,7 +58,7 @@ enum EvalCommand {
         if explain, lead == nil { throw UsageError(message: "missing `--lead ID`") }
 
         // The SLA.
-        let loaded = try LoadedFile.load(options.positionals[0])
+        let loaded = try LoadedFile.loadIgnoringTests(options.positionals[0])
         guard let check = loaded.check, let sla = check.sla, !loaded.hasErrors else {
             let diagnostics = loaded.diagnostics.filter { $0.severity == .error }
             if loaded.parse.file.sla == nil, diagnostics.isEmpty {
