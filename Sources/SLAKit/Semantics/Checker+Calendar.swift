@@ -15,7 +15,9 @@ extension Checker {
                     if CivilTime.isValidDate(year: date.year, month: date.month, day: date.day) {
                         holidays.insert(CivilTime.days(year: date.year, month: date.month, day: date.day))
                     } else {
-                        report(Catalog.invalidDate(source.text(date.range)), at: date.range)
+                        let text = source.text(date.range)
+                        report(Catalog.invalidDate(text), at: date.range,
+                               help: LiteralDecoder.isCanonicalDate(text) ? nil : "write dates as `YYYY-MM-DD` (`2026-12-24`)")
                     }
                 }
             case .hours(let line):
@@ -100,6 +102,12 @@ extension Checker {
     /// Checks a clock time: hours 0-23 and minutes 0-59, or `24:00` where `allowsEndOfDay`.
     /// Returns false after reporting an invalid one.
     mutating func checkClockTime(_ time: ClockTime, allowsEndOfDay: Bool) -> Bool {
+        // SPEC.md 2: working ranges are `08:00` or `8:00`; seconds are for test timestamps.
+        if source.text(time.range).utf8.filter({ $0 == UInt8(ascii: ":") }).count > 1 {
+            report(Catalog.invalidClockTime(source.text(time.range)), at: time.range,
+                   help: "working time is written in hours and minutes (`08:00`)")
+            return false
+        }
         let valid = (0...23).contains(time.hour) && (0...59).contains(time.minute) && (0...59).contains(time.second)
         let endOfDay = allowsEndOfDay && time.hour == 24 && time.minute == 0 && time.second == 0
         if valid || endOfDay { return true }

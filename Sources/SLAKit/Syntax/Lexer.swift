@@ -611,10 +611,17 @@ enum LiteralDecoder {
         return overflowSum ? nil : sum
     }
 
-    /// `2026-12-24` as numbers (not validated; values too long for `Int` become `Int.max`).
+    /// `2026-12-24` as numbers (not validated); a date not written as `YYYY-MM-DD` (`26-1-1`,
+    /// `02026-01-01`) is (0, 0, 0), which no date check accepts.
     static func date(_ text: String) -> (year: Int, month: Int, day: Int) {
+        guard isCanonicalDate(text) else { return (0, 0, 0) }
         let parts = text.split(separator: "-").map { Int($0) ?? Int.max }
         return (parts.count > 0 ? parts[0] : 0, parts.count > 1 ? parts[1] : 0, parts.count > 2 ? parts[2] : 0)
+    }
+
+    /// Whether a DATE token is written `YYYY-MM-DD` (four, two and two digits).
+    static func isCanonicalDate(_ text: String) -> Bool {
+        text.split(separator: "-", omittingEmptySubsequences: false).map(\.utf8.count) == [4, 2, 2]
     }
 
     /// `08:00` or `08:00:30` as numbers (not validated).
