@@ -176,6 +176,28 @@ extension Checker {
         }
     }
 
+    /// The types of a list literal's elements when every one is a literal (`["a", 2]`);
+    /// nil for anything else (`[lead.x]`, a list of lists), whose elements are not known.
+    static func literalTypes(of expression: Expression) -> [StaticType]? {
+        switch expression.kind {
+        case .parenthesized(let inner): return literalTypes(of: inner)
+        case .list(let elements):
+            var types: [StaticType] = []
+            for element in elements {
+                switch element.kind {
+                case .number, .percent: types.append(.number)
+                case .duration: types.append(.duration)
+                case .string: types.append(.string)
+                case .bool: types.append(.bool)
+                case .null: types.append(.null)
+                default: return nil
+                }
+            }
+            return types
+        default: return nil
+        }
+    }
+
     mutating func inferBinary(_ op: BinaryOperator, _ left: StaticType, _ right: StaticType,
                               expression: Expression, left leftExpression: Expression, right rightExpression: Expression) -> StaticType {
         let bothKnown = left.isKnown && right.isKnown
@@ -214,6 +236,15 @@ extension Checker {
             // The right side is the offender: underline it alone.
             if right.isKnown, right != .list {
                 report(Catalog.membershipNeedsList(op.rawValue, found: describe(rightExpression, right)), at: rightExpression.range)
+            } else if left.isKnown, left != .null, let elements = Checker.literalTypes(of: rightExpression), !elements.isEmpty,
+                      !elements.contains(left) {
+                // `fit in ["a", "b"]`: no element can equal the left side, as in `fit == "a"`
+                // (and as there, a comparison with null is left alone).
+                let plurals: [StaticType: String] = [.number: "numbers", .string: "strings", .bool: "bools", .duration: "durations", .null: "null"]
+                let listed = Set(elements).compactMap { plurals[$0] }.sorted().joined(separator: " and ")
+                report(Catalog.typeClash(op.rawValue, describe(leftExpression, left), "a list of \(listed)"),
+                       at: expression.range, help: stageHelp())
+                return .unknown
             }
             return .bool
         case .contains:
