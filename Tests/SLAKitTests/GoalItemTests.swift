@@ -5,14 +5,13 @@ import Testing
 /// every payload must read back as it went in (a sum's amount bit for bit), in 32 bytes.
 @Suite struct GoalItemTests {
     @Test(arguments: [
-        GoalItem.Payload.entry, .cohort(numeratorStage: 5), .cycle(1 << 40), .amount(nil), .amount(-0.0),
+        GoalItem.Payload.cohort(numeratorStage: 5), .cycle(1 << 40), .amount(nil), .amount(-0.0),
         .amount(1_000_000.25), .amount(-Double.greatestFiniteMagnitude),
     ])
     func payloadReadsBack(_ payload: GoalItem.Payload) {
         let item = GoalItem(goal: 12, time: -62_135_596_800_000, groupIndex: 3, payload: payload)
         #expect(item.goal == 12 && item.time == -62_135_596_800_000 && item.groupIndex == 3 && item.next == -1)
         switch (item.payload, payload) {
-        case (.entry, .entry): break
         case (.cohort(let read), .cohort(let written)): #expect(read == written)
         case (.cycle(let read), .cycle(let written)): #expect(read == written)
         case (.amount(let read), .amount(let written)): #expect(read?.bitPattern == written?.bitPattern)
@@ -25,13 +24,17 @@ import Testing
     }
 
     /// Items of goals without `by` store no group and read as null; others read their own.
+    /// `count STAGE` goals keep no items: their entries are counted at once.
     @Test func groupsAreKeptOnlyForGoalsWithBy() throws {
         let text = """
         sla "groups" {
           team marketing
           stage mql on form_submit
+          stage sql on accepted
+          goal conversion { owner marketing rate sql / mql >= 1% }
+          goal by_owner { owner marketing rate sql / mql >= 1% by lead.owner }
           goal volume { owner marketing count mql >= 1 }
-          goal by_owner { owner marketing count mql >= 1 by lead.owner }
+          goal volume_by_owner { owner marketing count mql >= 1 by lead.owner }
         }
         """
         let source = SourceFile(path: "case.sla", bytes: Array(text.utf8))
@@ -54,5 +57,6 @@ import Testing
         #expect(states.groups.count == 2)
         let groups = (0..<states.items.count).map { states.group(of: states.items[$0]) }
         #expect(groups == [.null, .string("ann"), .null, .string("bo")])
+        #expect((0..<states.items.count).allSatisfy { states.items[$0].goal < 2 })
     }
 }

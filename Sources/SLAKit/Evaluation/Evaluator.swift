@@ -285,6 +285,7 @@ final class ShardVerdicts: @unchecked Sendable {
     func compute(_ leads: StreamingLeads, asOf: Int64, leadList: UnsafeMutablePointer<LeadVerdict>,
                  cycleList: UnsafeMutablePointer<CycleVerdict>) {
         let states = leads.states
+        aggregator.merge(leads.processor.entryCounts)
         // The keys were for the merge: from here on, only the order is kept.
         order = keys.map(\.lead)
         keys = []

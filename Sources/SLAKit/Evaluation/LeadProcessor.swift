@@ -29,8 +29,6 @@ public enum StartIgnoredReason: Sendable {
 /// 48 MB more of memory written once, which costs time on first touch.
 struct GoalItem {
     enum Payload {
-        /// A stage entry (`count STAGE`).
-        case entry
         /// An entry into the cohort stage of `rate A / B`; resolved by whether A was entered.
         case cohort(numeratorStage: Int)
         /// A cycle of the lead (index into `LeadStates.cycles`).
@@ -49,14 +47,13 @@ struct GoalItem {
     /// The item's group value (index into `LeadStates.groups`); -1 for none, read as null.
     let groupIndex: Int32
 
-    private enum PayloadKind: UInt8 { case entry, cohort, cycle, amount, noAmount }
+    private enum PayloadKind: UInt8 { case cohort, cycle, amount, noAmount }
 
     init(goal: Int, time: Int64, groupIndex: Int, payload: Payload) {
         goalIndex = Int32(truncatingIfNeeded: goal)
         self.time = time
         self.groupIndex = Int32(truncatingIfNeeded: groupIndex)
         switch payload {
-        case .entry: (payloadKind, payloadBits) = (.entry, 0)
         case .cohort(let stage): (payloadKind, payloadBits) = (.cohort, UInt64(bitPattern: Int64(stage)))
         case .cycle(let cycle): (payloadKind, payloadBits) = (.cycle, UInt64(bitPattern: Int64(cycle)))
         case .amount(let amount?): (payloadKind, payloadBits) = (.amount, amount.bitPattern)
@@ -68,7 +65,6 @@ struct GoalItem {
 
     var payload: Payload {
         switch payloadKind {
-        case .entry: return .entry
         case .cohort: return .cohort(numeratorStage: Int(Int64(bitPattern: payloadBits)))
         case .cycle: return .cycle(Int(Int64(bitPattern: payloadBits)))
         case .amount: return .amount(Double(bitPattern: payloadBits))
@@ -429,6 +425,9 @@ final class LeadProcessor {
     var trace: ((TraceEntry) -> Void)?
     /// Goal periods of resolved items.
     private var periods: PeriodFinder
+    /// The entries counted by `count STAGE` goals so far (`countEntry`), merged into the
+    /// verdicts' aggregator at the end.
+    private(set) var entryCounts: GoalAggregator
 
     /// The program's rules compiled again for this processor alone: the shards' processors
     /// run on different cores, and the reference counts of shared arrays, closures and
@@ -443,6 +442,7 @@ final class LeadProcessor {
 
     init(program: Program, states: LeadStates) {
         periods = PeriodFinder(sla: program.sla)
+        entryCounts = GoalAggregator(sla: program.sla)
         let own = Compiler.compile(program.sla)
         scores = LeadProcessor.buffer(own.scores)
         stages = LeadProcessor.buffer(own.stages)
@@ -725,7 +725,7 @@ final class LeadProcessor {
         // Goal anchors at this event, filtered and grouped as the lead is after steps 1-4.
         if anyEntered {
             for stageIndex in 0..<stages.count where enteredNow[stageIndex] {
-                for goal in goalsByStage[stageIndex] { record(goal, time: time, payload: .entry, lead: lead) }
+                for goal in goalsByStage[stageIndex] { countEntry(goal, time: time) }
                 for (goal, numerator) in goalsByCohortStage[stageIndex] {
                     record(goal, time: time, payload: .cohort(numeratorStage: numerator), lead: lead)
                 }
@@ -764,6 +764,16 @@ final class LeadProcessor {
         }
     }
 
+    /// A stage entry for `count STAGE` goal `goal`, when it passes the goal's filter: added
+    /// to `entryCounts` at once. A count needs nothing known only at the as-of time, so no
+    /// item is kept for it (at 1.25 M leads, 40 MB less).
+    private func countEntry(_ goal: Int, time: Int64) {
+        if let condition = goals[goal].condition, !condition(frame) { return }
+        let group = goals[goal].group.map { $0(frame) } ?? .null
+        entryCounts.add(ResolvedGoalItem(goal: goal, time: time, period: periods.period(goal: goal, time: time), group: group,
+                                         contribution: .count))
+    }
+
     private func record(_ goal: Int, time: Int64, payload: GoalItem.Payload, lead: Int) {
         if let condition = goals[goal].condition, !condition(frame) { return }
         var groupIndex = -1
@@ -798,7 +808,6 @@ final class LeadProcessor {
             let item = states.items[next]
             let contribution: ResolvedGoalItem.Contribution
             switch item.payload {
-            case .entry: contribution = .count
             case .cohort(let numerator): contribution = .cohort(converted: stageEntries[numerator] != LeadStates.notEntered)
             case .cycle(let index):
                 let verdict = cycleSlots + Int(states.cycles[index].ordinal)
