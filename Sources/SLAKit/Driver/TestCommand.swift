@@ -44,7 +44,7 @@ enum TestCommand {
                     : test.name.value.contains(pattern)
             }
             if loaded.parse.file.tests.isEmpty {
-                console.out("FAIL  \(path): no tests in this file\n")
+                console.out("FAIL  \(TextFormatting.visible(path)): no tests in this file\n")
                 failed += 1
                 continue
             }
@@ -55,7 +55,7 @@ enum TestCommand {
                 invalid = true
                 continue
             }
-            if options.positionals.count > 1 { console.out("\(path)\n") }
+            if options.positionals.count > 1 { console.out("\(TextFormatting.visible(path))\n") }
             var outcomes: [TestOutcome] = []
             for test in tests {
                 let outcome = runner.run(test)

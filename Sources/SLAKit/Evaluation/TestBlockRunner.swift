@@ -250,7 +250,7 @@ public struct TestBlockRunner {
             }
             if cycle.status.rawValue != status.name { fail(subject + " status", status.name, cycle.status.rawValue) }
             if let elapsed, cycle.elapsed != elapsed.milliseconds {
-                fail(subject + " elapsed", TextFormatting.duration(elapsed.milliseconds), TextFormatting.duration(cycle.elapsed))
+                fail(subject + " elapsed", TextFormatting.exactDuration(elapsed.milliseconds), TextFormatting.exactDuration(cycle.elapsed))
             }
             switch due {
             case .at(let time)?:
@@ -272,10 +272,17 @@ public struct TestBlockRunner {
             guard case .goal(let index)? = sla.symbols[goal.name] else { return [] }
             let groupValue = group.map { TestBlockRunner.value($0.value) } ?? .null
             var subject = "goal \(goal.name) \(period.value)"
-            if let group { subject += " group \(TextFormatting.group(TestBlockRunner.value(group.value)))" }
+            if let group { subject += " group \(TextFormatting.groupLiteral(TestBlockRunner.value(group.value)))" }
             guard let verdict = result.goals.first(where: { $0.goal == index && $0.period.label == period.value && Operations.equals($0.group, groupValue) }) else {
-                let periods = Set(result.goals.filter { $0.goal == index }.map(\.period.label)).sorted()
-                fail(subject, "a reported period and group", periods.isEmpty ? "no periods reported" : "periods reported: " + periods.joined(separator: ", "))
+                let rows = result.goals.filter { $0.goal == index }
+                let inPeriod = rows.filter { $0.period.label == period.value }
+                if inPeriod.isEmpty {
+                    let periods = Set(rows.map(\.period.label)).sorted()
+                    fail(subject, "a reported period", periods.isEmpty ? "no periods reported" : "periods reported: " + periods.joined(separator: ", "))
+                } else {
+                    // The period is there: name the groups it has (in report order).
+                    fail(subject, "a reported group", "groups reported in \(period.value): " + inPeriod.map { TextFormatting.groupLiteral($0.group) }.joined(separator: ", "))
+                }
                 break
             }
             let measure = sla.goals[index].measure
@@ -291,10 +298,10 @@ public struct TestBlockRunner {
                 case .duration(let milliseconds): expected = Double(milliseconds) / 1000
                 }
                 if verdict.value == nil || abs(verdict.value! - expected) > tolerance {
-                    fail(subject + " value", TextFormatting.goalValue(expected, measure: measure), TextFormatting.goalValue(verdict.value, measure: measure))
+                    fail(subject + " value", TextFormatting.exactGoalValue(expected, measure: measure), TextFormatting.exactGoalValue(verdict.value, measure: measure))
                 }
             case .null?:
-                if verdict.value != nil { fail(subject + " value", "null", TextFormatting.goalValue(verdict.value, measure: measure)) }
+                if verdict.value != nil { fail(subject + " value", "null", TextFormatting.exactGoalValue(verdict.value, measure: measure)) }
             case nil:
                 break
             }

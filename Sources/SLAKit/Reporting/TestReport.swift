@@ -3,12 +3,14 @@
 public enum TestReport {
     public static func line(_ outcome: TestOutcome, file: SourceFile) -> String {
         let milliseconds = (outcome.duration * 10_000).rounded() / 10
-        var text = "\(outcome.passed ? "PASS" : "FAIL")  \(outcome.name) (\(TextFormatting.number(milliseconds)) ms)\n"
+        // Names, ids and values come from the files: shown, never sent raw to the terminal.
+        let visible: (String) -> String = TextFormatting.visible
+        var text = "\(outcome.passed ? "PASS" : "FAIL")  \(visible(outcome.name)) (\(TextFormatting.number(milliseconds)) ms)\n"
         for failure in outcome.failures {
             let location = file.location(of: failure.range.start)
-            text += "      \(file.path):\(location.line):\(location.column): \(failure.subject)\n"
-            text += "        expected: \(failure.expected)\n"
-            text += "        actual:   \(failure.actual)\n"
+            text += "      \(visible(file.path)):\(location.line):\(location.column): \(visible(failure.subject))\n"
+            text += "        expected: \(visible(failure.expected))\n"
+            text += "        actual:   \(visible(failure.actual))\n"
         }
         return text
     }

@@ -16,6 +16,43 @@ enum TextFormatting {
         return parts.joined(separator: " ")
     }
 
+    /// A duration with every unit down to the millisecond (`1d 2h 3m 4s 250ms`), for
+    /// messages that compare two values: `duration` rounds to its largest units, and
+    /// "expected 1d 2h, actual 1d 2h" would hide the difference.
+    static func exactDuration(_ milliseconds: Int64) -> String {
+        if milliseconds < 0 { return "-" + exactDuration(-milliseconds) }
+        if milliseconds == 0 { return "0s" }
+        let units: [(Int64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")]
+        var rest = milliseconds
+        var parts: [String] = []
+        for (size, unit) in units where rest >= size {
+            parts.append("\(rest / size)\(unit)")
+            rest %= size
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// A goal value or target as `goalValue` shows it, but exact: rates to a millionth of a
+    /// point (`33.333333%`), durations down to the millisecond.
+    static func exactGoalValue(_ value: Double?, measure: MeasureModel) -> String {
+        guard let value else { return "null" }
+        switch measure {
+        case .rateStages, .rateMet: return number((value * 100 * 1_000_000).rounded() / 1_000_000) + "%"
+        case .statistic: return exactDuration(Int64((value * 1000).rounded()))
+        default: return number(value)
+        }
+    }
+
+    /// A group value as written in a test (`group "ann"`, `group 7`, `group true`), so that
+    /// the string `"7"` and the number `7` read differently.
+    static func groupLiteral(_ value: Value) -> String {
+        switch value {
+        case .string(let text): "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .null: "null"
+        default: group(value)
+        }
+    }
+
     /// A goal value or target as people read it: rates as percentages, durations as
     /// `2h 30m`, counts and sums as numbers.
     static func goalValue(_ value: Double?, measure: MeasureModel) -> String {
