@@ -40,6 +40,14 @@ import Testing
         #expect(run.error.contains("did you mean `first_touch`?"))
     }
 
+    /// `-v` quotes the SLA's clauses from the file the SLA is in, also when a test file
+    /// `use`s it (not from the test file, at the SLA's offsets).
+    @Test func verboseTimelineQuotesTheUsedSLA() {
+        let path = TestRunnerTests.folder.appendingPathComponent("wrong-expectations.test.sla").path
+        let run = CommandRun.run(["test", path, "-v"])
+        #expect(run.output.contains("first_touch #1 opened: budget 4h of office, from `within 4h of office`"), "\(run.output)")
+    }
+
     @Test func runSelectsTestsByPattern() {
         let path = TestRunnerTests.folder.appendingPathComponent("wrong-expectations.test.sla").path
         let run = CommandRun.run(["test", path, "--run", "passes"])

@@ -28,9 +28,11 @@ enum TestCommand {
                 continue
             }
             let program: Program
+            /// The file the SLA is in (the `use`d one, or this one): `-v` quotes its clauses.
+            let slaSource: SourceFile
             switch loaded.programUnderTest() {
-            case .success(let compiled):
-                program = compiled
+            case .success(let underTest):
+                (program, slaSource) = underTest
             case .failure(let problems):
                 console.report(problems.diagnostics)
                 invalid = true
@@ -68,7 +70,7 @@ enum TestCommand {
                     if options.flag("-v"), let result = outcome.result {
                         for (lead, trace) in outcome.traces.sorted(by: { $0.key < $1.key }) {
                             let timeline = ExplainReport.render(lead: lead, trace: trace, result: result, program: program,
-                                                                source: loaded.source)
+                                                                source: slaSource)
                             console.out(timeline.split(separator: "\n", omittingEmptySubsequences: false).map { "      | " + $0 }.joined(separator: "\n") + "\n")
                         }
                     }
@@ -91,9 +93,10 @@ struct TestSetupProblems: Error {
 }
 
 extension LoadedFile {
-    /// The SLA a file's tests run against, compiled: the file's own `sla` block, or the one
-    /// its `use "FILE.sla"` names (relative to the file unless absolute).
-    func programUnderTest() -> Result<Program, TestSetupProblems> {
+    /// The SLA a file's tests run against, compiled, and the file it is in: the file's own
+    /// `sla` block, or the one its `use "FILE.sla"` names (relative to the file unless
+    /// absolute).
+    func programUnderTest() -> Result<(program: Program, source: SourceFile), TestSetupProblems> {
         if let use = parse.file.use, parse.file.sla == nil {
             let target = TestBlockRunner.path(use.value, besides: source.path)
             let slaFile: LoadedFile
@@ -109,9 +112,9 @@ extension LoadedFile {
             guard let sla = slaFile.check?.sla, !slaFile.hasErrors else {
                 return .failure(TestSetupProblems(diagnostics: slaFile.diagnostics.filter { $0.severity == .error }))
             }
-            return .success(Compiler.compile(sla))
+            return .success((Compiler.compile(sla), slaFile.source))
         }
-        if let sla = check?.sla { return .success(Compiler.compile(sla)) }
+        if let sla = check?.sla { return .success((Compiler.compile(sla), source)) }
         return .failure(TestSetupProblems(diagnostics: [Diagnostic(Catalog.testFileWithoutSLA(), at: SourceRange.at(0), in: source)]))
     }
 
@@ -120,7 +123,7 @@ extension LoadedFile {
     func testDiagnostics() -> [Diagnostic] {
         guard !parse.file.tests.isEmpty, !hasErrors else { return [] }
         switch programUnderTest() {
-        case .success(let program):
+        case .success(let (program, _)):
             let runner = TestBlockRunner(program: program, testFile: source)
             return parse.file.tests.flatMap { runner.check($0) }
         case .failure(let problems):
