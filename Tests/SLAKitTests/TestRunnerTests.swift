@@ -57,9 +57,31 @@ import Testing
         let run = CommandRun.run(["test", path, "--junit", junit.path])
         #expect(run.exitCode == 1)
         let xml = try String(contentsOf: junit, encoding: .utf8)
-        #expect(xml.contains("<testsuite name=\"\(path)\" tests=\"2\" failures=\"1\""))
-        #expect(xml.contains("<failure message=\"L1 stage mql: expected entered at 2026-03-02 11:30, found entered at 2026-03-02 11:00\">"))
+        #expect(xml.contains("<testsuite name=\"\(path)\" tests=\"2\" failures=\"1\" errors=\"0\""))
+        // One failure per failed test, naming the first unmet expectation; its text lists all.
+        #expect(xml.components(separatedBy: "<failure ").count == 2)
+        #expect(xml.contains("<failure message=\"8 expectations failed; first: L1 stage mql: expected entered at 2026-03-02 11:30, found entered at 2026-03-02 11:00\">"))
+        #expect(xml.contains("\(path):16:3: L1x deadline first_touch: expected no cycle, found no events for lead `L1x`</failure>"))
         #expect(xml.contains("<testcase name=\"this one passes\""))
+    }
+
+    /// A run that fails because a file is invalid (exit 2), or holds no tests, still writes
+    /// the report, with that file as an error or a failure: CI must not show green.
+    @Test func junitReportListsInvalidFilesAndFilesWithoutTests() throws {
+        let passing = TestRunnerTests.folder.appendingPathComponent("passing.test.sla").path
+        let invalid = TestRunnerTests.folder.appendingPathComponent("unknown-names.test.sla").path
+        let noTests = TestRunnerTests.folder.appendingPathComponent("office.sla").path
+        let junit = FileManager.default.temporaryDirectory.appendingPathComponent("sla-junit-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: junit) }
+        try Data("old report".utf8).write(to: junit)
+        let run = CommandRun.run(["test", passing, invalid, noTests, "--junit", junit.path])
+        #expect(run.exitCode == 2)
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains("<testsuite name=\"\(passing)\" tests=\"1\" failures=\"0\" errors=\"0\""))
+        #expect(xml.contains("<testsuite name=\"\(invalid)\" tests=\"1\" failures=\"0\" errors=\"1\""))
+        #expect(xml.contains("<error message=\"the tests cannot run: error: unknown stage `mqll`\">"))
+        #expect(xml.contains("<testsuite name=\"\(noTests)\" tests=\"1\" failures=\"1\" errors=\"0\""))
+        #expect(xml.contains("<failure message=\"no tests in this file\"/>"))
     }
 
     @Test func verboseShowsTheTimelineOfFailingTests() {

@@ -17,14 +17,19 @@ enum TestCommand {
         let pattern = options.value("--run")
         var passed = 0, failed = 0
         var invalid = false
-        var suites: [(file: SourceFile, outcomes: [TestOutcome])] = []
+        var suites: [(file: SourceFile, result: TestReport.FileResult)] = []
+        /// Reports why a file's tests cannot run, on standard error and in the JUnit report.
+        func reject(_ file: SourceFile, _ diagnostics: [Diagnostic]) {
+            console.report(diagnostics)
+            suites.append((file, .invalid(diagnostics.map { DiagnosticRenderer.human($0) })))
+            invalid = true
+        }
 
         for path in options.positionals {
             let loaded = try LoadedFile.load(path)
             let errors = loaded.diagnostics.filter { $0.severity == .error }
             guard errors.isEmpty else {
-                console.report(errors)
-                invalid = true
+                reject(loaded.source, errors)
                 continue
             }
             let program: Program
@@ -34,8 +39,7 @@ enum TestCommand {
             case .success(let underTest):
                 (program, slaSource) = underTest
             case .failure(let problems):
-                console.report(problems.diagnostics)
-                invalid = true
+                reject(loaded.source, problems.diagnostics)
                 continue
             }
 
@@ -47,14 +51,14 @@ enum TestCommand {
             }
             if loaded.parse.file.tests.isEmpty {
                 console.out("FAIL  \(TextFormatting.visible(path)): no tests in this file\n")
+                suites.append((loaded.source, .noTests))
                 failed += 1
                 continue
             }
             let runner = TestBlockRunner(program: program, testFile: loaded.source)
             let problems = tests.flatMap { runner.check($0) }
             guard problems.isEmpty else {
-                console.report(problems)
-                invalid = true
+                reject(loaded.source, problems)
                 continue
             }
             if options.positionals.count > 1 { console.out("\(TextFormatting.visible(path))\n") }
@@ -76,7 +80,7 @@ enum TestCommand {
                     }
                 }
             }
-            suites.append((loaded.source, outcomes))
+            suites.append((loaded.source, .ran(outcomes)))
         }
         if let junit = options.value("--junit") {
             try Files.writeAtomically(Array(TestReport.junit(suites).utf8), to: junit)
