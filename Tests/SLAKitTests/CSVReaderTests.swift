@@ -109,6 +109,9 @@ import Testing
         ("L1,t, 2026-03-02,x", #"invalid timestamp " 2026-03-02""#),
         ("L1,t,\"2026-03-02\"\"\",x", #"invalid timestamp "2026-03-02"""#),
         ("L1,t,2026-03-02,1e999", "number out of range in column 4"),
+        // A lone CR is no line ending (SPEC.md 5: LF or CRLF) and, unquoted, no field text.
+        ("L1,t,2026-03-02,a\rb", "carriage return inside an unquoted field 4 (lines must end with LF or CRLF; quote a field that holds one)"),
+        ("L1\r,t,2026-03-02,\"a\"", "carriage return inside an unquoted field 1 (lines must end with LF or CRLF; quote a field that holds one)"),
     ] as [(String, String)])
     func rejectedRecords(record: String, reason: String) throws {
         let text = "lead,type,at,page\nL0,t,2026-03-02,x\n" + record + "\r\nL2,t,2026-03-02,y\n"
@@ -156,7 +159,8 @@ import Testing
     }
 
     @Test func malformedHeaderIsInvalidInput() throws {
-        for header in ["lead,type,at,\"x", "lead,type,at,x\"y"] {
+        // The last: a file with lone-CR line endings is one line, its CRs in the header.
+        for header in ["lead,type,at,\"x", "lead,type,at,x\"y", "lead,type,at,v\rL1,a,2026-01-01,x\rL2,a,2026-01-01,y\r"] {
             #expect(throws: InputError.self) { try readEvents(header + "\nL1,t,2026-03-02,1\n", format: .csv) }
         }
         #expect(throws: InputError.self) { try readEvents([0x6C, 0xFF] + Array(",type,at\n".utf8), format: .csv) }

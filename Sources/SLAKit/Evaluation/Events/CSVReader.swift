@@ -172,6 +172,9 @@ struct CSVRecordParser {
                     if base[cursor] == ByteScanning.quote {
                         throw RecordFailure(reason: "quote inside an unquoted field \(current.count + 1)")
                     }
+                    if base[cursor] == ByteScanning.carriageReturn {
+                        throw RecordFailure(reason: "carriage return inside an unquoted field \(current.count + 1) (lines must end with LF or CRLF; quote a field that holds one)")
+                    }
                     cursor += 1
                 }
                 current.append(Field(start: index, end: cursor, escaped: false))
@@ -193,7 +196,11 @@ struct CSVRecordParser {
         let stored = storedFields
         while index < end {
             let (word, valid) = ByteScanning.word(base, index, end)
-            if ByteScanning.matchingBytes(word, ByteScanning.quote) & valid != 0 { return false }
+            // A quote, or a carriage return (not a line ending here: SPEC.md 5 allows LF or
+            // CRLF, RFC 4180 a CR only inside quotes), leaves the record to `split`.
+            if (ByteScanning.matchingBytes(word, ByteScanning.quote) | ByteScanning.matchingBytes(word, ByteScanning.carriageReturn)) & valid != 0 {
+                return false
+            }
             var commas = ByteScanning.matchingBytes(word, ByteScanning.comma) & valid
             while commas != 0, count < stored {
                 let comma = index + commas.trailingZeroBitCount >> 3
