@@ -14,18 +14,21 @@ public enum CSVReport {
     }
 
     public static func goals(_ result: EvaluationResult) -> String {
-        var text = "goal,owner,period,group,value,op,target,status\n"
+        // `group_type` tells groups apart that read the same as text: null and "", the
+        // number 7 and the string "7", true and "true" (SPEC.md 6.4: values are equal by `==`).
+        var text = "goal,owner,period,group,value,op,target,status,group_type\n"
         for verdict in result.goals {
             let goal = result.sla.goals[verdict.goal]
-            let group: String
+            let group: String, groupType: String
             switch verdict.group {
-            case .null: group = ""
-            case .string(let value): group = field(value)
-            default: group = TextFormatting.group(verdict.group)
+            case .null: (group, groupType) = ("", "null")
+            case .string(let value): (group, groupType) = (field(value), "string")
+            case .number: (group, groupType) = (TextFormatting.group(verdict.group), "number")
+            default: (group, groupType) = (TextFormatting.group(verdict.group), "bool")
             }
             text += [field(goal.name), field(goal.owner), verdict.period.label, group,
                      verdict.value.map(JSONWriter.number) ?? "", goal.op.rawValue, JSONWriter.number(goal.target),
-                     verdict.status.rawValue].joined(separator: ",") + "\n"
+                     verdict.status.rawValue, groupType].joined(separator: ",") + "\n"
         }
         return text
     }
