@@ -81,6 +81,9 @@ import Testing
         (0..<500).map { "lead-2026-03-\(String(1_000 + $0 * 7 % 500).dropFirst())-\($0 % 3)" },
         ["ab", "abc", "abcd", "ab\u{0}", "abd", "ab\u{0}\u{0}x"],
         (0..<60).map { "p\($0 % 2)-0123456789ab-\(59 - $0)" },
+        // Ids longer than 24 bytes (kept in the arena), sharing a long prefix, enough of them
+        // that the tables grow.
+        (0..<5_000).map { "customer-lead-id-with-a-long-shared-prefix-\(10_000 + $0 * 7919 % 5_000)-\($0 % 7)" },
         ["only-one"],
         ["same", "same"],
         (0..<400).map { "00Q5e0000\(String(10_000_000 + $0 * 7919 % 400).dropFirst())AbCdEF" },

@@ -114,8 +114,9 @@ import Darwin
     }
 
     /// Sources are read whole, so their size is capped (`Limits.maximumSourceBytes`): a file
-    /// or standard input one byte larger is refused in one line (exit 3), without reading
-    /// past the limit; a source of exactly the limit is read.
+    /// or standard input one byte larger is refused in one line (exit 3); a source of
+    /// exactly the limit is read. (That no more than one byte past the limit is read is
+    /// `Files.read`'s `read(upToCount:)`; this test sees only the outcome.)
     @Test func sourceSizeIsLimited() throws {
         let folder = try TemporaryFolder()
         let block = Array("sla \"x\" {\n  team t\n}\n".utf8)

@@ -171,5 +171,10 @@ import Testing
         #expect(CommandRun.run(["test", sla]).exitCode == 2)
         let broken = try folder.write("broken.sla", "sla \"x\" {\n  stage s on\n}\n\ntest \"t\" {\n}\n")
         #expect(CommandRun.run(["eval", broken, "--events", events]).exitCode == 2)
+        // The `sla` block's missing `}` is reported at the `test` that follows: still the SLA's.
+        let unclosed = try folder.write("unclosed.sla", "sla \"x\" {\n  team t\n  stage s on a\n\ntest \"t\" {\n  expect L1 stage s\n}\n")
+        let run = CommandRun.run(["eval", unclosed, "--events", events])
+        #expect(run.exitCode == 2)
+        #expect(run.error.contains("expected `}`"))
     }
 }

@@ -237,8 +237,8 @@ public enum Catalog {
     public static func businessDaysWithoutCalendar(_ text: String) -> Message {
         error("business-days-without-calendar", "business days `\(text)` need a working calendar: `within \(text) of CALENDAR`")
     }
-    public static func invalidBusinessDays(_ text: String) -> Message {
-        error("invalid-business-days", "business days `\(text)` must be a whole number from 1 to \(Limits.businessDays)")
+    public static func invalidBusinessDays(_ text: String, maximum: Int) -> Message {
+        error("invalid-business-days", "business days `\(text)` must be a whole number from 1 to \(maximum)")
     }
     public static func warnOutOfRange(_ text: String) -> Message {
         error("warn-out-of-range", "`warn at \(text)` must be between 1% and 100%")
@@ -338,7 +338,7 @@ public enum Catalog {
         error("invalid-timestamp", "invalid timestamp `\(text)`")
     }
     public static func invalidCycleNumber(_ text: String) -> Message {
-        error("invalid-cycle-number", "cycle `\(text)` must be a whole number of at least 1 (cycles are numbered from 1)")
+        error("invalid-cycle-number", "cycle `\(text)` must be a whole number from 1 to \(Int32.max) (cycles are numbered from 1)")
     }
     public static func repeatedAsOf() -> Message {
         error("repeated-as-of", "this test already has an `as of`")

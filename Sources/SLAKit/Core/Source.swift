@@ -87,7 +87,8 @@ public final class SourceFile: Sendable {
 
     /// The 1-based line and scalar column of a byte offset.
     public func location(of offset: Int) -> SourceLocation {
-        let clamped = min(max(offset, 0), bytes.count)
+        // Nothing before a byte order mark is shown: offsets inside it are column 1.
+        let clamped = min(max(offset, lineStarts[0]), bytes.count)
         let line = line(of: clamped)
         let start = lineStarts[line - 1]
         return SourceLocation(line: line, column: scalarsBefore(clamped) - scalarsBefore(start) + 1)

@@ -141,10 +141,16 @@ struct LoadedFile {
         let testRegions = parse.file.tests.map { test in
             test.range.start ..< (starts.first { $0 > test.range.start } ?? source.bytes.count + 1)
         }
-        var kept = DiagnosticList()
-        for diagnostic in parse.diagnostics.items where !testRegions.contains(where: { $0.contains(diagnostic.range.start) }) {
-            kept.append(diagnostic)
+        // At the `test` keyword itself stands the `sla` block's missing `}` ("expected `}`,
+        // found `test`"), an error of the SLA; only where the test block stands is not.
+        func inTest(_ diagnostic: Diagnostic) -> Bool {
+            testRegions.contains { region in
+                region.contains(diagnostic.range.start)
+                    && (diagnostic.range.start > region.lowerBound || diagnostic.code == "test-before-sla")
+            }
         }
+        var kept = DiagnosticList()
+        for diagnostic in parse.diagnostics.items where !inTest(diagnostic) { kept.append(diagnostic) }
         parse.diagnostics = kept
         parse.file.tests = []
         return analyse(source, parsed: parse)

@@ -252,6 +252,7 @@ final class ShardVerdicts: @unchecked Sendable {
     var items: [ResolvedGoalItem] = []
     /// Filled only when the SLA has `sum` goals (`keepsItemEnds`).
     var itemEnds: [Int] = []
+    /// Whether the SLA has `sum` goals, whose items `items` and `itemEnds` keep.
     let keepsItemEnds: Bool
     /// Every other goal item, already aggregated (counts, rates and statistics do not
     /// depend on the order of their items).

@@ -87,7 +87,7 @@ public struct TestBlockRunner {
                     require(goal, "goal")
                     if let status, GoalStatus(rawValue: status.name) == nil {
                         diagnostics.append(Diagnostic(Catalog.unknownGoalStatus(status.name), at: status.range,
-                                                      help: closestName(to: status.name, among: ["met", "missed", "in_progress", "no_data"]).map { "did you mean `\($0)`?" },
+                                                      help: closestName(to: status.name, among: SLAParser.goalStatuses).map { "did you mean `\($0)`?" },
                                                       in: testFile))
                     }
                 }

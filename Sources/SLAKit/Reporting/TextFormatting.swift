@@ -38,7 +38,12 @@ enum TextFormatting {
         guard let value else { return "null" }
         switch measure {
         case .rateStages, .rateMet: return number((value * 100 * 1_000_000).rounded() / 1_000_000) + "%"
-        case .statistic: return exactDuration(Int64((value * 1000).rounded()))
+        case .statistic:
+            // An average can hold a fraction of a millisecond, and a test may name any
+            // number of seconds: those are written as seconds.
+            let milliseconds = value * 1000
+            guard milliseconds == milliseconds.rounded(), let whole = Int64(exactly: milliseconds) else { return number(value) + "s" }
+            return exactDuration(whole)
         default: return number(value)
         }
     }
@@ -59,7 +64,9 @@ enum TextFormatting {
         guard let value else { return "—" }
         switch measure {
         case .rateStages, .rateMet: return percent(value)
-        case .statistic: return duration(Int64((value * 1000).rounded()))
+        case .statistic:
+            guard let milliseconds = Int64(exactly: (value * 1000).rounded()) else { return number(value) + "s" }
+            return duration(milliseconds)
         default: return number(value)
         }
     }

@@ -98,7 +98,7 @@ extension Checker {
             amount = .milliseconds(milliseconds)
         case .businessDays(let days):
             if days < 1 || days != days.rounded() || days > Double(Limits.businessDays) {
-                report(Catalog.invalidBusinessDays(text), at: within.budgetRange)
+                report(Catalog.invalidBusinessDays(text, maximum: Limits.businessDays), at: within.budgetRange)
                 return nil
             }
             if within.calendar == nil {

@@ -237,10 +237,10 @@ extension Checker {
             if right.isKnown, right != .list {
                 report(Catalog.membershipNeedsList(op.rawValue, found: describe(rightExpression, right)), at: rightExpression.range)
             } else if left.isKnown, left != .null, let elements = Checker.literalTypes(of: rightExpression), !elements.isEmpty,
-                      !elements.contains(left) {
+                      !elements.contains(left), !elements.contains(.null) {
                 // `fit in ["a", "b"]`: no element can equal the left side, as in `fit == "a"`
-                // (and as there, a comparison with null is left alone).
-                let plurals: [StaticType: String] = [.number: "numbers", .string: "strings", .bool: "bools", .duration: "durations", .null: "null"]
+                // (and as there, a comparison with null, on either side, is left alone).
+                let plurals: [StaticType: String] = [.number: "numbers", .string: "strings", .bool: "bools", .duration: "durations"]
                 let listed = Set(elements).compactMap { plurals[$0] }.sorted().joined(separator: " and ")
                 report(Catalog.typeClash(op.rawValue, describe(leftExpression, left), "a list of \(listed)"),
                        at: expression.range, help: stageHelp())

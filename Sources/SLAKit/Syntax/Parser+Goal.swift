@@ -13,9 +13,6 @@ extension SLAParser {
         return GoalDeclaration(name: name, description: description, clauses: clauses, range: start.joined(end))
     }
 
-    /// The words `count DEADLINE` takes as a status (`met` is a keyword).
-    static let cycleStatusWords: [StaticString] = ["late", "overdue", "breached", "pending", "at_risk"]
-
     /// The contextual statistic words (`max` is a keyword).
     static let statisticWords = Statistic.allCases.map(\.rawValue)
 
@@ -119,7 +116,9 @@ extension SLAParser {
             var status: Identifier?
             // A status word may stand on the next line (line breaks are whitespace); another
             // word there is the next clause (a misspelt statistic), not a status.
-            if isKeyword(.met) || (current.kind == .identifier && (!currentStartsLine || Self.cycleStatusWords.contains { isWord($0) })) {
+            // (The words of a deadline expectation, and `breached`.)
+            if isKeyword(.met) || (current.kind == .identifier
+                && (!currentStartsLine || Self.deadlineStatuses.contains(text(current)) || isWord("breached"))) {
                 let token = advance()
                 status = Identifier(name: text(token), range: token.range)
             }

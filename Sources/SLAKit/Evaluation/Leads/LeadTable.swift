@@ -215,6 +215,7 @@ final class LeadTable {
         var high: UInt64
         /// Id bytes `[skip + 8, skip + 12)`.
         var low: UInt32
+        /// The lead's number in its table.
         var lead: Int32
     }
 
@@ -264,6 +265,7 @@ final class LeadTable {
     /// bytes) are then sorted by comparing the whole ids.
     func sortedKeys(skipping skip: Int) -> [SortKey] {
         precondition(count == 0 || skip <= sharedPrefix, "the skipped bytes are shared by every id")
+        precondition(count <= Int(Int32.max), "lead numbers fit in 32 bits")
         var keys = [SortKey]()
         keys.reserveCapacity(count)
         for lead in 0..<count {
@@ -297,6 +299,8 @@ final class LeadTable {
             : Int(truncatingIfNeeded: (key.high >> UInt64(8 * (digit - 4))) & 0xFF)
     }
 
+    /// Sorts keys by their 12 bytes, stably: a least-significant-digit radix sort, one pass
+    /// per byte that not every key shares, between `keys` and a scratch array.
     private static func radixSort(_ keys: inout [SortKey]) {
         let count = keys.count
         let digits = 12
