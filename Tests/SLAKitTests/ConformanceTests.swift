@@ -39,4 +39,26 @@ import Testing
             Issue.record("\(name): \(difference)\n--- actual:\n\(run.output)")
         }
     }
+
+    /// `sla fmt` keeps the meaning: every case evaluated from its formatted SLA gives the
+    /// same report, byte for byte, as from the SLA as written.
+    @Test(arguments: ConformanceTests.cases)
+    func formattingKeepsTheResult(_ name: String) throws {
+        let folder = TestPaths.conformance.appendingPathComponent(name)
+        let slaPath = folder.appendingPathComponent("case.sla").path
+        let source = SourceFile(path: slaPath, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: slaPath))))
+        let parsed = Parser.parse(source)
+        guard !parsed.diagnostics.hasErrors else { return } // cases of invalid SLAs
+        let formatted = try TemporaryFolder()
+        let formattedPath = try formatted.write("case.sla", Formatter.format(parsed.file, source: source))
+        let events = TestPaths.entries(folder).filter { $0.hasPrefix("events") }.map { folder.appendingPathComponent($0).path }
+        var options = ["--events"] + events + ["--format", "json"]
+        if let extra = try? String(contentsOf: folder.appendingPathComponent("args"), encoding: .utf8) {
+            options += extra.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+        }
+        let original = CommandRun.run(["eval", slaPath] + options)
+        let reformatted = CommandRun.run(["eval", formattedPath] + options)
+        #expect(reformatted.exitCode == original.exitCode)
+        #expect(reformatted.output == original.output)
+    }
 }
