@@ -142,6 +142,30 @@ import Testing
         }
     }
 
+    /// Values near or past the largest double (a sum that overflows to infinity, a target of
+    /// 1e26) neither hang nor crash the page (SPEC.md 7), and numbers written with an
+    /// exponent are not grouped by thousands (`1e+16`, not `1e,+16`). Non-finite values
+    /// show as no value, as JSON writes them null.
+    @Test(arguments: [
+        (#"{"lead":"a","type":"big","at":"2026-01-05T00:00:00Z","amount":1e308}"# + "\n"
+            + #"{"lead":"a","type":"big","at":"2026-01-06T00:00:00Z","amount":1e308}"#, ">= 10"),
+        (#"{"lead":"a","type":"big","at":"2026-01-05T00:00:00Z","amount":1e16}"#, ">= 10"),
+        (#"{"lead":"a","type":"big","at":"2026-01-05T00:00:00Z","amount":-1e25}"#, ">= 100000000000000000000000000"),
+        (#"{"lead":"a","type":"big","at":"2026-01-05T00:00:00Z","amount":-1e308}"# + "\n"
+            + #"{"lead":"b","type":"big","at":"2026-02-05T00:00:00Z","amount":1e308}"#, "<= 1"),
+    ] as [(String, String)])
+    func extremeValuesRender(events: String, comparison: String) throws {
+        let files = try Self.writeCase(sla: "sla \"x\" {\n  team t\n  goal big {\n    owner t\n    sum big.amount \(comparison)\n  }\n}\n",
+                                       events: events + "\n")
+        for format in ["html", "table"] {
+            let run = CommandRun.run(["eval", files.sla, "--events", files.events, "--format", format])
+            #expect(run.exitCode == 0, "\(format): \(run.error)")
+            for pattern in ["[0-9]e,[+-]", "[ >]null[ <]", "[ >]-?inf"] {
+                #expect(run.output.range(of: pattern, options: .regularExpression) == nil, "\(format): \(pattern)")
+            }
+        }
+    }
+
     @Test func largeInputsStaySmallAndTablesAreCapped() throws {
         // 4,000 leads in 14 owner groups, a third of them overdue at the as-of time.
         var events = ""

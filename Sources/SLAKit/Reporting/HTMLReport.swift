@@ -410,7 +410,7 @@ private struct Page {
         let end = min(verdicts.count, max((highlighted.last ?? verdicts.count - 1) + 1 + limit / 4, limit))
         let start = max(0, end - limit)
         let points = verdicts[start..<end].map { verdict in
-            TrendPoint(label: verdict.period.label, value: verdict.value, status: verdict.status,
+            TrendPoint(label: verdict.period.label, value: verdict.value.flatMap { $0.isFinite ? $0 : nil }, status: verdict.status,
                        highlighted: shows(verdict.period, in: period))
         }
         var title = "\(goal.name) per \(goal.period.rawValue)"

@@ -103,13 +103,17 @@ enum ValueUnit: Sendable {
         case .fraction:
             return SVGText.trimmed(value * 100, decimals: 1) + "%"
         case .seconds:
-            return TextFormatting.duration(Int64((value * 1000).rounded()))
+            guard let milliseconds = Int64(exactly: (value * 1000).rounded()) else { return JSONWriter.number(value) + "s" }
+            return TextFormatting.duration(milliseconds)
         }
     }
 
     /// Tick spacing of an axis from 0 (or `low`) to about `high` with about `count` steps:
     /// 1-2-2.5-5 steps for numbers and fractions, clock-like steps for durations.
     func ticks(low: Double, high: Double, count: Int) -> (low: Double, high: Double, step: Double) {
+        // Values near the largest double: `high - low` overflows, and the loops below would
+        // not end on an infinite span. Two steps from `low` cover it.
+        guard (high - low).isFinite else { return (low, high, max(high / 2 - low / 2, 1)) }
         let span = max(high - low, 0)
         let raw = span > 0 ? span / Double(max(count, 1)) : 0
         var step: Double
@@ -150,7 +154,9 @@ enum SVGText {
         let negative = number.hasPrefix("-")
         let unsigned = negative ? String(number.dropFirst()) : number
         let parts = unsigned.split(separator: ".", maxSplits: 1)
-        guard let whole = parts.first, whole.count > 3, whole.allSatisfy(\.isASCII) else { return number }
+        // Only a plain decimal: `1e+16` (as JSONWriter writes large numbers) stays as it is.
+        guard let whole = parts.first, whole.count > 3, whole.allSatisfy(\.isWholeNumber),
+              parts.count == 1 || parts[1].allSatisfy(\.isWholeNumber) else { return number }
         var grouped = ""
         for (offset, digit) in whole.enumerated() {
             if offset > 0, (whole.count - offset) % 3 == 0 { grouped += "," }
@@ -167,8 +173,9 @@ enum SVGText {
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (value * scale).rounded()
         if scaled == 0 { return "0" }
+        // Beyond 64-bit integers (`1e25`) the value has no fraction worth showing.
+        guard let whole = Int64(exactly: abs(scaled)) else { return JSONWriter.number(value.rounded()) }
         let negative = scaled < 0
-        let whole = Int64(abs(scaled))
         let unit = Int64(scale)
         var text = String(whole / unit)
         let fraction = whole % unit
@@ -304,9 +311,10 @@ struct GoalTrendChart {
         let values = points.compactMap(\.value)
         var low = min(0, target, values.min() ?? 0)
         var high = max(0, target, values.max() ?? 0)
-        // Headroom so that a bar at the target still shows the line above it.
-        if high > 0 { high *= 1.08 }
-        if low < 0 { low *= 1.08 }
+        // Headroom so that a bar at the target still shows the line above it (short of
+        // infinity for values near the largest double).
+        if high > 0 { high = min(high * 1.08, .greatestFiniteMagnitude) }
+        if low < 0 { low = max(low * 1.08, -.greatestFiniteMagnitude) }
         if unit == .fraction { high = min(max(high, 0.01), 1) }
         let ticks = unit.ticks(low: low, high: high, count: 2)
         let top = 8.0, bottom = 16.0

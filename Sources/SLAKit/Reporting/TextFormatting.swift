@@ -61,7 +61,8 @@ enum TextFormatting {
     /// A goal value or target as people read it: rates as percentages, durations as
     /// `2h 30m`, counts and sums as numbers.
     static func goalValue(_ value: Double?, measure: MeasureModel) -> String {
-        guard let value else { return "—" }
+        // A non-finite value (a sum past the largest double) is written null in JSON.
+        guard let value, value.isFinite else { return "—" }
         switch measure {
         case .rateStages, .rateMet: return percent(value)
         case .statistic:
