@@ -259,6 +259,9 @@ private func read(_ url: URL) throws -> String {
         #expect(diff == "--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n a\n-b\n+B\n c\n-d\n\\ No newline at end of file\n+d\n")
         #expect(LineDiff.unified(old: "", new: "x\n", path: "f") == "--- a/f\n+++ b/f\n@@ -0,0 +1 @@\n+x\n")
         #expect(LineDiff.unified(old: "x\ny\n", new: "y\n", path: "f") == "--- a/f\n+++ b/f\n@@ -1,2 +1 @@\n-x\n y\n")
+        // A CRLF line ends with its line break (a CRLF is one Character): no marker.
+        #expect(LineDiff.unified(old: "x\r\ny\r\n", new: "x\ny\n", path: "f")
+                == "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n-x\r\n-y\r\n+x\n+y\n")
     }
 
     // MARK: - The command

@@ -59,7 +59,9 @@ enum LineDiff {
 
     /// A line as printed in the diff: with its line break, or followed by the marker.
     private static func printable(_ line: Substring) -> String {
-        line.hasSuffix("\n") ? String(line) : String(line) + "\n\\ No newline at end of file\n"
+        // By scalar: a line ending in CRLF ends in the one Character "\r\n", which
+        // `hasSuffix("\n")` does not match.
+        line.unicodeScalars.last == "\n" ? String(line) : String(line) + "\n\\ No newline at end of file\n"
     }
 
     /// The edit script: every line of both texts, in order, as kept, removed or added.
