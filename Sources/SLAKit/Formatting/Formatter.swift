@@ -242,30 +242,44 @@ private struct TreePrinter {
 
         // The suffixes may be written in any order; each keyword is found in the source
         // order, then they are written in the canonical order `per`, `by`, `where`.
-        enum Suffix { case period, groupBy, condition }
-        var suffixes: [(suffix: Suffix, content: SourceRange)] = []
-        if let range = clause.periodRange { suffixes.append((.period, range)) }
-        if let groupBy = clause.groupBy { suffixes.append((.groupBy, groupBy.range)) }
-        if let condition = clause.condition { suffixes.append((.condition, condition.range)) }
+        var suffixes: [(index: Int, content: SourceRange)] = []
+        if let range = clause.periodRange { suffixes.append((0, range)) }
+        if let groupBy = clause.groupBy { suffixes.append((1, groupBy.range)) }
+        if let condition = clause.condition { suffixes.append((2, condition.range)) }
         var keywordStart: [Int] = Array(repeating: 0, count: 3)
-        var previousEnd = clause.targetRange.end
-        for entry in suffixes.sorted(by: { $0.content.start < $1.content.start }) {
-            let index = entry.suffix == .period ? 0 : entry.suffix == .groupBy ? 1 : 2
-            keywordStart[index] = writer.nextTokenStart(after: previousEnd)
-            previousEnd = entry.content.end
+        let order = writtenOrder(of: &suffixes, after: clause.targetRange.end, keywordStart: &keywordStart)
+        for index in order {
+            switch index {
+            case 0:
+                writer.token("per", at: keywordRange(at: keywordStart[0], "per"))
+                writer.token(clause.period!.rawValue, at: clause.periodRange!)
+            case 1:
+                writer.token("by", at: keywordRange(at: keywordStart[1], "by"))
+                writer.token("lead.\(clause.groupBy!.name)", at: clause.groupBy!.range)
+            default:
+                writer.token("where", at: keywordRange(at: keywordStart[2], "where"))
+                expression(clause.condition!)
+            }
         }
-        if let period = clause.period, let range = clause.periodRange {
-            writer.token("per", at: keywordRange(at: keywordStart[0], "per"))
-            writer.token(period.rawValue, at: range)
+    }
+
+    /// The order to write optional parts in that may stand in any order (a goal's `per`,
+    /// `by`, `where`; an expectation's `elapsed`, `due`, `paused`), given as (canonical
+    /// index, content range) after the source offset `after`: the canonical order, unless
+    /// a comment stands among them, which would then end up beside another part (an
+    /// end-of-line comment stays at the end of the line of the token it followed), so the
+    /// source order is kept. Sets each part's keyword offset in `keywordStart`.
+    private func writtenOrder(of parts: inout [(index: Int, content: SourceRange)], after: Int,
+                              keywordStart: inout [Int]) -> [Int] {
+        parts.sort { $0.content.start < $1.content.start }
+        var previousEnd = after
+        for part in parts {
+            keywordStart[part.index] = writer.nextTokenStart(after: previousEnd)
+            previousEnd = part.content.end
         }
-        if let groupBy = clause.groupBy {
-            writer.token("by", at: keywordRange(at: keywordStart[1], "by"))
-            writer.token("lead.\(groupBy.name)", at: groupBy.range)
-        }
-        if let condition = clause.condition {
-            writer.token("where", at: keywordRange(at: keywordStart[2], "where"))
-            expression(condition)
-        }
+        let sourceOrder = parts.map(\.index)
+        if let last = parts.last, writer.hasComment(in: SourceRange(start: after, end: last.content.end)) { return sourceOrder }
+        return sourceOrder.sorted()
     }
 
     // MARK: - Tests
@@ -358,24 +372,20 @@ private struct TreePrinter {
             }
             if let paused { details.append((2, paused)) }
             var keywordStart: [Int] = Array(repeating: 0, count: 3)
-            var previousEnd = status.range.end
-            for detail in details.sorted(by: { $0.content.start < $1.content.start }) {
-                keywordStart[detail.index] = writer.nextTokenStart(after: previousEnd)
-                previousEnd = detail.content.end
-            }
-            if let elapsed {
-                writer.token("elapsed", at: keywordRange(at: keywordStart[0], "elapsed"))
-                writer.token(source.text(elapsed.range), at: elapsed.range)
-            }
-            if let due {
-                writer.token("due", at: keywordRange(at: keywordStart[1], "due"))
-                switch due {
-                case .at(let time): timestamp(time)
-                case .none(let range): writer.token("none", at: range)
+            for index in writtenOrder(of: &details, after: status.range.end, keywordStart: &keywordStart) {
+                switch index {
+                case 0:
+                    writer.token("elapsed", at: keywordRange(at: keywordStart[0], "elapsed"))
+                    writer.token(source.text(elapsed!.range), at: elapsed!.range)
+                case 1:
+                    writer.token("due", at: keywordRange(at: keywordStart[1], "due"))
+                    switch due! {
+                    case .at(let time): timestamp(time)
+                    case .none(let range): writer.token("none", at: range)
+                    }
+                default:
+                    writer.token("paused", at: paused!)
                 }
-            }
-            if let paused {
-                writer.token("paused", at: paused)
             }
         case .goal(let goal, let period, let group, let value, let status):
             writer.word("goal")
