@@ -165,6 +165,9 @@ private func read(_ url: URL) throws -> String {
         // Invisible or combining scalars stay escaped; a combining mark after a letter
         // that is not ASCII stays as it is.
         #expect(formatText(#"sla "\u{200B}\u{301}e\u{301}\u{E9}\u{301}" {}"#) == "sla \"\\u{200B}\\u{301}e\\u{301}é\u{301}\" {\n}\n")
+        // A zero-width joiner is itself only between two emoji (`👩‍💻`): `a‍b` would read `ab`.
+        #expect(formatText(#"sla "a\u{200D}b \u{1F469}\u{200D}\u{1F4BB} \u{1F469}\u{200D}" {}"#)
+                == "sla \"a\\u{200D}b \u{1F469}\u{200D}\u{1F4BB} \u{1F469}\\u{200D}\" {\n}\n")
     }
 
     @Test func goalSuffixesGoInCanonicalOrder() {

@@ -573,7 +573,16 @@ private struct TreePrinter {
     static func quoted(_ value: String) -> String {
         var result = "\""
         var previousIsPlain = false
-        for scalar in value.unicodeScalars {
+        let scalars = Array(value.unicodeScalars)
+        for (position, scalar) in scalars.enumerated() {
+            // A zero-width joiner stays itself between two emoji (a family, a profession),
+            // where it is part of what is seen; anywhere else it would be invisible.
+            if scalar == "\u{200D}", position > 0, position + 1 < scalars.count,
+               isEmoji(scalars[position - 1]), isEmoji(scalars[position + 1]) {
+                result.unicodeScalars.append(scalar)
+                previousIsPlain = true
+                continue
+            }
             switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
@@ -601,13 +610,17 @@ private struct TreePrinter {
         }
     }
 
+    /// A pictographic emoji (not the ASCII digits, `#` and `*`, which Unicode also counts).
+    private static func isEmoji(_ scalar: Unicode.Scalar) -> Bool {
+        !scalar.isASCII && (scalar.properties.isEmoji || scalar.properties.isEmojiModifier)
+    }
+
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
             return true
         case .format:
-            // The zero-width joiner is part of emoji sequences, which stay readable.
-            return scalar != "\u{200D}"
+            return true
         case .spaceSeparator:
             return scalar != " "
         default:
