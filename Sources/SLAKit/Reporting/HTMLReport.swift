@@ -320,7 +320,8 @@ private struct Page {
                 let model = sla.goals[goal]
                 var line = "<li><span class=\"name\">\(e(model.name))</span> "
                 if verdicts.count == 1, let verdict = verdicts.first {
-                    line += "\(e(displayValue(verdict.value, measure: model.measure))) against \(e(model.op.symbol)) \(e(displayValue(model.target, measure: model.measure))) "
+                    let shown = displayPair(verdict.value, target: model.target, measure: model.measure)
+                    line += "\(e(shown.value)) against \(e(model.op.symbol)) \(e(shown.target)) "
                     line += statusBadge(verdict.status)
                 } else if verdicts.isEmpty {
                     line += "<span class=\"muted\">no period</span>"
@@ -385,8 +386,9 @@ private struct Page {
                     html += "<tr>"
                     html += "<td></td><td>\(firstRow ? e(goal.owner) : "")</td><td>\(e(verdict.period.label))</td>"
                     html += "<td>\(goal.groupBy == nil ? "" : e(Page.groupText(verdict.group)))</td>"
-                    html += "<td class=\"number\">\(e(displayValue(verdict.value, measure: goal.measure)))</td>"
-                    html += "<td class=\"number\">\(e(goal.op.symbol)) \(e(displayValue(goal.target, measure: goal.measure)))</td>"
+                    let shown = displayPair(verdict.value, target: goal.target, measure: goal.measure)
+                    html += "<td class=\"number\">\(e(shown.value))</td>"
+                    html += "<td class=\"number\">\(e(goal.op.symbol)) \(e(shown.target))</td>"
                     html += "<td>\(statusBadge(verdict.status))</td><td>"
                     if rowIndex == 0 {
                         html += trendChart(goal: goal, series: groupSeries, unit: unit, period: period)
@@ -513,7 +515,7 @@ private struct Page {
         for team in sla.teams {
             html += "<div class=\"team\"><h4>\(e(team)) owes</h4><ul>\n"
             for goal in sla.goals where goal.owner == team {
-                html += "<li><span class=\"name\">\(e(goal.name))</span> \(e(goal.op.symbol)) \(e(displayValue(goal.target, measure: goal.measure))) per \(e(goal.period.rawValue))</li>\n"
+                html += "<li><span class=\"name\">\(e(goal.name))</span> \(e(goal.op.symbol)) \(e(displayPair(nil, target: goal.target, measure: goal.measure).target)) per \(e(goal.period.rawValue))</li>\n"
             }
             for deadline in sla.deadlines where deadline.owner == team {
                 html += "<li><span class=\"name\">\(e(deadline.name))</span> within \(e(budgetText(deadline)))</li>\n"
@@ -531,13 +533,19 @@ private struct Page {
         CivilTime.formatLocal(sla.zone.local(instant))
     }
 
-    /// A goal value or target for readers: as `--format table` shows it, with large
-    /// numbers grouped by thousands.
-    func displayValue(_ value: Double?, measure: MeasureModel) -> String {
-        let text = TextFormatting.goalValue(value, measure: measure)
+    /// A goal value and its target for readers, as `--format table` shows them
+    /// (`TextFormatting.goalValueAndTarget`: the target exact, the value never reading the
+    /// same as a target it is not), counts and sums grouped by thousands.
+    func displayPair(_ value: Double?, target: Double, measure: MeasureModel) -> (value: String, target: String) {
+        let shown = TextFormatting.goalValueAndTarget(value, target: target, measure: measure)
+        return (grouped(shown.value, measure: measure), grouped(shown.target, measure: measure))
+    }
+
+    /// Counts and sums grouped by thousands.
+    private func grouped(_ text: String, measure: MeasureModel) -> String {
         switch measure {
-        case .countStage, .countDeadline, .sum: return SVGText.grouped(text)
-        default: return text
+        case .countStage, .countDeadline, .sum: SVGText.grouped(text)
+        default: text
         }
     }
 

@@ -19,10 +19,10 @@ public enum TableReport {
             var rows = [["goal", "owner", "period", "group", "value", "target", "status"]]
             for verdict in result.goals {
                 let goal = sla.goals[verdict.goal]
+                let shown = TextFormatting.goalValueAndTarget(verdict.value, target: goal.target, measure: goal.measure)
                 rows.append([goal.name, goal.owner, verdict.period.label,
                              goal.groupBy == nil ? "" : TextFormatting.group(verdict.group),
-                             TextFormatting.goalValue(verdict.value, measure: goal.measure),
-                             goal.op.rawValue + " " + TextFormatting.goalValue(goal.target, measure: goal.measure),
+                             shown.value, goal.op.rawValue + " " + shown.target,
                              verdict.status.rawValue.replacingOccurrences("_", " ")])
             }
             text += TextFormatting.table(rows, rightAligned: [4])

@@ -32,6 +32,19 @@ enum TextFormatting {
         return parts.joined(separator: " ")
     }
 
+    /// A goal target as written in the SLA (`99.99%`, `1h 30m 30s`, `59s 900ms`), and a
+    /// value against it: rounded as `goalValue` rounds, unless that would read the same as
+    /// the target while it is not (a p90 of 2h 0m 30s against 2h, 1/3 against 33.34%):
+    /// then exact, so that a row never contradicts its own status.
+    static func goalValueAndTarget(_ value: Double?, target: Double, measure: MeasureModel) -> (value: String, target: String) {
+        let targetText = exactGoalValue(target, measure: measure)
+        var valueText = goalValue(value, measure: measure)
+        if let value, value.isFinite, value != target, valueText == targetText || valueText == goalValue(target, measure: measure) {
+            valueText = exactGoalValue(value, measure: measure)
+        }
+        return (valueText, targetText)
+    }
+
     /// A goal value or target as `goalValue` shows it, but exact: rates to a millionth of a
     /// point (`33.333333%`), durations down to the millisecond.
     static func exactGoalValue(_ value: Double?, measure: MeasureModel) -> String {
