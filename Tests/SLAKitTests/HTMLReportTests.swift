@@ -166,6 +166,22 @@ import Testing
         }
     }
 
+    /// A daily goal reviewed yearly has 365 periods in a section: the latest 36 are listed,
+    /// with a line saying how many earlier ones are left to the JSON report.
+    @Test func goalPeriodRowsAreCappedPerSection() throws {
+        let events = (0..<400).map { day in
+            #"{"lead":"L\#(day)","type":"a","at":"\#(CivilTime.formatUTC(CivilTime.days(year: 2025, month: 1, day: 1) * CivilTime.millisecondsPerDay + Int64(day) * CivilTime.millisecondsPerDay))"}"#
+        }
+        let files = try Self.writeCase(sla: "sla \"x\" {\n  review yearly\n  team t\n  stage s on a\n  goal daily {\n    owner t\n    count s >= 1 per day\n  }\n}\n",
+                                       events: events.joined(separator: "\n") + "\n")
+        let run = CommandRun.run(["eval", files.sla, "--events", files.events, "--format", "html"])
+        #expect(run.exitCode == 0, "\(run.error)")
+        // 2025: 365 days, 36 shown; 2026: 35 days, all shown.
+        #expect(run.output.contains("329 earlier periods: see <code>--format json</code>"))
+        #expect(run.output.components(separatedBy: "<td>2025-").count - 1 == 36)
+        #expect(run.output.components(separatedBy: "<td>2026-").count - 1 == 35)
+    }
+
     @Test func largeInputsStaySmallAndTablesAreCapped() throws {
         // 4,000 leads in 14 owner groups, a third of them overdue at the as-of time.
         var events = ""

@@ -16,6 +16,9 @@ public enum HTMLReport {
     static let chartPeriodsShown = 36
     /// Groups of a `by` goal listed per period.
     static let groupsShown = 25
+    /// Goal periods listed per group in one review period's section (a daily goal reviewed
+    /// yearly has 365): the most recent ones.
+    static let periodRowsShown = 36
 
     public static func render(_ result: EvaluationResult) -> String {
         var page = Page(result: result)
@@ -381,7 +384,13 @@ private struct Page {
                 html += "<tr><td colspan=\"8\" class=\"muted\">no items yet</td></tr>\n"
             }
             for groupSeries in shown {
-                let verdicts = overlapping(groupSeries, period: period)
+                let overlapped = overlapping(groupSeries, period: period)
+                let verdicts = overlapped.suffix(HTMLReport.periodRowsShown)
+                if overlapped.count > verdicts.count {
+                    html += "<tr><td></td><td colspan=\"7\" class=\"muted\">\(overlapped.count - verdicts.count) earlier periods"
+                    html += goal.groupBy == nil ? "" : " of \(e(Page.groupText(groupSeries.group)))"
+                    html += ": see <code>--format json</code></td></tr>\n"
+                }
                 for (rowIndex, verdict) in verdicts.enumerated() {
                     html += "<tr>"
                     html += "<td></td><td>\(firstRow ? e(goal.owner) : "")</td><td>\(e(verdict.period.label))</td>"
