@@ -26,6 +26,24 @@ import Testing
         #expect(TextFormatting.goalValueAndTarget(.infinity, target: 1, measure: .countStage(0)).value == "—")
     }
 
+    /// Groups of one goal that would read the same (7 and "7") are written as in tests in
+    /// the table and on the page; groups that differ in text stay plain.
+    @Test func groupsThatReadAlikeAreWrittenAsLiterals() throws {
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("g.sla", "sla \"x\" {\n  team t\n  stage s on a\n  goal alike {\n    owner t\n    count s >= 1 by lead.v\n  }\n  goal plain {\n    owner t\n    count s >= 1 by lead.w\n  }\n}\n")
+        let events = try folder.write("e.jsonl", [#"{"lead":"A","type":"a","at":"2026-01-05T00:00:00Z","v":7,"w":"ann"}"#,
+                                                   #"{"lead":"B","type":"a","at":"2026-01-05T00:00:00Z","v":"7","w":"bo"}"#].joined(separator: "\n") + "\n")
+        let table = CommandRun.run(["eval", sla, "--events", events, "--format", "table"]).output
+        #expect(table.contains("alike  t      2026-01  \"7\""))
+        #expect(table.contains("alike  t      2026-01  7 "))
+        #expect(table.contains("plain  t      2026-01  ann"))
+        let html = CommandRun.run(["eval", sla, "--events", events, "--format", "html"]).output
+        #expect(html.contains("<td>&quot;7&quot;</td>") || html.contains("<td>\"7\"</td>"))
+        #expect(html.contains("<td>ann</td>"))
+        #expect(TextFormatting.groupsReadAlike([.number(7), .string("7")], as: TextFormatting.group))
+        #expect(!TextFormatting.groupsReadAlike([.number(7), .number(7), .string("8")], as: TextFormatting.group))
+    }
+
     @Test func exactDurationsKeepEveryUnit() {
         #expect(TextFormatting.exactDuration(0) == "0s")
         #expect(TextFormatting.exactDuration(93_784_250) == "1d 2h 3m 4s 250ms")

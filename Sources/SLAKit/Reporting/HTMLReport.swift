@@ -48,6 +48,9 @@ private struct ReportGroupKey: Hashable {
 private struct GoalSeries {
     var group: Value
     var verdicts: [GoalVerdict]
+    /// The group as the page writes it (`Page.groupText`, or as in tests when two groups
+    /// of the goal would read the same).
+    var label = ""
 }
 
 /// Per deadline and review period: what the charts and tables of a section need.
@@ -151,6 +154,13 @@ private struct Page {
             } else {
                 groupIndex[verdict.goal][key] = goalSeries[verdict.goal].count
                 goalSeries[verdict.goal].append(GoalSeries(group: verdict.group, verdicts: [verdict]))
+            }
+        }
+        for goal in goalSeries.indices {
+            let readAlike = TextFormatting.groupsReadAlike(goalSeries[goal].map(\.group), as: Page.groupText)
+            for index in goalSeries[goal].indices {
+                let group = goalSeries[goal][index].group
+                goalSeries[goal][index].label = readAlike ? TextFormatting.groupLiteral(group) : Page.groupText(group)
             }
         }
 
@@ -388,13 +398,13 @@ private struct Page {
                 let verdicts = overlapped.suffix(HTMLReport.periodRowsShown)
                 if overlapped.count > verdicts.count {
                     html += "<tr><td></td><td colspan=\"7\" class=\"muted\">\(overlapped.count - verdicts.count) earlier periods"
-                    html += goal.groupBy == nil ? "" : " of \(e(Page.groupText(groupSeries.group)))"
+                    html += goal.groupBy == nil ? "" : " of \(e(groupSeries.label))"
                     html += ": see <code>--format json</code></td></tr>\n"
                 }
                 for (rowIndex, verdict) in verdicts.enumerated() {
                     html += "<tr>"
                     html += "<td></td><td>\(firstRow ? e(goal.owner) : "")</td><td>\(e(verdict.period.label))</td>"
-                    html += "<td>\(goal.groupBy == nil ? "" : e(Page.groupText(verdict.group)))</td>"
+                    html += "<td>\(goal.groupBy == nil ? "" : e(groupSeries.label))</td>"
                     let shown = displayPair(verdict.value, target: goal.target, measure: goal.measure)
                     html += "<td class=\"number\">\(e(shown.value))</td>"
                     html += "<td class=\"number\">\(e(goal.op.symbol)) \(e(shown.target))</td>"
@@ -425,7 +435,7 @@ private struct Page {
                        highlighted: shows(verdict.period, in: period))
         }
         var title = "\(goal.name) per \(goal.period.rawValue)"
-        if goal.groupBy != nil { title += " for \(Page.groupText(series.group))" }
+        if goal.groupBy != nil { title += " for \(series.label)" }
         return GoalTrendChart(title: title, points: points, target: goal.target, op: goal.op, unit: unit).svg()
     }
 

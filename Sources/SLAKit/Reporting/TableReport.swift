@@ -17,11 +17,14 @@ public enum TableReport {
         if !result.goals.isEmpty {
             text += "\nGOALS\n"
             var rows = [["goal", "owner", "period", "group", "value", "target", "status"]]
+            let readAlike = sla.goals.indices.map { index in
+                TextFormatting.groupsReadAlike(result.goals.filter { $0.goal == index }.map(\.group), as: TextFormatting.group)
+            }
             for verdict in result.goals {
                 let goal = sla.goals[verdict.goal]
                 let shown = TextFormatting.goalValueAndTarget(verdict.value, target: goal.target, measure: goal.measure)
                 rows.append([goal.name, goal.owner, verdict.period.label,
-                             goal.groupBy == nil ? "" : TextFormatting.group(verdict.group),
+                             goal.groupBy == nil ? "" : readAlike[verdict.goal] ? TextFormatting.groupLiteral(verdict.group) : TextFormatting.group(verdict.group),
                              shown.value, goal.op.rawValue + " " + shown.target,
                              verdict.status.rawValue.replacingOccurrences("_", " ")])
             }

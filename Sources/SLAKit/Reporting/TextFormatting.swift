@@ -61,6 +61,18 @@ enum TextFormatting {
         }
     }
 
+    /// Whether two of the distinct group values of one goal, written by `text`, would read
+    /// the same (the number 7 and the string "7", true and "true"): the table and the page
+    /// then write that goal's groups as tests do (`groupLiteral`), as `--goals-csv` adds a
+    /// `group_type`.
+    static func groupsReadAlike(_ groups: [Value], as text: (Value) -> String) -> Bool {
+        var distinct = Set<GroupKey>(), seen = Set<String>()
+        for group in groups where distinct.insert(GroupKey(group)).inserted {
+            if !seen.insert(text(group)).inserted { return true }
+        }
+        return false
+    }
+
     /// A group value as written in a test (`group "ann"`, `group 7`, `group true`), so that
     /// the string `"7"` and the number `7` read differently.
     static func groupLiteral(_ value: Value) -> String {
