@@ -271,5 +271,8 @@ import Testing
         // Not characters of XML 1.0 (a JUnit report with them does not parse), and the C1
         // controls HTML rejects; tab and line feed stay.
         #expect(Markup.escape("a\u{FFFE}b\u{FFFF}c\u{85}d\u{9F}e\tf\ng\u{FFFD}\u{10FFFD}") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\tf\ng\u{FFFD}\u{10FFFD}")
+        // A right-to-left override or isolate would reverse the rest of a cell or a title.
+        #expect(Markup.escape("L\u{202E}1-dI\u{2066}x\u{2069}\u{200F}") == "L\u{FFFD}1-dI\u{FFFD}x\u{FFFD}\u{200F}")
+        #expect(TextFormatting.visible("L\u{202E}1\u{202A}\u{2067}") == "L\u{FFFD}1\u{FFFD}\u{FFFD}")
     }
 }

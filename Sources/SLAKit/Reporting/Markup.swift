@@ -29,6 +29,8 @@ enum Markup {
         case 0x26, 0x3C, 0x3E, 0x22, 0x27: true
         case 0x09, 0x0A: false
         case 0..<0x20, 0x7F...0x9F, 0xFFFE, 0xFFFF: true
+        // Bidirectional overrides and isolates would reverse the rest of a cell or title.
+        case 0x202A...0x202E, 0x2066...0x2069: true
         default: false
         }
     }

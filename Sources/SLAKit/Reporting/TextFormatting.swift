@@ -108,8 +108,9 @@ enum TextFormatting {
 
     /// `text` safe to print on a terminal: control characters (from lead ids, event types,
     /// attribute values, names in messages) are shown as their control pictures (`␛`,
-    /// `␊`; C1 controls, which have none, as `�`), so that none moves the cursor, breaks a
-    /// row or starts an escape sequence.
+    /// `␊`; C1 controls, which have none, and bidirectional overrides and isolates, as `�`),
+    /// so that none moves the cursor, reverses the rest of a line, breaks a row or starts
+    /// an escape sequence.
     static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         return String(String.UnicodeScalarView(text.unicodeScalars.map(visible)))
@@ -120,13 +121,20 @@ enum TextFormatting {
         switch scalar.value {
         case 0..<0x20: Unicode.Scalar(0x2400 + scalar.value)!
         case 0x7F: "\u{2421}"
-        case 0x80...0x9F: "\u{FFFD}"
+        case 0x80...0x9F, 0x202A...0x202E, 0x2066...0x2069: "\u{FFFD}"
         default: scalar
         }
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isBidiControl(scalar)
+    }
+
+    /// The bidirectional embedding, override and isolate controls (U+202A-U+202E,
+    /// U+2066-U+2069): in an id or a value they would reverse the rest of a row or a
+    /// line as shown, so output meant for people shows them as `�`.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// Left-aligned columns separated by two spaces; widths count scalars. Cells are shown
