@@ -390,6 +390,12 @@ private func declarations(_ result: ParseResult) -> [Declaration] { result.file.
         ])
     }
 
+    /// SPEC.md 2: no leading `.` in numbers; the help writes the number as it should be.
+    @Test func leadingDotNumberGetsAHelpLine() {
+        let result = parse(sla("stage s when lead.x > .75 or lead.y == . 5"))
+        #expect(result.diagnostics.items.map(\.help) == ["a number starts with a digit: write `0.75`"])
+    }
+
     // MARK: - Syntax error fixtures
 
     /// Every `.sla` file in `Tests/Fixtures/syntax` states its expected diagnostics in

@@ -224,6 +224,9 @@ extension SLAParser {
                 return leaf(name.name == "lead" ? .leadAttribute(attribute) : .eventAttribute(attribute), range)
             }
             return leaf(.name(name))
+        case .dot where peek(1).kind == .number && peek(1).range.start == current.range.end:
+            // `.5`: SPEC.md 2 has no leading `.` in numbers.
+            throw fail(Catalog.Wanted.expression, help: "a number starts with a digit: write `0\(text(current))\(text(peek(1)))`")
         default:
             throw fail(Catalog.Wanted.expression)
         }
