@@ -35,8 +35,11 @@ public final class SourceFile: Sendable {
     public let path: String
     /// The raw bytes of the file.
     public let bytes: [UInt8]
-    /// Offsets at which each line starts (line 1 at offset 0, or 3 after a byte order
-    /// mark, which the lexer skips and editors do not show: columns count from after it).
+    /// Where the text starts: 3 after a leading UTF-8 byte order mark (which the lexer
+    /// skips and editors do not show), else 0.
+    public let textStart: Int
+    /// Offsets at which each line starts (line 1 at `textStart`: columns count from after
+    /// a byte order mark).
     public let lineStarts: [Int]
     /// `scalarCheckpoints[k]`: how many scalars start before offset `k * checkpointBytes`, so
     /// that a column costs at most `checkpointBytes` steps however long its line is.
@@ -46,7 +49,8 @@ public final class SourceFile: Sendable {
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
-        var starts = [bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
+        textStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var starts = [textStart]
         var checkpoints = [0]
         var scalars = 0
         for (offset, byte) in bytes.enumerated() {
@@ -88,7 +92,7 @@ public final class SourceFile: Sendable {
     /// The 1-based line and scalar column of a byte offset.
     public func location(of offset: Int) -> SourceLocation {
         // Nothing before a byte order mark is shown: offsets inside it are column 1.
-        let clamped = min(max(offset, lineStarts[0]), bytes.count)
+        let clamped = min(max(offset, textStart), bytes.count)
         let line = line(of: clamped)
         let start = lineStarts[line - 1]
         return SourceLocation(line: line, column: scalarsBefore(clamped) - scalarsBefore(start) + 1)

@@ -116,7 +116,8 @@ enum TextFormatting {
         return String(String.UnicodeScalarView(text.unicodeScalars.map(visible)))
     }
 
-    /// One scalar as `visible` shows it.
+    /// One scalar as `visible` shows it. The bidirectional embedding, override and isolate
+    /// controls (U+202A-U+202E, U+2066-U+2069) would reverse the rest of a row or a line.
     static func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         switch scalar.value {
         case 0..<0x20: Unicode.Scalar(0x2400 + scalar.value)!
@@ -126,15 +127,9 @@ enum TextFormatting {
         }
     }
 
+    /// Whether `visible` shows `scalar` as something else.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || isBidiControl(scalar)
-    }
-
-    /// The bidirectional embedding, override and isolate controls (U+202A-U+202E,
-    /// U+2066-U+2069): in an id or a value they would reverse the rest of a row or a
-    /// line as shown, so output meant for people shows them as `�`.
-    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
-        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        visible(scalar) != scalar
     }
 
     /// Left-aligned columns separated by two spaces; widths count scalars. Cells are shown

@@ -33,7 +33,7 @@ public struct Lexer {
     private mutating func lexAll() {
         // A leading byte order mark (some Windows editors write one) is not text: skipped,
         // as in event files (SPEC.md 5); `sla fmt` leaves it out.
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+        position = source.textStart
         while position < bytes.count {
             let byte = bytes[position]
             switch byte {
