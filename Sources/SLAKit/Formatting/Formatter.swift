@@ -15,6 +15,11 @@ public enum Formatter {
         printer.file(file)
         return printer.writer.finish()
     }
+
+    /// A string literal for `value`, written as `sla fmt` writes one (escapes included).
+    static func stringLiteral(_ value: String) -> String {
+        TreePrinter.quoted(value)
+    }
 }
 
 /// Walks the tree and writes it through a `LayoutWriter`.

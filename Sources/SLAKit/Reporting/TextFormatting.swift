@@ -74,10 +74,11 @@ enum TextFormatting {
     }
 
     /// A group value as written in a test (`group "ann"`, `group 7`, `group true`), so that
-    /// the string `"7"` and the number `7` read differently.
+    /// the string `"7"` and the number `7` read differently: a string as `sla fmt` writes a
+    /// string literal.
     static func groupLiteral(_ value: Value) -> String {
         switch value {
-        case .string(let text): "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .string(let text): Formatter.stringLiteral(text)
         case .null: "null"
         default: group(value)
         }
