@@ -13,6 +13,9 @@ extension SLAParser {
         return GoalDeclaration(name: name, description: description, clauses: clauses, range: start.joined(end))
     }
 
+    /// The statuses `count DEADLINE` takes: those of a deadline expectation, and `breached`.
+    static let countedStatuses = deadlineStatuses + ["breached"]
+
     /// The contextual statistic words (`max` is a keyword).
     static let statisticWords = Statistic.allCases.map(\.rawValue)
 
@@ -116,9 +119,7 @@ extension SLAParser {
             var status: Identifier?
             // A status word may stand on the next line (line breaks are whitespace); another
             // word there is the next clause (a misspelt statistic), not a status.
-            // (The words of a deadline expectation, and `breached`.)
-            if isKeyword(.met) || (current.kind == .identifier
-                && (!currentStartsLine || Self.deadlineStatuses.contains(text(current)) || isWord("breached"))) {
+            if isStatusWord(Self.countedStatuses) {
                 let token = advance()
                 status = Identifier(name: text(token), range: token.range)
             }

@@ -251,7 +251,7 @@ extension SLAParser {
     /// Whether the current token is a status: a word of `statuses` (on this line or the
     /// next: line breaks are whitespace), or any other word on this line (a misspelt
     /// status, reported by `parseStatus`). Another word on a new line is the next item.
-    private func isStatusWord(_ statuses: [String]) -> Bool {
+    func isStatusWord(_ statuses: [String]) -> Bool {
         guard current.kind == .identifier || isKeyword(.met) else { return false }
         return !currentStartsLine || statuses.contains(text(current))
     }
