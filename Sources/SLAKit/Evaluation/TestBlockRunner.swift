@@ -71,25 +71,16 @@ public struct TestBlockRunner {
                     require(stage, "stage")
                     if let at, instant(at) == nil { diagnostics.append(invalidTimestamp(at)) }
                 case .score(_, let score, _): require(score, "score")
-                case .deadline(_, let deadline, let cycle, let status, _, let due, _):
+                // (Unknown status words are the parser's to report, with a suggestion.)
+                case .deadline(_, let deadline, let cycle, _, _, let due, _):
                     require(deadline, "deadline")
                     if let cycle, !(cycle.value >= 1 && cycle.value <= Double(Int32.max) && cycle.value == cycle.value.rounded()) {
                         diagnostics.append(Diagnostic(Catalog.invalidCycleNumber(TextFormatting.number(cycle.value)), at: cycle.range, in: testFile))
                     }
-                    if CycleStatus(rawValue: status.name) == nil {
-                        diagnostics.append(Diagnostic(Catalog.unknownStatus(status.name), at: status.range,
-                                                      help: closestName(to: status.name, among: CycleStatus.allCases.map(\.rawValue)).map { "did you mean `\($0)`?" },
-                                                      in: testFile))
-                    }
                     if case .at(let time)? = due, instant(time) == nil { diagnostics.append(invalidTimestamp(time)) }
                 case .noCycle(_, let deadline): require(deadline, "deadline")
-                case .goal(let goal, _, _, _, let status):
+                case .goal(let goal, _, _, _, _):
                     require(goal, "goal")
-                    if let status, GoalStatus(rawValue: status.name) == nil {
-                        diagnostics.append(Diagnostic(Catalog.unknownGoalStatus(status.name), at: status.range,
-                                                      help: closestName(to: status.name, among: SLAParser.goalStatuses).map { "did you mean `\($0)`?" },
-                                                      in: testFile))
-                    }
                 }
             }
         }
