@@ -15,12 +15,15 @@ enum CheckCommand {
         let format = try options.choice("--format", as: DiagnosticFormat.self) ?? .human
         guard !options.positionals.isEmpty else { throw UsageError(message: "check needs at least one file") }
         var perFile: [[Diagnostic]] = []
+        /// The files' paths as diagnostics show them (`<stdin>` for `-`).
+        var shownPaths: [String] = []
         for path in options.positionals {
             // `-` is standard input, as for `sla fmt` (an editor checking unsaved text).
             let loaded = path == "-" ? LoadedFile.analyse(SourceFile(path: "<stdin>", bytes: try Files.readSource(from: console))) : try LoadedFile.load(path)
             // Test blocks are checked against the SLA they test, so CI catches a misspelt
             // expectation before `sla test` runs.
             perFile.append(loaded.diagnostics + loaded.testDiagnostics())
+            shownPaths.append(loaded.source.path)
         }
         let all = perFile.flatMap { $0 }
         let errors = all.filter { $0.severity == .error }.count
@@ -34,8 +37,7 @@ enum CheckCommand {
                     console.error("note: \(diagnostics.count - maximumShownPerFile) more in \(file) not shown (`--format json` lists all)\n\n")
                 }
             }
-            let only = options.positionals[0] == "-" ? "<stdin>" : options.positionals[0]
-            let files = options.positionals.count == 1 ? only : "\(options.positionals.count) files"
+            let files = shownPaths.count == 1 ? shownPaths[0] : "\(shownPaths.count) files"
             console.error("\(files): \(DiagnosticRenderer.summary(errors: errors, warnings: warnings))\n")
         case .json:
             console.out(DiagnosticRenderer.json(all))
