@@ -238,10 +238,10 @@ final class ShardVerdicts: @unchecked Sendable {
     private(set) var keys: [LeadTable.SortKey] = []
     /// The shard's leads in byte order of their ids, from `compute` on.
     private var order: [Int32] = []
-    /// How many leads the shard has.
-    private(set) var leadCount = 0
     /// By position in `order`: how many cycles the lead has.
     private(set) var cycleCounts: [Int32] = []
+    /// How many leads the shard has (one cycle count each), from `sort` on.
+    var leadCount: Int { cycleCounts.count }
     /// By position in `order`: the lead's index in the merged lead list, and its first
     /// cycle's in the merged cycle list.
     var leadIndices: [Int32] = []
@@ -273,7 +273,6 @@ final class ShardVerdicts: @unchecked Sendable {
     func sort(_ leads: StreamingLeads, skipping skip: Int) {
         let states = leads.states
         keys = states.table.sortedKeys(skipping: skip)
-        leadCount = keys.count
         // Read in lead order (records in sequence), then permuted in cache: read in id
         // order, each count would be a miss.
         let countsByLead = (0..<states.count).map { states.cycleCount($0) }
