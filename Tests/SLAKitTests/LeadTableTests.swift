@@ -43,7 +43,7 @@ import Testing
             #expect(numberOf[id, default: number] == number)
             numberOf[id] = number
         }
-        // Each id reads back byte for byte (kept in its entry up to 24 bytes, else in the
+        // Each id reads back byte for byte (kept in its entry up to 23 bytes, else in the
         // arena) and is found again.
         for (id, number) in numberOf {
             #expect(Array(UnsafeBufferPointer(start: table.bytes(number), count: table.length(number))) == id)
@@ -56,6 +56,30 @@ import Testing
         }
         let sorted = table.sortedKeys().map(\.lead).map { lead in numberOf.first { $0.value == Int(lead) }!.key }
         #expect(sorted == distinct.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    /// Ids around the longest kept in the entry (23 bytes) and ids that differ only after
+    /// the 8 bytes an arena id's entry keeps: each is numbered once, found, and read back.
+    @Test func idsAroundTheInlineLimitAreKeptExactly() {
+        let table = LeadTable(recordWords: 5)
+        var ids: [[UInt8]] = []
+        for length in 1...40 {
+            let stem = Array(repeating: UInt8(ascii: "x"), count: length - 1)
+            ids.append(stem + [UInt8(ascii: "a")])
+            ids.append(stem + [UInt8(ascii: "b")])
+            ids.append(stem + [0xFF])
+        }
+        for id in ids + ids {
+            _ = id.withUnsafeBufferPointer { table.insert($0.baseAddress!, $0.count, hash: ByteHash.hash($0.baseAddress!, $0.count)) }
+        }
+        #expect(table.count == ids.count)
+        for (number, id) in ids.enumerated() {
+            #expect(table.length(number) == id.count)
+            #expect(Array(UnsafeBufferPointer(start: table.bytes(number), count: table.length(number))) == id)
+            #expect(id.withUnsafeBufferPointer { table.find($0.baseAddress!, $0.count, hash: ByteHash.hash($0.baseAddress!, $0.count)) } == number)
+        }
+        #expect(table.find(String(repeating: "x", count: 23)) == nil)
+        #expect(table.find(String(repeating: "x", count: 30) + "c") == nil)
     }
 
     /// The radix sort skips the bytes every key shares: ids with a common prefix, ids that
@@ -81,7 +105,7 @@ import Testing
         (0..<500).map { "lead-2026-03-\(String(1_000 + $0 * 7 % 500).dropFirst())-\($0 % 3)" },
         ["ab", "abc", "abcd", "ab\u{0}", "abd", "ab\u{0}\u{0}x"],
         (0..<60).map { "p\($0 % 2)-0123456789ab-\(59 - $0)" },
-        // Ids longer than 24 bytes (kept in the arena), sharing a long prefix, enough of them
+        // Ids longer than 23 bytes (kept in the arena), sharing a long prefix, enough of them
         // that the tables grow.
         (0..<5_000).map { "customer-lead-id-with-a-long-shared-prefix-\(10_000 + $0 * 7919 % 5_000)-\($0 % 7)" },
         ["only-one"],

@@ -93,17 +93,20 @@ public struct EventStore: Sendable {
 final class StreamingLeads: @unchecked Sendable {
     let states: LeadStates
     let processor: LeadProcessor
+    /// The latest and earliest event time seen (milliseconds since the epoch).
     private(set) var latest: Int64?
+    private(set) var earliest: Int64?
 
     init(program: Program) {
         states = LeadStates(program: program)
         processor = LeadProcessor(program: program, states: states)
     }
 
-    /// Takes `time` into account for the latest event time.
+    /// Takes `time` into account for the latest and earliest event time.
     @inline(__always)
     func noteTime(_ time: Int64) {
         if latest == nil || time > latest! { latest = time }
+        if earliest == nil || time < earliest! { earliest = time }
     }
 
     /// Processes one event of the lead whose id is `leadBytes[0 ..< leadLength]` (hash
@@ -257,7 +260,6 @@ final class ShardVerdicts: @unchecked Sendable {
     /// Every other goal item, already aggregated (counts, rates and statistics do not
     /// depend on the order of their items).
     var aggregator: GoalAggregator
-    var firstEvent = Int64.max
 
     /// The scores and stage entries of the shard's lead verdicts.
     let numbers: VerdictNumbers
@@ -558,7 +560,7 @@ public struct Evaluator {
         }
         var aggregator = parts[0].aggregator
         for part in parts.dropFirst() { aggregator.merge(part.aggregator) }
-        let firstEvent = parts.map(\.firstEvent).min() ?? Int64.max
+        let firstEvent = shards.compactMap(\.earliest).min() ?? Int64.max
         if parts.contains(where: { !$0.items.isEmpty }) {
             cursors = Array(repeating: 0, count: parts.count)
             for shard in merged {

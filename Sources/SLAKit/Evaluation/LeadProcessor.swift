@@ -144,7 +144,7 @@ struct Cycle {
 /// per field. Cycles and goal items of all leads share one array each, linked per lead in
 /// creation order. Nothing is allocated per lead.
 ///
-/// Record layout, in this order: last and first event time (`Int64`); first and last cycle
+/// Record layout, in this order: the last event's time (`Int64`); first and last cycle
 /// and goal item (`Int32`, -1 for none); scores and event-rule totals (`Double`); stage
 /// entry times (`Int64`, `notEntered` when not); per score, which state rules held at the
 /// last event (`UInt64`, bit `i` for rule `i`); the open cycle and the number of cycles
@@ -192,7 +192,7 @@ final class LeadStates {
         stageCount = program.stages.count
         ruleCount = program.scores.reduce(0) { $0 + $1.eventRules.count }
         deadlineCount = program.deadlines.count
-        scoresOffset = 32
+        scoresOffset = 24
         ruleTotalsOffset = scoresOffset + 8 * scoreCount
         stageEntriesOffset = ruleTotalsOffset + 8 * ruleCount
         stateRulesHeldOffset = stageEntriesOffset + 8 * stageCount
@@ -207,8 +207,7 @@ final class LeadStates {
             .initialize(repeating: .null, count: attributeCount)
         let freshRecord = UnsafeMutableRawPointer(self.freshRecord)
         freshRecord.storeBytes(of: Int64.min, toByteOffset: 0, as: Int64.self)
-        freshRecord.storeBytes(of: Int64.max, toByteOffset: 8, as: Int64.self)
-        for link in 0..<4 { freshRecord.storeBytes(of: Int32(-1), toByteOffset: 16 + 4 * link, as: Int32.self) }
+        for link in 0..<4 { freshRecord.storeBytes(of: Int32(-1), toByteOffset: 8 + 4 * link, as: Int32.self) }
         for index in 0..<(scoreCount + ruleCount) { freshRecord.storeBytes(of: 0.0, toByteOffset: scoresOffset + 8 * index, as: Double.self) }
         for index in 0..<stageCount {
             freshRecord.storeBytes(of: LeadStates.notEntered, toByteOffset: stageEntriesOffset + 8 * index, as: Int64.self)
@@ -244,12 +243,10 @@ final class LeadStates {
 
     @inline(__always) private func record(_ lead: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(table.record(lead)) }
     /// The time of the lead's last processed event (milliseconds since the epoch), for
-    /// detecting input that is out of order.
+    /// detecting input that is out of order; `Int64.min` before its first.
     @inline(__always) func lastTime(_ lead: Int) -> UnsafeMutablePointer<Int64> { record(lead).assumingMemoryBound(to: Int64.self) }
-    /// The time of the lead's first processed event.
-    @inline(__always) func firstTime(_ lead: Int) -> UnsafeMutablePointer<Int64> { (record(lead) + 8).assumingMemoryBound(to: Int64.self) }
     /// The lead's first and last cycle, first and last goal item, in that order.
-    @inline(__always) func links(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + 16).assumingMemoryBound(to: Int32.self) }
+    @inline(__always) func links(_ lead: Int) -> UnsafeMutablePointer<Int32> { (record(lead) + 8).assumingMemoryBound(to: Int32.self) }
     /// Score values by score.
     @inline(__always) func scores(_ lead: Int) -> UnsafeMutablePointer<Double> { (record(lead) + scoresOffset).assumingMemoryBound(to: Double.self) }
     /// Running totals of every event rule of every score (never clamped).
@@ -540,10 +537,9 @@ final class LeadProcessor {
         if needsTypeText { frame.eventType = typeText }
         frame.eventTime = time
         changedNow = 0
-        states.lastTime(lead).pointee = time
         // Conditions are evaluated at a lead's first event whatever changed.
-        let firstEvent = states.firstTime(lead).pointee == Int64.max
-        if firstEvent { states.firstTime(lead).pointee = time }
+        let firstEvent = states.lastTime(lead).pointee == Int64.min
+        states.lastTime(lead).pointee = time
         let stageEntries = states.stageEntries(lead)
         let ruleTotals = states.ruleTotals(lead)
         let openCycles = states.openCycles(lead)
@@ -791,7 +787,6 @@ final class LeadProcessor {
         let numbers = verdicts.numbers
         leadSlot.initialize(to: LeadVerdict(lead: id, numbers: numbers, scoreStart: numbers.append(scores: states.scores(lead)),
                                             stageStart: numbers.append(stageEntries: stageEntries)))
-        verdicts.firstEvent = min(verdicts.firstEvent, states.firstTime(lead).pointee)
         // The lead's cycles, written in creation order into their final place: a cycle's
         // verdict is at its ordinal, where its items find it; then sorted in place.
         var written = 0

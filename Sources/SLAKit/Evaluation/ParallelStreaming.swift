@@ -407,8 +407,8 @@ struct ParallelStreaming {
                 // In runs of a few hundred events: first what the events' lookups and
                 // processing read, in loops of reads only: reads for consecutive events do
                 // not depend on each other, so their cache misses overlap instead of each
-                // stalling one event's processing. Then the leads' numbers (and, streaming,
-                // the order check), and the events, whose leads' records are now in cache.
+                // stalling one event's processing. Then the leads' numbers, and the events
+                // (streaming, after the order check), whose leads' records are now in cache.
                 let mine = worker.shardEvents[shard]
                 var next = 0
                 while next < mine.count {
@@ -450,15 +450,6 @@ struct ParallelStreaming {
                         let event = worker.events[position]
                         if let asOf, event.time > asOf { continue }
                         let lead = found >= 0 ? found : states.lead(worker.leadId(event), Int(event.leadLength), hash: event.hash).lead
-                        if !buffered {
-                            // A new lead's last time is `Int64.min`: never out of order.
-                            let lastTime = states.lastTime(lead)
-                            if event.time < lastTime.pointee {
-                                outOfOrderFlag.store(true, ordering: .relaxed)
-                                return
-                            }
-                            lastTime.pointee = event.time
-                        }
                         positions[runCount] = Int32(truncatingIfNeeded: position)
                         leadNumbers[runCount] = Int32(truncatingIfNeeded: lead)
                         runCount += 1
@@ -475,8 +466,16 @@ struct ParallelStreaming {
                             leads.buffer(lead: Int(leadNumbers[index]), typeId: Int(event.typeId), typeText: typeText,
                                          time: event.time, attributes: attributes)
                         } else {
+                            // A new lead's last time is `Int64.min`: never out of order. (The
+                            // events of the run processed before are thrown away with the
+                            // shard, as the pass starts over buffered.)
+                            let lead = Int(leadNumbers[index])
+                            if event.time < states.lastTime(lead).pointee {
+                                outOfOrderFlag.store(true, ordering: .relaxed)
+                                return
+                            }
                             leads.noteTime(event.time)
-                            leads.processor.process(lead: Int(leadNumbers[index]), typeId: Int(event.typeId), typeText: typeText,
+                            leads.processor.process(lead: lead, typeId: Int(event.typeId), typeText: typeText,
                                                     time: event.time, attributes: attributes,
                                                     presentSlots: worker.valueSlots.base + Int(event.valueStart),
                                                     presentCount: valueEnd - Int(event.valueStart))

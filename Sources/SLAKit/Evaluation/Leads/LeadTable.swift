@@ -10,30 +10,36 @@ import Darwin
 /// are written.
 ///
 /// Open addressing with linear probing; each slot holds the upper 32 bits of the key's hash
-/// beside its number. Each id's entry starts with four words (32 bytes): its length and its
-/// bytes when they fit (24 bytes, which covers CRM ids such as Salesforce's 18 characters),
-/// so a lookup usually reads one slot and the start of one entry, and those two reads do
-/// not depend on anything but the hash and the slot. Longer ids are kept in `arena`, their
-/// first 16 bytes also in the entry.
+/// beside its number. Each id's entry starts with three words (24 bytes): its length in
+/// the first byte and its bytes after it when they fit (23 bytes, which covers CRM ids
+/// such as Salesforce's 18 characters), so a lookup usually reads one slot and the start
+/// of one entry, and those two reads do not depend on anything but the hash and the slot.
+/// Longer ids are kept in `arena`; their entry holds a marker byte and the length, the
+/// offset in `arena`, and their first 8 bytes.
 ///
 /// An entry can carry `recordWords` more words for its owner (`record(_:)`): a lead's state
 /// kept there shares the cache lines the lookup has just read, where a separate array
 /// would cost one more miss per event. Entries start 64-byte aligned; unless the owner pads
 /// its record to whole cache lines (`LeadStates.paddedRecordBytes`), the id words of some
 /// cross a line, and the lines after them hold the record, which processing the event
-/// reads anyway.
+/// reads anyway. (Three id words rather than four make the entry of a lead whose state is
+/// five words, as for an SLA with a stage and a deadline, exactly one cache line.)
 final class LeadTable {
     /// Bytes of ids longer than `inlineBytes`, back to back.
     private let arena = FlatColumn<UInt8>(capacity: 1 << 16)
-    /// `entryWords` per id: its length, then either its bytes (zero-padded) or, when longer
-    /// than `inlineBytes`, its offset in `arena` and its first 16 bytes; then its record.
+    /// `entryWords` per id: its length in the first byte and its bytes after it
+    /// (zero-padded); or, when longer than `inlineBytes`, `longMarker` in the first byte and
+    /// the length in the other seven, then its offset in `arena` and its first 8 bytes.
+    /// Then its record.
     private let entries = FlatColumn<UInt64>(capacity: 4096, alignment: 64)
-    private static let idWords = 4
+    private static let idWords = 3
     /// Bytes of an entry before its record.
     static let idBytes = 8 * idWords
     private let entryWords: Int
     /// The longest id kept in its entry only.
-    private static let inlineBytes = 24
+    private static let inlineBytes = 8 * idWords - 1
+    /// The first byte of the entry of an id longer than `inlineBytes`.
+    private static let longMarker: UInt64 = 0xFF
     private let hashes = FlatColumn<UInt64>(capacity: 1024)
     /// 0 for an empty slot, else the hash's upper half and the lead's number plus one.
     private var slots: UnsafeMutablePointer<UInt64>
@@ -60,14 +66,20 @@ final class LeadTable {
 
     /// The length in bytes of lead `lead`'s id.
     @inline(__always)
-    func length(_ lead: Int) -> Int { Int(truncatingIfNeeded: entry(lead).pointee) }
+    func length(_ lead: Int) -> Int { LeadTable.length(firstWord: entry(lead).pointee) }
+
+    /// The length of the id whose entry starts with the word `word`.
+    @inline(__always)
+    private static func length(firstWord word: UInt64) -> Int {
+        word & 0xFF == longMarker ? Int(truncatingIfNeeded: word >> 8) : Int(truncatingIfNeeded: word & 0xFF)
+    }
 
     /// Lead `lead`'s id bytes (`length(lead)` of them); valid until the next insert.
     @inline(__always)
     func bytes(_ lead: Int) -> UnsafePointer<UInt8> {
         let entry = self.entry(lead)
-        if Int(truncatingIfNeeded: entry.pointee) <= LeadTable.inlineBytes {
-            return UnsafeRawPointer(entry + 1).assumingMemoryBound(to: UInt8.self)
+        if entry.pointee & 0xFF != LeadTable.longMarker {
+            return UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self) + 1
         }
         return UnsafePointer(arena.base + Int(truncatingIfNeeded: entry[1]))
     }
@@ -76,13 +88,14 @@ final class LeadTable {
     @inline(__always)
     private func matches(_ lead: Int, _ bytes: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         let entry = self.entry(lead)
-        guard Int(truncatingIfNeeded: entry.pointee) == length else { return false }
         if length <= LeadTable.inlineBytes {
-            return memoryEqual(UnsafeRawPointer(entry + 1).assumingMemoryBound(to: UInt8.self), bytes, length)
+            guard entry.pointee & 0xFF == UInt64(length) else { return false }
+            return memoryEqual(UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self) + 1, bytes, length)
         }
-        // The first 16 bytes from the entry decide most mismatches without the arena.
-        return memoryEqual(UnsafeRawPointer(entry + 2).assumingMemoryBound(to: UInt8.self), bytes, 16)
-            && memoryEqual(arena.base + Int(truncatingIfNeeded: entry[1]) + 16, bytes + 16, length - 16)
+        guard entry.pointee == UInt64(length) << 8 | LeadTable.longMarker else { return false }
+        // The first 8 bytes from the entry decide most mismatches without the arena.
+        return memoryEqual(UnsafeRawPointer(entry + 2).assumingMemoryBound(to: UInt8.self), bytes, 8)
+            && memoryEqual(arena.base + Int(truncatingIfNeeded: entry[1]) + 8, bytes + 8, length - 8)
     }
 
     /// The number of the id `bytes[0 ..< length]` whose `ByteHash` is `hash`, adding the id
@@ -113,13 +126,13 @@ final class LeadTable {
         sharedPrefix = count == 0 ? length : LeadTable.commonPrefix(self.bytes(0), bytes, min(sharedPrefix, length))
         let first = entries.append(0, times: entryWords)
         let entry = entries.base + first
-        entry[0] = UInt64(length)
-        let inline = UnsafeMutableRawPointer(entry + 1)
         if length <= LeadTable.inlineBytes {
-            inline.copyMemory(from: bytes, byteCount: length)
+            entry[0] = UInt64(length)
+            (UnsafeMutableRawPointer(entry) + 1).copyMemory(from: bytes, byteCount: length)
         } else {
+            entry[0] = UInt64(length) << 8 | LeadTable.longMarker
             entry[1] = UInt64(arena.count)
-            (inline + 8).copyMemory(from: bytes, byteCount: 16)
+            UnsafeMutableRawPointer(entry + 2).copyMemory(from: bytes, byteCount: 8)
             arena.append(contentsOf: bytes, length)
         }
     }
@@ -151,7 +164,7 @@ final class LeadTable {
     @inline(__always)
     static func lead(inSlot entry: UInt64) -> Int { Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 }
 
-    /// Reads the start of lead `lead`'s entry (its id's length), returning the value read so
+    /// Reads the start of lead `lead`'s entry (its id's length and first bytes), returning the value read so
     /// that the read happens. Called for runs of leads before their verdicts: these loads
     /// do not depend on each other, so their cache misses overlap.
     @inline(__always)
