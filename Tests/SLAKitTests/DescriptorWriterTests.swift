@@ -131,7 +131,7 @@ import Testing
     @Test func atomicFileKeepsTheOrderOfBufferedAndDeferredPieces() throws {
         let path = Self.temporaryPath()
         defer { unlink(path) }
-        let file = try AtomicFile(path: path)
+        let file = try OutputFile(path: path)
         // Small pieces are buffered, large ones go to the writer after what was buffered.
         for piece in Self.pieces() + Self.pieces().reversed() { try file.write(piece) }
         try file.commit()

@@ -27,7 +27,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("out.json")
         try Data("old".utf8).write(to: target)
-        try Files.writeAtomically(Array("new".utf8), to: target.path)
+        try Files.writeWhole(Array("new".utf8), to: target.path)
         #expect(Self.contents(target) == "new")
         #expect(Self.leftovers(folder, keeping: ["out.json"]).isEmpty)
     }
@@ -39,14 +39,14 @@ import Testing
         try Data("old".utf8).write(to: target)
         // Written in part, then abandoned (as when a later step of the run fails).
         do {
-            let file = try AtomicFile(path: target.path)
+            let file = try OutputFile(path: target.path)
             try file.write(Array(repeating: UInt8(ascii: "x"), count: 200_000))
             file.discard()
         }
         #expect(Self.contents(target) == "old")
         // Released without commit: the same.
         do {
-            let file = try AtomicFile(path: target.path)
+            let file = try OutputFile(path: target.path)
             try file.write(Array("half".utf8))
         }
         #expect(Self.contents(target) == "old")
@@ -54,11 +54,11 @@ import Testing
         // The rename fails (a directory stands in the way): the directory is untouched.
         let blocked = folder.appendingPathComponent("blocked")
         try FileManager.default.createDirectory(at: blocked.appendingPathComponent("inside"), withIntermediateDirectories: true)
-        #expect(throws: UsageError.self) { try Files.writeAtomically(Array("new".utf8), to: blocked.path) }
+        #expect(throws: UsageError.self) { try Files.writeWhole(Array("new".utf8), to: blocked.path) }
         #expect(FileManager.default.fileExists(atPath: blocked.appendingPathComponent("inside").path))
         #expect(Self.leftovers(folder, keeping: ["out.json", "blocked"]).isEmpty)
         // No such directory: nothing is created.
-        #expect(throws: UsageError.self) { try Files.writeAtomically([1], to: folder.appendingPathComponent("no/such/file").path) }
+        #expect(throws: UsageError.self) { try Files.writeWhole([1], to: folder.appendingPathComponent("no/such/file").path) }
     }
 
     @Test func failedEvaluationKeepsOldOutputs() throws {

@@ -26,3 +26,65 @@ import Testing
         #expect(run.error.isEmpty)
     }
 }
+
+/// `eval`'s options that take lists or names: what a second one or an empty one means.
+@Suite struct EvalOptionTests {
+    static let sla = "sla \"x\" {\n  team a\n  deadline d {\n    owner a\n    starts on every open\n    met on close\n    within 1h\n  }\n}\n"
+    /// Lead A: one late cycle, then one pending.
+    static let events = """
+    {"lead": "A", "type": "open", "at": "2026-03-02T10:00:00Z"}
+    {"lead": "A", "type": "close", "at": "2026-03-02T12:00:00Z"}
+    {"lead": "A", "type": "open", "at": "2026-03-02T12:30:00Z"}
+
+    """
+
+    static func run(_ options: [String], input: [UInt8] = []) throws -> CommandRun {
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("case.sla", sla)
+        let events = try folder.write("events.jsonl", events)
+        return CommandRun.run(["eval", sla, "--events", events, "--format", "json"] + options, input: input)
+    }
+
+    @Test func failOnGivenTwiceCountsBoth() throws {
+        #expect(try Self.run(["--fail-on", "late"]).exitCode == 1)
+        #expect(try Self.run(["--fail-on", "missed"]).exitCode == 0)
+        #expect(try Self.run(["--fail-on", "late", "--fail-on", "missed"]).exitCode == 1)
+        #expect(try Self.run(["--fail-on", "missed", "--fail-on=late"]).exitCode == 1)
+    }
+
+    @Test(arguments: [
+        (["--fail-on", ""], "`--fail-on` takes status names separated by commas, found ``"),
+        (["--fail-on", "late,"], "`--fail-on` takes status names separated by commas, found `late,`"),
+        (["--fail-on", "late,,met"], "`--fail-on` takes status names separated by commas, found `late,,met`"),
+        (["--lead-field", ""], "`--lead-field` takes a field name, found an empty one"),
+        (["--time-field", "lead"], "the lead, type and time fields must be three different fields, found `lead`, `type` and `lead`"),
+        (["--max-bad", "-1"], "`--max-bad` takes a whole number, found `-1`"),
+        (["--max-bad", "1e3"], "`--max-bad` takes a whole number, found `1e3`"),
+    ])
+    func emptyOrClashingValuesAreUsageErrors(options: [String], message: String) throws {
+        let run = try Self.run(options)
+        #expect(run.exitCode == 3)
+        #expect(run.error == "sla: \(message)\n")
+    }
+
+    @Test func standardInputIsReadOnce() throws {
+        let run = try Self.run(["--events", "-", "-"], input: Array(Self.events.utf8))
+        #expect(run.exitCode == 3)
+        #expect(run.error == "sla: `--events` names standard input (`-`) more than once\n")
+    }
+
+    @Test func ndjsonNamesTheJSONLFormat() throws {
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("case.sla", Self.sla)
+        let events = try folder.write("events.txt", Self.events)
+        let run = CommandRun.run(["eval", sla, "--events", events, "--input-format", "ndjson", "--format", "json"])
+        #expect(run.exitCode == 0, "\(run.error)")
+        #expect(run.output.contains("\"records\": 3"))
+    }
+
+    /// A limit past `Int.max` is no limit, not a malformed number.
+    @Test func aHugeMaxBadIsNoLimit() throws {
+        let run = try Self.run(["--max-bad", "99999999999999999999999"])
+        #expect(run.exitCode == 0, "\(run.error)")
+    }
+}

@@ -83,12 +83,20 @@ struct Arguments {
         return choice
     }
 
-    /// A non-negative whole number.
+    /// A non-negative whole number; one past `Int.max` is taken as `Int.max` (a limit that
+    /// large is no limit).
     func count(_ name: String) throws -> Int? {
         guard let text = value(name) else { return nil }
-        guard let number = Int(text), number >= 0 else {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             throw UsageError(message: "`\(name)` takes a whole number, found `\(text)`")
         }
-        return number
+        return Int(text) ?? Int.max
+    }
+
+    /// A field name: not empty.
+    func name(_ name: String) throws -> String? {
+        guard let text = value(name) else { return nil }
+        guard !text.isEmpty else { throw UsageError(message: "`\(name)` takes a field name, found an empty one") }
+        return text
     }
 }

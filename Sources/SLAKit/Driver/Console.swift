@@ -132,26 +132,35 @@ enum Files {
         throw UsageError(message: "cannot read \(what): an SLA source holds at most \(Limits.maximumSourceBytes >> 20) MiB")
     }
 
-    /// Writes a file atomically: a temporary file beside it, then a rename, so a killed or
-    /// failed run leaves the old file or the new one, never half of one.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let file = try AtomicFile(path: path)
+    /// Writes a whole file as `OutputFile` does: a regular file atomically (a temporary file
+    /// beside it, then a rename, so a killed or failed run leaves the old file or the new
+    /// one, never half of one); a device or pipe in place.
+    static func writeWhole(_ bytes: [UInt8], to path: String) throws {
+        let file = try OutputFile(path: path)
         try file.write(bytes)
         try file.commit()
     }
 }
 
-/// A file written atomically in pieces (for outputs whose size depends on the input, such
-/// as `--rejects`, so that they never have to be held in memory whole): the bytes go to a
-/// temporary file beside `path`, which `commit` renames over it. Until then, and whenever
-/// writing fails or the file is released without `commit`, `path` keeps its old content
-/// and the temporary file is removed. An existing file keeps its permission bits, and a
-/// symbolic link stays a link: the file it points to is the one replaced.
-final class AtomicFile {
+/// An output file written in pieces (for outputs whose size depends on the input, such as
+/// `--rejects`, so that they never have to be held in memory whole).
+///
+/// A regular file (or a new one) is written atomically: the bytes go to a temporary file
+/// beside `path`, which `commit` renames over it. Until then, and whenever writing fails
+/// or the file is released without `commit`, `path` keeps its old content and the
+/// temporary file is removed. An existing file keeps its permission bits, and a symbolic
+/// link stays a link: the file it points to is the one replaced.
+///
+/// What is not a regular file (`/dev/null`, a named pipe, a terminal) cannot be replaced:
+/// it is written in place, as a shell's `>` would. So is the file standard output or
+/// standard error already goes to (`--goals-csv /dev/stdout > all.csv`): through that
+/// descriptor, after what was written there before, rather than replaced from under it.
+final class OutputFile {
     let path: String
     /// The file replaced: `path` with symbolic links resolved, when it exists.
     private let target: String
-    private let temporaryPath: String
+    /// The temporary file written until `commit`; nil when writing in place.
+    private let temporaryPath: String?
     private var descriptor: Int32
     /// Writes the temporary file: large pieces (a report's chunks) on another core while
     /// the next is rendered.
@@ -160,9 +169,10 @@ final class AtomicFile {
     /// Bytes buffered before a `write(2)` call; pieces at least this large are not buffered.
     private static let bufferBytes = 1 << 16
 
-    /// Creates the temporary file; throws `UsageError` when it cannot (no such directory,
-    /// no permission).
-    init(path: String) throws {
+    /// Creates the temporary file, or opens what is written in place; throws `UsageError`
+    /// when it cannot (no such directory, no permission). `standardDescriptors` are those
+    /// whose file is written through them (tests pass their own).
+    init(path: String, standardDescriptors: [Int32] = [1, 2]) throws {
         self.path = path
         var target = path
         if let resolved = realpath(path, nil) {
@@ -170,17 +180,41 @@ final class AtomicFile {
             free(resolved)
         }
         self.target = target
-        let url = URL(fileURLWithPath: target)
-        temporaryPath = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp").path
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        var status = stat()
+        let exists = stat(path, &status) == 0
+        if exists, let inPlace = OutputFile.inPlaceDescriptor(path, status, standardDescriptors) {
+            temporaryPath = nil
+            descriptor = inPlace
+        } else {
+            let url = URL(fileURLWithPath: target)
+            let temporaryPath = url.deletingLastPathComponent()
+                .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp").path
+            self.temporaryPath = temporaryPath
+            descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+            // The replacement keeps the replaced file's permissions (a 0640 file stays 0640).
+            if descriptor >= 0, exists { _ = fchmod(descriptor, status.st_mode & 0o7777) }
+        }
         guard descriptor >= 0 else {
             throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(errno)))")
         }
-        // The replacement keeps the replaced file's permissions (a 0640 file stays 0640).
-        var status = stat()
-        if stat(target, &status) == 0 { _ = fchmod(descriptor, status.st_mode & 0o7777) }
         writer = DescriptorWriter(descriptor: descriptor)
+    }
+
+    /// For an existing `path` (whose `stat` is `status`) that is written in place, a
+    /// descriptor to write it through (-1 when it cannot be opened); nil for a file to
+    /// replace.
+    private static func inPlaceDescriptor(_ path: String, _ status: stat, _ standardDescriptors: [Int32]) -> Int32? {
+        // The file standard output or error goes to: through that descriptor, sharing its
+        // offset, so that the bytes follow what was written there.
+        for standard in standardDescriptors {
+            var standardStatus = stat()
+            if fstat(standard, &standardStatus) == 0, standardStatus.st_dev == status.st_dev, standardStatus.st_ino == status.st_ino {
+                return dup(standard)
+            }
+        }
+        guard status.st_mode & S_IFMT != S_IFREG else { return nil }
+        // A directory fails here, with the reason `open` gives.
+        return open(path, O_WRONLY)
     }
 
     deinit { discard() }
@@ -212,7 +246,8 @@ final class AtomicFile {
         throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(code)))")
     }
 
-    /// Writes what is buffered and renames the temporary file over `path`.
+    /// Writes what is buffered and renames the temporary file over `path` (writing in
+    /// place, closes it).
     func commit() throws {
         guard descriptor >= 0 else { throw UsageError(message: "cannot write `\(path)`") }
         try flush()
@@ -220,6 +255,10 @@ final class AtomicFile {
         try checkWrites()
         let closed = close(descriptor)
         descriptor = -1
+        guard let temporaryPath else {
+            if closed != 0 { throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(errno)))") }
+            return
+        }
         guard closed == 0, rename(temporaryPath, target) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
@@ -227,13 +266,14 @@ final class AtomicFile {
         }
     }
 
-    /// Drops the temporary file; `path` is untouched. Does nothing after `commit`.
+    /// Drops the temporary file; `path` is untouched (written in place, what was written
+    /// stays). Does nothing after `commit`.
     func discard() {
         guard descriptor >= 0 else { return }
         // Deferred writes still use the descriptor.
         writer.flush()
         close(descriptor)
         descriptor = -1
-        unlink(temporaryPath)
+        if let temporaryPath { unlink(temporaryPath) }
     }
 }

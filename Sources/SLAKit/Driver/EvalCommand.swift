@@ -42,11 +42,21 @@ enum EvalCommand {
         }
         let eventPaths = options.values("--events")
         guard !eventPaths.isEmpty else { throw UsageError(message: "missing `--events PATH`") }
-        let inputFormat = try options.choice("--input-format", as: InputFormat.self)
+        // Standard input can be read only once: a second `-` would read nothing, or the
+        // same records again.
+        if eventPaths.filter({ $0 == "-" }).count > 1 {
+            throw UsageError(message: "`--events` names standard input (`-`) more than once")
+        }
+        // `ndjson` names the same format as `jsonl`, as the `.ndjson` extension does.
+        let inputFormat = try options.value("--input-format") == "ndjson" ? .jsonl : options.choice("--input-format", as: InputFormat.self)
         let format = try options.choice("--format", as: OutputFormat.self) ?? (console.outputIsTerminal ? .table : .json)
+        // Every `--fail-on` counts: a second one adds its statuses (as `--events` adds paths).
         var failOn: Set<String> = []
-        if let list = options.value("--fail-on") {
-            for name in list.split(separator: ",").map({ String($0).trimmingSpaces() }) where !name.isEmpty {
+        for list in options.values("--fail-on") {
+            for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ String($0).trimmingSpaces() }) {
+                guard !name.isEmpty else {
+                    throw UsageError(message: "`--fail-on` takes status names separated by commas, found `\(list)`")
+                }
                 guard failOnStatuses.contains(name) else {
                     let hint = closestName(to: name, among: failOnStatuses).map { " (did you mean `\($0)`?)" } ?? ""
                     throw UsageError(message: "unknown status `\(name)` in `--fail-on`\(hint)")
@@ -80,37 +90,40 @@ enum EvalCommand {
             evaluation.asOf = instant
         }
         evaluation.maxBad = try options.count("--max-bad") ?? 0
-        evaluation.leadField = options.value("--lead-field") ?? "lead"
-        evaluation.typeField = options.value("--type-field") ?? "type"
-        evaluation.timeField = options.value("--time-field") ?? "at"
+        evaluation.leadField = try options.name("--lead-field") ?? "lead"
+        evaluation.typeField = try options.name("--type-field") ?? "type"
+        evaluation.timeField = try options.name("--time-field") ?? "at"
+        if Set([evaluation.leadField, evaluation.typeField, evaluation.timeField]).count < 3 {
+            throw UsageError(message: "the lead, type and time fields must be three different fields, found `\(evaluation.leadField)`, `\(evaluation.typeField)` and `\(evaluation.timeField)`")
+        }
         evaluation.traceLead = lead
 
         // Rejected records are streamed to a temporary file (a gigabyte of bad input must
         // not be held in memory), which replaces `--rejects FILE` once reading is done.
-        let rejects = try options.value("--rejects").map { try AtomicFile(path: $0) }
+        let rejects = try options.value("--rejects").map { try OutputSink(path: $0, console: console) }
         var trace: [TraceEntry] = []
         let result: EvaluationResult
         do {
             result = try Evaluator(program: program).evaluate(evaluation, onReject: { record, _ in
                 if let rejects {
-                    try rejects.write(record.raw)
-                    try rejects.write([10])
+                    try rejects.append(record.raw)
+                    try rejects.append([10])
                 }
             }, trace: { trace.append($0) })
         } catch EvaluationError.input(let error, let file) {
-            try rejects?.commit()
+            try rejects?.finish()
             // The reader's messages start with the input's name.
             let message = error.message.hasPrefix(file) || file == "-" ? error.message : "\(file): \(error.message)"
             if error.kind == .unreadable { throw UsageError(message: message) }
             console.error("sla: \(message)\n")
             return ExitCode.invalid
         } catch EvaluationError.tooManyRejected(let rejected, let maxBad, let rejections) {
-            try rejects?.commit()
+            try rejects?.finish()
             reportRejections(rejections, total: rejected, console: console)
             console.error("sla: \(rejected) record\(rejected == 1 ? "" : "s") rejected, more than `--max-bad \(maxBad)` allows: no verdicts written\n")
             return ExitCode.invalid
         }
-        try rejects?.commit()
+        try rejects?.finish()
         reportRejections(result.rejections, total: result.rejected, console: console)
 
         if explain, let lead {
@@ -121,7 +134,7 @@ enum EvalCommand {
             return failed(result, on: failOn) ? ExitCode.failure : ExitCode.success
         }
 
-        let sink = try options.value("--output").map { try OutputSink(path: $0) } ?? OutputSink(console: console)
+        let sink = try options.value("--output").map { try OutputSink(path: $0, console: console) } ?? OutputSink(console: console)
         switch format {
         case .json: JSONReport.render(result, to: sink.write)
         case .table: sink.write(Array(TableReport.render(result).utf8))
@@ -130,7 +143,7 @@ enum EvalCommand {
         }
         try sink.finish()
         if let goalsPath = options.value("--goals-csv") {
-            try Files.writeAtomically(Array(CSVReport.goals(result).utf8), to: goalsPath)
+            try OutputSink.write(Array(CSVReport.goals(result).utf8), to: goalsPath, console: console)
         }
         Driver.keepUntilExit(result)
         return failed(result, on: failOn) ? ExitCode.failure : ExitCode.success

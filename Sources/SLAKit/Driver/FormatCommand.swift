@@ -89,7 +89,7 @@ enum FormatCommand {
             case .write:
                 guard changed else { return ExitCode.success }
                 do {
-                    try Files.writeAtomically(Array(text.utf8), to: path)
+                    try Files.writeWhole(Array(text.utf8), to: path)
                 } catch let error as UsageError {
                     console.error("sla: \(error.message)\n")
                     return ExitCode.usage

@@ -83,7 +83,7 @@ enum TestCommand {
             suites.append((loaded.source, .ran(outcomes)))
         }
         if let junit = options.value("--junit") {
-            try Files.writeAtomically(Array(TestReport.junit(suites).utf8), to: junit)
+            try OutputSink.write(Array(TestReport.junit(suites).utf8), to: junit, console: console)
         }
         console.out("\(passed) passed, \(failed) failed\n")
         if invalid { return ExitCode.invalid }
