@@ -41,4 +41,43 @@ import Testing
 
         """#)
     }
+
+    /// A value the JSON writes as null is an empty cell, whatever made it null: nothing to
+    /// measure (a rate of nothing), or a sum past the largest double.
+    @Test func nullValuesAreEmptyCells() throws {
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("nulls.sla", """
+        sla "x" {
+          team t
+          stage s on a
+          stage q on b
+          goal big {
+            owner t
+            sum a.v >= 1 per day
+          }
+          goal share {
+            owner t
+            rate q / s >= 50% per day
+          }
+        }
+
+        """)
+        let events = try folder.write("events.jsonl", """
+        {"lead":"L1","type":"a","at":"2026-01-01T00:00:00Z","v":1e308}
+        {"lead":"L2","type":"a","at":"2026-01-01T01:00:00Z","v":1e308}
+        {"lead":"L3","type":"z","at":"2026-01-02T01:00:00Z"}
+
+        """)
+        let goals = folder.url.appendingPathComponent("goals.csv").path
+        let run = CommandRun.run(["eval", sla, "--events", events, "--goals-csv", goals, "--format", "json"])
+        #expect(run.exitCode == 0, "\(run.error)")
+        #expect(try String(contentsOfFile: goals, encoding: .utf8) == """
+        goal,owner,period,group,value,op,target,status,group_type
+        big,t,2026-01-01,,,>=,1,missed,null
+        big,t,2026-01-02,,0,>=,1,in_progress,null
+        share,t,2026-01-01,,0,>=,0.5,missed,null
+        share,t,2026-01-02,,,>=,0.5,in_progress,null
+
+        """)
+    }
 }

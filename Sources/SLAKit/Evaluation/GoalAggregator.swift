@@ -239,7 +239,9 @@ struct GoalAggregator {
                     if period.end > asOf {
                         status = .inProgress
                     } else if let value {
-                        status = GoalAggregator.compare(value, goal.op, goal.target) ? .met : .missed
+                        // SPEC.md 6.4 compares "value and target as reported": a sum past the
+                        // largest double is reported as null (7.1), and null compares false.
+                        status = value.isFinite && GoalAggregator.compare(value, goal.op, goal.target) ? .met : .missed
                     } else {
                         status = .noData
                     }

@@ -7,8 +7,8 @@ public enum CSVReport {
             let deadline = result.sla.deadlines[cycle.deadline]
             text += [field(cycle.lead), field(deadline.name), field(deadline.owner), String(cycle.number), cycle.status.rawValue,
                      CivilTime.formatUTC(cycle.started), cycle.stopped.map(CivilTime.formatUTC) ?? "",
-                     cycle.due.map(CivilTime.formatUTC) ?? "", JSONWriter.number(Double(cycle.elapsed) / 1000),
-                     JSONWriter.number(Double(cycle.budget) / 1000), cycle.paused ? "true" : "false"].joined(separator: ",") + "\n"
+                     cycle.due.map(CivilTime.formatUTC) ?? "", number(Double(cycle.elapsed) / 1000),
+                     number(Double(cycle.budget) / 1000), cycle.paused ? "true" : "false"].joined(separator: ",") + "\n"
         }
         return text
     }
@@ -27,10 +27,16 @@ public enum CSVReport {
             default: (group, groupType) = (TextFormatting.group(verdict.group), "bool")
             }
             text += [field(goal.name), field(goal.owner), verdict.period.label, group,
-                     verdict.value.map(JSONWriter.number) ?? "", goal.op.rawValue, JSONWriter.number(goal.target),
+                     verdict.value.map(number) ?? "", goal.op.rawValue, number(goal.target),
                      verdict.status.rawValue, groupType].joined(separator: ",") + "\n"
         }
         return text
+    }
+
+    /// A number as the JSON writes it; a value the JSON writes as null (not finite: a sum
+    /// past the largest double) is an empty cell, as a goal's value without data is.
+    static func number(_ value: Double) -> String {
+        value.isFinite ? JSONWriter.number(value) : ""
     }
 
     /// RFC 4180 quoting: fields holding a comma, quote or line break are quoted, quotes doubled.
