@@ -416,11 +416,19 @@ public struct Evaluator {
         let asOf = options.asOf
         let traceBytes = options.traceLead.map { Array($0.utf8) }
         leads.keepsTypeTexts = program.readsEventType || traceBytes != nil
+        /// The traced lead's events after the as-of time, which its timeline mentions.
+        var laterTracedEvents = 0
         for source in options.sources {
             do {
                 try reader.readRaw(source.input, format: source.format, accept: { record in
                     records += 1
-                    if let asOf, record.time > asOf { return }
+                    if let asOf, record.time > asOf {
+                        if let traceBytes, record.leadLength == traceBytes.count,
+                           memoryEqual(record.lead, traceBytes, traceBytes.count) {
+                            laterTracedEvents += 1
+                        }
+                        return
+                    }
                     let typeId = program.typeId(record.type, record.typeLength)
                     if buffered {
                         let typeText = leads.keepsTypeTexts ? record.typeText : ""
@@ -452,6 +460,7 @@ public struct Evaluator {
             }
             leads.processBuffered(traceLead: options.traceLead, trace: trace)
         }
+        if laterTracedEvents > 0 { trace?(.laterEvents(count: laterTracedEvents)) }
         return finish([leads], asOf: asOf ?? leads.latest, records: records, rejected: rejected, rejections: rejections)
     }
 

@@ -7,9 +7,19 @@ public enum TraceEntry: Sendable {
     /// A cycle opened with the budget of `within` number `withinIndex` (0-based).
     case cycleOpened(deadline: Int, cycle: Int, withinIndex: Int, budget: Int64, startsPaused: Bool)
     case startIgnored(deadline: Int, reason: StartIgnoredReason)
+    /// An event rule's points were not all counted: the rule's `max` was reached.
+    /// `points` were earned, `counted` of them count.
+    case pointsCapped(score: Int, rule: Int, points: Double, counted: Double)
+    /// The score's `limit` holds it at `limit`; without it, it would be `uncapped`.
+    /// Traced when an event rule of the score matched the event.
+    case scoreLimited(score: Int, uncapped: Double, limit: Double)
     case paused(deadline: Int, cycle: Int)
     case resumed(deadline: Int, cycle: Int)
     case stopped(deadline: Int, cycle: Int)
+    /// An event of a `met on` type, whose `where` did not hold: the open cycle goes on.
+    case stopConditionFailed(deadline: Int, cycle: Int)
+    /// Events of the lead after the as-of time, not processed (SPEC.md 6.1).
+    case laterEvents(count: Int)
 }
 
 public enum StartIgnoredReason: Sendable {
@@ -19,6 +29,8 @@ public enum StartIgnoredReason: Sendable {
     case cycleOpen
     /// Without `every`, only the lead's first cycle opens.
     case notEvery
+    /// The event is of a `starts on` type, but the `where` did not hold.
+    case conditionFailed
 }
 
 /// A goal item recorded at its anchor event (SPEC.md 6.4), resolved when the lead is done.
@@ -516,6 +528,13 @@ final class LeadProcessor {
     /// timeline is traced.
     var needsTypeText: Bool { program.readsEventType || trace != nil }
 
+    /// What an event rule's running total `total` counts with `max maximum`: at most
+    /// `maximum` in magnitude (SPEC.md 3: the cap applies to the rule's total).
+    @inline(__always)
+    static func capped(_ total: Double, _ maximum: Double) -> Double {
+        abs(total) > maximum ? (total < 0 ? -maximum : maximum) : total
+    }
+
     /// Processes one event of lead `lead` (SPEC.md 6.2 steps 1-4, then goal anchors).
     /// Events must come in (time, input position) order for each lead. `typeId` is the
     /// program's id of the event type (-1 when the SLA never names it); `typeText` is the
@@ -574,15 +593,25 @@ final class LeadProcessor {
         var ruleOffset = 0
         for scoreIndex in scores.indices {
             var value = 0.0
+            var matched = false
             let ruleCount = scores[scoreIndex].eventRules.count
             for ruleIndex in 0..<ruleCount {
                 if scores[scoreIndex].eventRules[ruleIndex].types.contains(typeId),
                    scores[scoreIndex].eventRules[ruleIndex].condition?(frame) ?? true {
-                    ruleTotals[ruleOffset + ruleIndex] += scores[scoreIndex].eventRules[ruleIndex].points
+                    let points = scores[scoreIndex].eventRules[ruleIndex].points
+                    if let trace, let maximum = scores[scoreIndex].eventRules[ruleIndex].maximum {
+                        let before = ruleTotals[ruleOffset + ruleIndex]
+                        let counted = LeadProcessor.capped(before + points, maximum) - LeadProcessor.capped(before, maximum)
+                        if counted != points {
+                            trace(.pointsCapped(score: scoreIndex, rule: ruleIndex, points: points, counted: counted))
+                        }
+                    }
+                    ruleTotals[ruleOffset + ruleIndex] += points
+                    matched = true
                 }
                 let total = ruleTotals[ruleOffset + ruleIndex]
-                if let maximum = scores[scoreIndex].eventRules[ruleIndex].maximum, abs(total) > maximum {
-                    value += total < 0 ? -maximum : maximum
+                if let maximum = scores[scoreIndex].eventRules[ruleIndex].maximum {
+                    value += LeadProcessor.capped(total, maximum)
                 } else {
                     value += total
                 }
@@ -610,7 +639,10 @@ final class LeadProcessor {
                     value += scores[scoreIndex].stateRules[ruleIndex].points
                 }
             }
-            if let limit = scores[scoreIndex].limit, value > limit { value = limit }
+            if let limit = scores[scoreIndex].limit, value > limit {
+                if matched { trace?(.scoreLimited(score: scoreIndex, uncapped: value, limit: limit)) }
+                value = limit
+            }
             if value != frame.scores[scoreIndex] {
                 trace?(.scoreChanged(score: scoreIndex, from: frame.scores[scoreIndex], to: value))
                 frame.scores[scoreIndex] = value
@@ -670,7 +702,9 @@ final class LeadProcessor {
                 }
             }
             // b. Stop (before c, so the opening event never stops its own cycle).
-            if open >= 0, deadlines[deadlineIndex].metTypes.contains(typeId), deadlines[deadlineIndex].metCondition?(frame) ?? true {
+            if open >= 0, deadlines[deadlineIndex].metTypes.contains(typeId), !(deadlines[deadlineIndex].metCondition?(frame) ?? true) {
+                trace?(.stopConditionFailed(deadline: deadlineIndex, cycle: states.cycles[open].number))
+            } else if open >= 0, deadlines[deadlineIndex].metTypes.contains(typeId) {
                 states.cycles[open].stop = time
                 if states.cycles[open].paused {
                     // Pauses are known up to the stop; the state in force stays in `paused`.
@@ -686,6 +720,9 @@ final class LeadProcessor {
                 starting = anyEntered && enteredNow[stage]
             } else {
                 starting = deadlines[deadlineIndex].startTypes!.contains(typeId) && (deadlines[deadlineIndex].startCondition?(frame) ?? true)
+                if !starting, trace != nil, deadlines[deadlineIndex].startTypes!.contains(typeId) {
+                    trace?(.startIgnored(deadline: deadlineIndex, reason: .conditionFailed))
+                }
             }
             guard starting else { continue }
             if open >= 0 {

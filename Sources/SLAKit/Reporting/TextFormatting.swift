@@ -19,10 +19,12 @@ enum TextFormatting {
     /// A duration with every unit down to the millisecond (`1d 2h 3m 4s 250ms`), for
     /// messages that compare two values: `duration` rounds to its largest units, and
     /// "expected 1d 2h, actual 1d 2h" would hide the difference.
-    static func exactDuration(_ milliseconds: Int64) -> String {
-        if milliseconds < 0 { return "-" + exactDuration(-milliseconds) }
+    /// Without `inDays`, hours are the largest unit (`151h 12m`): for working time, where a
+    /// "day" would read as a calendar day.
+    static func exactDuration(_ milliseconds: Int64, inDays: Bool = true) -> String {
+        if milliseconds < 0 { return "-" + exactDuration(-milliseconds, inDays: inDays) }
         if milliseconds == 0 { return "0s" }
-        let units: [(Int64, String)] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")]
+        let units: [(Int64, String)] = (inDays ? [(86_400_000, "d")] : []) + [(3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")]
         var rest = milliseconds
         var parts: [String] = []
         for (size, unit) in units where rest >= size {
