@@ -48,5 +48,32 @@ import Testing
         #expect(TextFormatting.exactDuration(0) == "0s")
         #expect(TextFormatting.exactDuration(93_784_250) == "1d 2h 3m 4s 250ms")
         #expect(TextFormatting.exactDuration(-1500) == "-1s 500ms")
+        #expect(TextFormatting.exactDuration(93_784_250, inDays: false) == "26h 3m 4s 250ms")
+    }
+
+    /// Working time is never shown in days, which would read as calendar days.
+    @Test func workingTimeIsShownInHours() throws {
+        #expect(TextFormatting.duration(151 * 3_600_000, inDays: false) == "151h")
+        #expect(TextFormatting.duration(151 * 3_600_000) == "6d 7h")
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("w.sla", """
+        sla "x" {
+          calendar office {
+            mon-fri 09:00-17:00
+          }
+          team t
+          deadline d {
+            owner t
+            starts on go
+            met on done
+            within 2bd of office
+          }
+        }
+
+        """)
+        let events = try folder.write("e.jsonl", #"{"lead":"A","type":"go","at":"2026-03-02T09:00:00Z"}"# + "\n")
+        let table = CommandRun.run(["eval", sla, "--events", events, "--format", "table", "--as-of", "2026-03-10T00:00:00Z"]).output
+        // Six working days of 8 hours by the as-of time (Monday 2 to Monday 9), against two.
+        #expect(table.contains("overdue  2026-03-02 09:00      48h  16h of office      32h"), "\(table)")
     }
 }

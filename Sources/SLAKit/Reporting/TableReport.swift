@@ -1,5 +1,5 @@
 /// `sla eval --format table`: the report an ops lead pastes into the monthly review —
-/// goals per period, deadline compliance per owner, and the worst breaches.
+/// goals per period, deadline compliance per deadline (with its owner), and the worst breaches.
 public enum TableReport {
     /// How many breaches the "worst breaches" section lists.
     static let worstBreachesShown = 10
@@ -52,10 +52,14 @@ public enum TableReport {
                 var rows = [["lead", "deadline", "owner", "status", "started", "elapsed", "budget", "over by"]]
                 for cycle in breaches.prefix(worstBreachesShown) {
                     let deadline = sla.deadlines[cycle.deadline]
+                    // Working time in hours at most, its calendar named: a "day" would read
+                    // as a calendar day.
+                    let calendar = deadline.budgets[cycle.withinIndex].calendar
+                    func shown(_ milliseconds: Int64) -> String { TextFormatting.duration(milliseconds, inDays: calendar == nil) }
                     rows.append([cycle.lead, deadline.name + (cycle.number > 1 ? " #\(cycle.number)" : ""), deadline.owner,
                                  cycle.status.rawValue, CivilTime.formatLocal(sla.zone.local(cycle.started)),
-                                 TextFormatting.duration(cycle.elapsed), TextFormatting.duration(cycle.budget),
-                                 TextFormatting.duration(cycle.elapsed - cycle.budget)])
+                                 shown(cycle.elapsed), shown(cycle.budget) + (calendar.map { " of \(sla.calendars[$0].name)" } ?? ""),
+                                 shown(cycle.elapsed - cycle.budget)])
                 }
                 text += TextFormatting.table(rows, rightAligned: [5, 6, 7])
             }

@@ -1,11 +1,13 @@
 /// Human-readable renderings shared by the text reports.
 enum TextFormatting {
     /// A duration in milliseconds as `2h 30m`, `45s`, `3d 4h`, `0s`; negative with `-`.
-    static func duration(_ milliseconds: Int64) -> String {
-        if milliseconds < 0 { return "-" + duration(-milliseconds) }
+    /// Without `inDays`, hours are the largest unit (`151h`), for working time.
+    static func duration(_ milliseconds: Int64, inDays: Bool = true) -> String {
+        if milliseconds < 0 { return "-" + duration(-milliseconds, inDays: inDays) }
         if milliseconds < 1000 { return milliseconds == 0 ? "0s" : "\(milliseconds)ms" }
         var seconds = milliseconds / 1000
-        let days = seconds / 86_400; seconds %= 86_400
+        let days = inDays ? seconds / 86_400 : 0
+        seconds -= days * 86_400
         let hours = seconds / 3600; seconds %= 3600
         let minutes = seconds / 60; seconds %= 60
         var parts: [String] = []
