@@ -229,6 +229,11 @@ struct GoalAggregator {
             var index = first.index
             while index <= last.index {
                 let period = index == first.index ? first : Periods.period(index: index, kind: goal.period, zone: sla.zone)
+                // A local day the zone skipped (Samoa's 2011-12-30) holds no instant: no period.
+                if period.end <= period.start {
+                    index += 1
+                    continue
+                }
                 for group in groupKeys {
                     var cell = cells[goalIndex][CellKey(period: index, group: group)] ?? Cell()
                     if group.kind == .null, let listed = nullCell(goal: goalIndex, period: index) {
