@@ -182,6 +182,20 @@ import Testing
         #expect(run.output.components(separatedBy: "<td>2026-").count - 1 == 35)
     }
 
+    /// Samoa skipped 2011-12-30: reviewed daily, the page has no section for it, as the
+    /// goals have no period for it.
+    @Test func aSkippedLocalDayHasNoSection() throws {
+        let files = try Self.writeCase(sla: "sla \"x\" {\n  timezone \"Pacific/Apia\"\n  review daily\n  team t\n  stage s on a\n  goal daily {\n    owner t\n    count s >= 1 per day\n  }\n}\n",
+                                       events: #"{"lead":"A","type":"a","at":"2011-12-29T10:00:00Z"}"# + "\n"
+                                           + #"{"lead":"B","type":"a","at":"2011-12-30T12:00:00Z"}"# + "\n")
+        let run = CommandRun.run(["eval", files.sla, "--events", files.events, "--format", "html", "--as-of", "2011-12-31T13:00:00"])
+        #expect(run.exitCode == 0, "\(run.error)")
+        #expect(run.output.contains("2011-12-29"))
+        #expect(run.output.contains("2011-12-31"))
+        // Only the as-of time's UTC form names the 30th.
+        #expect(run.output.components(separatedBy: "2011-12-30").count - 1 == 1, "\(run.output)")
+    }
+
     @Test func largeInputsStaySmallAndTablesAreCapped() throws {
         // 4,000 leads in 14 owner groups, a third of them overdue at the as-of time.
         var events = ""

@@ -229,8 +229,7 @@ struct GoalAggregator {
             var index = first.index
             while index <= last.index {
                 let period = index == first.index ? first : Periods.period(index: index, kind: goal.period, zone: sla.zone)
-                // A local day the zone skipped (Samoa's 2011-12-30) holds no instant: no period.
-                if period.end <= period.start {
+                if period.isSkipped {
                     index += 1
                     continue
                 }

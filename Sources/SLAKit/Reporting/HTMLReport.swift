@@ -143,6 +143,8 @@ private struct Page {
                 period = Periods.period(index: period.index + 1, kind: sla.review, zone: sla.zone)
                 reviewPeriods.append(period)
             }
+            // As the goals' periods: a day the time zone skipped is none.
+            reviewPeriods.removeAll(where: \.isSkipped)
         }
 
         goalSeries = Array(repeating: [], count: sla.goals.count)

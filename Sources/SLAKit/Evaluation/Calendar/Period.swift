@@ -13,6 +13,10 @@ public struct Period: Hashable, Sendable {
     /// SPEC 7.1: `2026-03-02`, `2026-W10` (ISO week-numbering year), `2026-03`, `2026-Q1`, `2026`.
     public var label: String
 
+    /// Whether no instant belongs to the period: a local day the time zone skipped (Samoa's
+    /// 2011-12-30, when it moved west of the date line). Such a day is no period to report.
+    public var isSkipped: Bool { end <= start }
+
     public init(kind: PeriodKind, index: Int64, start: Int64, end: Int64, label: String) {
         self.kind = kind
         self.index = index
