@@ -51,7 +51,7 @@ import Testing
         }
         #expect(Self.contents(target) == "old")
         #expect(Self.leftovers(folder, keeping: ["out.json"]).isEmpty)
-        // The rename fails (a directory stands in the way): the directory is untouched.
+        // A directory stands in the way (it cannot be opened for writing): it is untouched.
         let blocked = folder.appendingPathComponent("blocked")
         try FileManager.default.createDirectory(at: blocked.appendingPathComponent("inside"), withIntermediateDirectories: true)
         #expect(throws: UsageError.self) { try Files.writeWhole(Array("new".utf8), to: blocked.path) }
@@ -82,6 +82,14 @@ import Testing
         #expect(Self.contents(output) == "old report")
         #expect(Self.contents(goals) == "old goals")
         #expect(Self.contents(failedRejects) == "not json\n")
+        try FileManager.default.removeItem(at: failedRejects)
+        // An input that cannot be opened, before any record was rejected: exit 3, and
+        // `--rejects` keeps its old content (there is nothing new to look at).
+        try Data("old rejects".utf8).write(to: failedRejects)
+        let missing = CommandRun.run(["eval", sla.path, "--events", folder.appendingPathComponent("missing.jsonl").path,
+                                      "--rejects", failedRejects.path])
+        #expect(missing.exitCode == 3)
+        #expect(Self.contents(failedRejects) == "old rejects")
         try FileManager.default.removeItem(at: failedRejects)
         // `--output` naming a directory: exit 3, the directory untouched, the goals file too.
         let directory = CommandRun.run(["eval", sla.path, "--events", events.path, "--max-bad", "1", "--output", folder.path])

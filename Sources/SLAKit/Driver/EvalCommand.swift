@@ -101,6 +101,7 @@ enum EvalCommand {
         // Rejected records are streamed to a temporary file (a gigabyte of bad input must
         // not be held in memory), which replaces `--rejects FILE` once reading is done.
         let rejects = try options.value("--rejects").map { try OutputSink(path: $0, console: console) }
+        var rejectedWritten = 0
         var trace: [TraceEntry] = []
         let result: EvaluationResult
         do {
@@ -108,10 +109,13 @@ enum EvalCommand {
                 if let rejects {
                     try rejects.append(record.raw)
                     try rejects.append([10])
+                    rejectedWritten += 1
                 }
             }, trace: { trace.append($0) })
         } catch EvaluationError.input(let error, let file) {
-            try rejects?.finish()
+            // The records rejected before an input failed are what to look at; with none,
+            // the run failed before reading anything worth keeping: the old file stays.
+            if rejectedWritten > 0 { try rejects?.finish() } else { rejects?.discard() }
             // The reader's messages start with the input's name.
             let message = error.message.hasPrefix(file) || file == "-" ? error.message : "\(file): \(error.message)"
             if error.kind == .unreadable { throw UsageError(message: message) }

@@ -44,6 +44,11 @@ final class OutputSink {
         try file?.commit()
     }
 
+    /// Drops what was written to a file (a regular file keeps its old content).
+    func discard() {
+        file?.discard()
+    }
+
     /// Writes all of `bytes` to `path` (`-`: standard output).
     static func write(_ bytes: [UInt8], to path: String, console: Console) throws {
         let sink = try OutputSink(path: path, console: console)
