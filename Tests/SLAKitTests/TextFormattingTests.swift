@@ -68,12 +68,24 @@ import Testing
             met on done
             within 2bd of office
           }
+          goal slow {
+            owner t
+            max d <= 30h per quarter
+          }
         }
 
         """)
-        let events = try folder.write("e.jsonl", #"{"lead":"A","type":"go","at":"2026-03-02T09:00:00Z"}"# + "\n")
-        let table = CommandRun.run(["eval", sla, "--events", events, "--format", "table", "--as-of", "2026-03-10T00:00:00Z"]).output
+        let events = try folder.write("e.jsonl", #"{"lead":"A","type":"go","at":"2026-03-02T09:00:00Z"}"# + "\n"
+                                      + #"{"lead":"A","type":"done","at":"2026-03-10T09:00:00Z"}"# + "\n")
+        let asOf = ["--as-of", "2026-03-10T00:00:00Z"]
+        let table = CommandRun.run(["eval", sla, "--events", events, "--format", "table"] + asOf).output
         // Six working days of 8 hours by the as-of time (Monday 2 to Monday 9), against two.
         #expect(table.contains("overdue  2026-03-02 09:00      48h  16h of office      32h"), "\(table)")
+        let html = CommandRun.run(["eval", sla, "--events", events, "--format", "html"] + asOf).output
+        #expect(html.contains("<td class=\"number\">16h</td><td class=\"number\">48h</td>"), "\(html)")
+        // Stopped on the 10th at 09:00, when working time had reached 48h: a value and a
+        // target of working time, in hours.
+        let stopped = CommandRun.run(["eval", sla, "--events", events, "--format", "table", "--as-of", "2026-04-01T00:00:00Z"]).output
+        #expect(stopped.contains("slow  t      2026-Q1           48h  <= 30h  missed"), "\(stopped)")
     }
 }

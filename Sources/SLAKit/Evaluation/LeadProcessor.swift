@@ -11,7 +11,7 @@ public enum TraceEntry: Sendable {
     /// `points` were earned, `counted` of them count.
     case pointsCapped(score: Int, rule: Int, points: Double, counted: Double)
     /// The score's `limit` holds it at `limit`; without it, it would be `uncapped`.
-    /// Traced when an event rule of the score matched the event.
+    /// Traced when the limit keeps out points it did not keep out at the lead's event before.
     case scoreLimited(score: Int, uncapped: Double, limit: Double)
     case paused(deadline: Int, cycle: Int)
     case resumed(deadline: Int, cycle: Int)
@@ -432,6 +432,9 @@ final class LeadProcessor {
     private let goalsByDeadline: [[Int]]
     private let sumGoals: UnsafeMutableBufferPointer<Int>
     var trace: ((TraceEntry) -> Void)?
+    /// By score, the traced lead's score before its `limit` at its last event (only one
+    /// lead is traced: `sla explain`).
+    private lazy var tracedUncapped = [Double](repeating: 0, count: program.scores.count)
     /// Goal periods of resolved items.
     private var periods: PeriodFinder
     /// The entries counted by `count STAGE` goals so far (`countEntry`), merged into the
@@ -593,7 +596,6 @@ final class LeadProcessor {
         var ruleOffset = 0
         for scoreIndex in scores.indices {
             var value = 0.0
-            var matched = false
             let ruleCount = scores[scoreIndex].eventRules.count
             for ruleIndex in 0..<ruleCount {
                 if scores[scoreIndex].eventRules[ruleIndex].types.contains(typeId),
@@ -601,13 +603,14 @@ final class LeadProcessor {
                     let points = scores[scoreIndex].eventRules[ruleIndex].points
                     if let trace, let maximum = scores[scoreIndex].eventRules[ruleIndex].maximum {
                         let before = ruleTotals[ruleOffset + ruleIndex]
-                        let counted = LeadProcessor.capped(before + points, maximum) - LeadProcessor.capped(before, maximum)
-                        if counted != points {
+                        // Compared with the cap, not by subtraction: `+0.1` added to 0.2 is
+                        // not exactly 0.1 more, and nothing was kept out.
+                        if abs(before) > maximum || abs(before + points) > maximum {
+                            let counted = LeadProcessor.capped(before + points, maximum) - LeadProcessor.capped(before, maximum)
                             trace(.pointsCapped(score: scoreIndex, rule: ruleIndex, points: points, counted: counted))
                         }
                     }
                     ruleTotals[ruleOffset + ruleIndex] += points
-                    matched = true
                 }
                 let total = ruleTotals[ruleOffset + ruleIndex]
                 if let maximum = scores[scoreIndex].eventRules[ruleIndex].maximum {
@@ -639,10 +642,15 @@ final class LeadProcessor {
                     value += scores[scoreIndex].stateRules[ruleIndex].points
                 }
             }
-            if let limit = scores[scoreIndex].limit, value > limit {
-                if matched { trace?(.scoreLimited(score: scoreIndex, uncapped: value, limit: limit)) }
-                value = limit
+            if trace != nil {
+                // The traced lead's score before its limit, to tell when the limit keeps out
+                // more (or other) points than at its event before.
+                if let limit = scores[scoreIndex].limit, value > limit, value != tracedUncapped[scoreIndex] {
+                    trace?(.scoreLimited(score: scoreIndex, uncapped: value, limit: limit))
+                }
+                tracedUncapped[scoreIndex] = value
             }
+            if let limit = scores[scoreIndex].limit, value > limit { value = limit }
             if value != frame.scores[scoreIndex] {
                 trace?(.scoreChanged(score: scoreIndex, from: frame.scores[scoreIndex], to: value))
                 frame.scores[scoreIndex] = value
@@ -720,7 +728,10 @@ final class LeadProcessor {
                 starting = anyEntered && enteredNow[stage]
             } else {
                 starting = deadlines[deadlineIndex].startTypes!.contains(typeId) && (deadlines[deadlineIndex].startCondition?(frame) ?? true)
-                if !starting, trace != nil, deadlines[deadlineIndex].startTypes!.contains(typeId) {
+                // A start event whose `where` failed, when nothing else would have kept the
+                // cycle from opening (those reasons are told below when the `where` holds).
+                if !starting, trace != nil, deadlines[deadlineIndex].startTypes!.contains(typeId), open < 0,
+                   cycleCounts[deadlineIndex] == 0 || deadlines[deadlineIndex].every {
                     trace?(.startIgnored(deadline: deadlineIndex, reason: .conditionFailed))
                 }
             }

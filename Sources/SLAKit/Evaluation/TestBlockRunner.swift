@@ -277,6 +277,7 @@ public struct TestBlockRunner {
                 break
             }
             let measure = sla.goals[index].measure
+            let inDays = TextFormatting.showsDays(measure, sla: sla)
             switch value {
             case .value(let target, _)?:
                 let expected: Double
@@ -289,10 +290,11 @@ public struct TestBlockRunner {
                 case .duration(let milliseconds): expected = Double(milliseconds) / 1000
                 }
                 if verdict.value == nil || abs(verdict.value! - expected) > tolerance {
-                    fail(subject + " value", TextFormatting.exactGoalValue(expected, measure: measure), TextFormatting.exactGoalValue(verdict.value, measure: measure))
+                    fail(subject + " value", TextFormatting.exactGoalValue(expected, measure: measure, inDays: inDays),
+                         TextFormatting.exactGoalValue(verdict.value, measure: measure, inDays: inDays))
                 }
             case .null?:
-                if verdict.value != nil { fail(subject + " value", "null", TextFormatting.exactGoalValue(verdict.value, measure: measure)) }
+                if verdict.value != nil { fail(subject + " value", "null", TextFormatting.exactGoalValue(verdict.value, measure: measure, inDays: inDays)) }
             case nil:
                 break
             }

@@ -57,8 +57,8 @@ public enum ExplainReport {
             case .pointsCapped(let score, let rule, let points, let counted):
                 let model = sla.scores[score]
                 let eventRule = model.eventRules[rule]
-                text += indent + "score \(model.name): `\(signed(points)) on \(eventRule.types.joined(separator: ", "))` is at its "
-                    + "`max \(TextFormatting.number(eventRule.maximum ?? 0))`: \(signed(counted)) of \(signed(points)) counted\n"
+                text += indent + "score \(model.name): \(signed(counted)) of \(signed(points)) counted, "
+                    + "`\(source.text(eventRule.range))` is at its max\n"
             case .scoreLimited(let score, let uncapped, let limit):
                 text += indent + "score \(sla.scores[score].name): held at `limit \(TextFormatting.number(limit))` "
                     + "(\(TextFormatting.number(uncapped)) without it)\n"

@@ -385,7 +385,7 @@ private struct Page {
         for (goalIndex, goal) in sla.goals.enumerated() {
             let series = goalSeries[goalIndex]
             let shown = series.prefix(HTMLReport.groupsShown)
-            let unit = Page.unit(of: goal.measure)
+            let unit = Page.unit(of: goal.measure, sla: sla)
             var firstRow = true
             html += "<tr class=\"goal-start\" data-goal=\"\(e(goal.name))\"><th colspan=\"8\" scope=\"rowgroup\"><span class=\"name\">\(e(goal.name))</span>"
             if let description = goal.description { html += " <span class=\"description\">\(e(description))</span>" }
@@ -485,10 +485,12 @@ private struct Page {
             // Nearest rank, as the goals compute it.
             elapsed[max(0, (percentile * elapsed.count + 99) / 100 - 1)]
         }
+        // Working time in hours at most: a "day" would read as a calendar day.
+        let inDays = !TextFormatting.countsWorkingTime(deadline)
         if let budget = commonBudget[deadlineIndex] {
-            text += ElapsedHistogram(title: "\(deadline.name): elapsed time of decided cycles against the \(TextFormatting.duration(budget)) budget",
+            text += ElapsedHistogram(title: "\(deadline.name): elapsed time of decided cycles against the \(TextFormatting.duration(budget, inDays: inDays)) budget",
                                      values: summary.decided.map { Double($0.elapsed) / 1000 },
-                                     budget: Double(budget) / 1000, unit: .seconds).svg()
+                                     budget: Double(budget) / 1000, unit: inDays ? .seconds : .workingSeconds).svg()
         } else {
             text += ElapsedHistogram(title: "\(deadline.name): elapsed time of decided cycles as a share of each cycle's budget",
                                      values: summary.decided.map { $0.budget > 0 ? Double($0.elapsed) / Double($0.budget) : ($0.elapsed > 0 ? 10 : 0) },
@@ -496,7 +498,8 @@ private struct Page {
         }
         text += "\n<figcaption>Elapsed time of the \(elapsed.count) decided cycle\(elapsed.count == 1 ? "" : "s")"
         text += commonBudget[deadlineIndex] == nil ? " as a share of each one's budget (budgets differ)" : ""
-        text += ": median \(TextFormatting.duration(rank(50))) · p90 \(TextFormatting.duration(rank(90))) · max \(TextFormatting.duration(elapsed[elapsed.count - 1])).</figcaption>\n"
+        text += ": median \(TextFormatting.duration(rank(50), inDays: inDays)) · p90 \(TextFormatting.duration(rank(90), inDays: inDays))"
+            + " · max \(TextFormatting.duration(elapsed[elapsed.count - 1], inDays: inDays)).</figcaption>\n"
         return text
     }
 
@@ -524,8 +527,11 @@ private struct Page {
             html += "<tr><td class=\"lead\">\(e(cycle.lead))\(cycle.number > 1 ? " <span class=\"muted\">cycle \(cycle.number)</span>" : "")</td>"
             html += "<td>\(e(deadline.owner))</td><td>\(e(localTime(cycle.started)))</td>"
             html += "<td>\(cycle.due.map { e(localTime($0)) } ?? "—")\(cycle.paused ? " <span class=\"muted\">(paused)</span>" : "")</td>"
-            html += "<td class=\"number\">\(e(TextFormatting.duration(cycle.budget)))</td><td class=\"number\">\(e(TextFormatting.duration(cycle.elapsed)))</td>"
-            html += "<td class=\"number\"><strong>\(e(TextFormatting.duration(cycle.elapsed - cycle.budget)))</strong></td></tr>\n"
+            // Working time in hours at most, as in the table.
+            let inDays = deadline.budgets[cycle.withinIndex].calendar == nil
+            html += "<td class=\"number\">\(e(TextFormatting.duration(cycle.budget, inDays: inDays)))</td>"
+            html += "<td class=\"number\">\(e(TextFormatting.duration(cycle.elapsed, inDays: inDays)))</td>"
+            html += "<td class=\"number\"><strong>\(e(TextFormatting.duration(cycle.elapsed - cycle.budget, inDays: inDays)))</strong></td></tr>\n"
         }
         html += "</tbody></table>\n"
     }
@@ -558,7 +564,8 @@ private struct Page {
     /// (`TextFormatting.goalValueAndTarget`: the target exact, the value never reading the
     /// same as a target it is not), counts and sums grouped by thousands.
     func displayPair(_ value: Double?, target: Double, measure: MeasureModel) -> (value: String, target: String) {
-        let shown = TextFormatting.goalValueAndTarget(value, target: target, measure: measure)
+        let shown = TextFormatting.goalValueAndTarget(value, target: target, measure: measure,
+                                                      inDays: TextFormatting.showsDays(measure, sla: sla))
         return (grouped(shown.value, measure: measure), grouped(shown.target, measure: measure))
     }
 
@@ -590,7 +597,7 @@ private struct Page {
         deadline.budgets.map { budget in
             var text: String
             switch budget.amount {
-            case .milliseconds(let milliseconds): text = TextFormatting.duration(milliseconds)
+            case .milliseconds(let milliseconds): text = TextFormatting.duration(milliseconds, inDays: budget.calendar == nil)
             case .businessDays(let days): text = "\(days) business day\(days == 1 ? "" : "s")"
             }
             if let calendar = budget.calendar { text += " of " + sla.calendars[calendar].name }
@@ -599,10 +606,10 @@ private struct Page {
         }.joined(separator: ", else ")
     }
 
-    static func unit(of measure: MeasureModel) -> ValueUnit {
+    static func unit(of measure: MeasureModel, sla: CheckedSLA) -> ValueUnit {
         switch measure {
         case .rateStages, .rateMet: .fraction
-        case .statistic: .seconds
+        case .statistic: TextFormatting.showsDays(measure, sla: sla) ? .seconds : .workingSeconds
         case .countStage, .countDeadline, .sum: .number
         }
     }

@@ -91,6 +91,9 @@ enum ValueUnit: Sendable {
     case fraction
     /// Durations in seconds, shown as `2h 30m`.
     case seconds
+    /// Working time in seconds, shown in hours at most (`30h`): a "day" would read as a
+    /// calendar day.
+    case workingSeconds
 
     /// A value as a short axis or bar label.
     func label(_ value: Double) -> String {
@@ -102,9 +105,9 @@ enum ValueUnit: Sendable {
             return SVGText.grouped(SVGText.trimmed(value, decimals: 2))
         case .fraction:
             return SVGText.trimmed(value * 100, decimals: 1) + "%"
-        case .seconds:
+        case .seconds, .workingSeconds:
             guard let milliseconds = Int64(exactly: (value * 1000).rounded()) else { return JSONWriter.number(value) + "s" }
-            return TextFormatting.duration(milliseconds)
+            return TextFormatting.duration(milliseconds, inDays: self == .seconds)
         }
     }
 
@@ -118,7 +121,7 @@ enum ValueUnit: Sendable {
         let raw = span > 0 ? span / Double(max(count, 1)) : 0
         var step: Double
         switch self {
-        case .seconds:
+        case .seconds, .workingSeconds:
             let steps: [Double] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600,
                                    43_200, 86_400, 172_800, 604_800, 1_209_600, 2_592_000, 7_776_000, 31_536_000]
             step = steps.first { $0 >= raw } ?? (raw / 31_536_000).rounded(.up) * 31_536_000

@@ -22,7 +22,8 @@ public enum TableReport {
             }
             for verdict in result.goals {
                 let goal = sla.goals[verdict.goal]
-                let shown = TextFormatting.goalValueAndTarget(verdict.value, target: goal.target, measure: goal.measure)
+                let shown = TextFormatting.goalValueAndTarget(verdict.value, target: goal.target, measure: goal.measure,
+                                                              inDays: TextFormatting.showsDays(goal.measure, sla: sla))
                 rows.append([goal.name, goal.owner, verdict.period.label,
                              goal.groupBy == nil ? "" : readAlike[verdict.goal] ? TextFormatting.groupLiteral(verdict.group) : TextFormatting.group(verdict.group),
                              shown.value, goal.op.rawValue + " " + shown.target,

@@ -40,18 +40,34 @@ enum TextFormatting {
     /// value against it: rounded as `goalValue` rounds, unless that would read the same as
     /// the target while it is not (a p90 of 2h 0m 30s against 2h, 1/3 against 33.34%):
     /// then exact, so that a row never contradicts its own status.
-    static func goalValueAndTarget(_ value: Double?, target: Double, measure: MeasureModel) -> (value: String, target: String) {
-        let targetText = exactGoalValue(target, measure: measure)
-        var valueText = goalValue(value, measure: measure)
-        if let value, value.isFinite, value != target, valueText == targetText || valueText == goalValue(target, measure: measure) {
-            valueText = exactGoalValue(value, measure: measure)
+    static func goalValueAndTarget(_ value: Double?, target: Double, measure: MeasureModel,
+                                   inDays: Bool = true) -> (value: String, target: String) {
+        let targetText = exactGoalValue(target, measure: measure, inDays: inDays)
+        var valueText = goalValue(value, measure: measure, inDays: inDays)
+        if let value, value.isFinite, value != target,
+           valueText == targetText || valueText == goalValue(target, measure: measure, inDays: inDays) {
+            valueText = exactGoalValue(value, measure: measure, inDays: inDays)
         }
         return (valueText, targetText)
     }
 
+    /// Whether a deadline's time is counted in a calendar's working time (one of its
+    /// `within`s names a calendar): its durations are then shown in hours at most, since a
+    /// "day" would read as a calendar day (SPEC.md 3 forbids `d` and `w` with a calendar).
+    static func countsWorkingTime(_ deadline: DeadlineModel) -> Bool {
+        deadline.budgets.contains { $0.calendar != nil }
+    }
+
+    /// Whether durations of `measure` are shown with days: not for a statistic of a
+    /// deadline counted in working time.
+    static func showsDays(_ measure: MeasureModel, sla: CheckedSLA) -> Bool {
+        guard case .statistic(_, let deadline) = measure else { return true }
+        return !countsWorkingTime(sla.deadlines[deadline])
+    }
+
     /// A goal value or target as `goalValue` shows it, but exact: rates to a millionth of a
     /// point (`33.333333%`), durations down to the millisecond.
-    static func exactGoalValue(_ value: Double?, measure: MeasureModel) -> String {
+    static func exactGoalValue(_ value: Double?, measure: MeasureModel, inDays: Bool = true) -> String {
         guard let value else { return "null" }
         switch measure {
         case .rateStages, .rateMet: return number((value * 100 * 1_000_000).rounded() / 1_000_000) + "%"
@@ -60,7 +76,7 @@ enum TextFormatting {
             // number of seconds: those are written as seconds.
             let milliseconds = value * 1000
             guard milliseconds == milliseconds.rounded(), let whole = Int64(exactly: milliseconds) else { return number(value) + "s" }
-            return exactDuration(whole)
+            return exactDuration(whole, inDays: inDays)
         default: return number(value)
         }
     }
@@ -90,14 +106,14 @@ enum TextFormatting {
 
     /// A goal value or target as people read it: rates as percentages, durations as
     /// `2h 30m`, counts and sums as numbers.
-    static func goalValue(_ value: Double?, measure: MeasureModel) -> String {
+    static func goalValue(_ value: Double?, measure: MeasureModel, inDays: Bool = true) -> String {
         // A non-finite value (a sum past the largest double) is written null in JSON.
         guard let value, value.isFinite else { return "—" }
         switch measure {
         case .rateStages, .rateMet: return percent(value)
         case .statistic:
             guard let milliseconds = Int64(exactly: (value * 1000).rounded()) else { return number(value) + "s" }
-            return duration(milliseconds)
+            return duration(milliseconds, inDays: inDays)
         default: return number(value)
         }
     }

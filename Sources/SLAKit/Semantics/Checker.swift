@@ -208,7 +208,7 @@ public struct Checker {
                     noteEventTypes(types)
                     if let condition { checkCondition(condition, scope: scope) }
                     model.eventRules.append(ScoreEventRule(points: rule.points.value, types: types.map(\.value),
-                                                           condition: condition, maximum: maximum?.value))
+                                                           condition: condition, maximum: maximum?.value, range: rule.range))
                 case .state(let condition):
                     let readsEvent = checkCondition(condition, scope: scope)
                     if readsEvent { report(Catalog.stateRuleReadsEvent("state rule"), at: condition.range) }

@@ -41,6 +41,8 @@ public struct ScoreEventRule: Sendable {
     public var condition: Expression?
     /// Cap on the absolute total this rule contributes.
     public var maximum: Double?
+    /// The rule's range (for `sla explain`'s lines about points it kept out).
+    public var range: SourceRange
 }
 
 /// A state rule of a score: `+N when COND`.
