@@ -115,6 +115,7 @@ import Testing
             {"lead": "a&b'c\\"d", "type": "created", "at": "2026-03-02T10:00:00Z", "owner": "O'Brien & <Co>"}
             {"lead": "a&b'c\\"d", "type": "replied", "at": "2026-03-02T12:00:00Z"}
             {"lead": "later", "type": "created", "at": "2026-04-03T10:00:00Z"}
+            {"lead": "esc\\u001b[2Jline\\nbreak", "type": "created", "at": "2026-04-03T07:00:00Z", "owner": "tab\\there"}
             """)
         let run = CommandRun.run(["eval", paths.sla, "--events", paths.events, "--format", "html"])
         #expect(run.exitCode == 0, "stderr: \(run.error)")
@@ -129,6 +130,10 @@ import Testing
         // Also inside the SVG: the trend chart's accessible title names the group.
         let titles = html.components(separatedBy: "<title>").dropFirst().map { $0.components(separatedBy: "</title>")[0] }
         #expect(titles.contains { $0.contains("for &lt;img src=x onerror=alert(3)&gt;") })
+        // Control characters read as in the table: control pictures, in cells and charts.
+        #expect(html.contains("esc␛[2Jline␊break"), "\(html)")
+        #expect(html.contains("tab␉here"))
+        #expect(!html.contains("\u{1B}"))
     }
 
     @Test func noEventsGivesAPageThatListsTheAgreement() {
@@ -192,8 +197,9 @@ import Testing
         #expect(run.exitCode == 0, "\(run.error)")
         #expect(run.output.contains("2011-12-29"))
         #expect(run.output.contains("2011-12-31"))
-        // Only the as-of time's UTC form names the 30th.
+        // Only the as-of time's UTC form names the 30th; two periods, not three.
         #expect(run.output.components(separatedBy: "2011-12-30").count - 1 == 1, "\(run.output)")
+        #expect(run.output.contains("<dd>2011-12-29 to 2011-12-31 (2)</dd>"), "\(run.output)")
     }
 
     @Test func largeInputsStaySmallAndTablesAreCapped() throws {

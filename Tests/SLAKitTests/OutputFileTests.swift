@@ -98,6 +98,28 @@ import Testing
         #expect(lstat(pipe, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "the pipe is still a pipe")
     }
 
+    /// A pipe whose reader leaves early (`--output /dev/stdout | head -1`) ends the output
+    /// quietly, as standard output does: no error.
+    @Test func aPipeClosedByItsReaderIsNoError() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let folder = try TemporaryFolder()
+        let pipe = folder.url.appendingPathComponent("early.pipe").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let reader = open(pipe, O_RDONLY)
+            var buffer = [UInt8](repeating: 0, count: 16)
+            _ = read(reader, &buffer, buffer.count)
+            close(reader)
+            done.signal()
+        }
+        let file = try OutputFile(path: pipe)
+        let line = Array(repeating: UInt8(ascii: "x"), count: 1023) + [10]
+        for _ in 0..<1024 { try file.write(line) }
+        try file.commit()
+        done.wait()
+    }
+
     /// `--goals-csv /dev/stdout > all.csv`: the goals follow what standard output holds, in
     /// the same file, which is not replaced.
     @Test func theFileStandardOutputGoesToIsAppendedTo() throws {

@@ -48,6 +48,22 @@ import Testing
         let glob = CommandRun.run(["test", path, "--run", "*lunch*"])
         #expect(glob.exitCode == 1)
         #expect(glob.output.hasSuffix("0 passed, 1 failed\n"))
+        // A pattern that selects nothing is a failure (a typo must not pass CI); an empty
+        // one is a usage error.
+        let none = CommandRun.run(["test", path, "--run", "no such test"])
+        #expect(none.exitCode == 1)
+        #expect(none.error == "sla: no test matches `--run no such test`\n")
+        #expect(CommandRun.run(["test", path, "--run", ""]).exitCode == 3)
+    }
+
+    /// `--junit -`: standard output is the XML alone; the lines for people go to standard error.
+    @Test func junitOnStandardOutputIsAloneThere() {
+        let path = TestRunnerTests.folder.appendingPathComponent("wrong-expectations.test.sla").path
+        let run = CommandRun.run(["test", path, "--junit", "-"])
+        #expect(run.exitCode == 1)
+        #expect(run.output.hasPrefix("<?xml"))
+        #expect(run.output.hasSuffix("</testsuites>\n"))
+        #expect(run.error.hasSuffix("1 passed, 1 failed\n"))
     }
 
     @Test func junitReportListsFailures() throws {

@@ -76,15 +76,20 @@ struct Arguments {
 
     func values(_ name: String) -> [String] { values[name] ?? [] }
 
-    /// A value that must be one of `choices`.
-    func choice<T: RawRepresentable>(_ name: String, as type: T.Type) throws -> T? where T.RawValue == String {
+    /// A value that must be one of the cases of `T` (`extra` names more accepted values).
+    func choice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type, extra: [String] = []) throws -> T?
+    where T.RawValue == String {
         guard let text = value(name) else { return nil }
-        guard let choice = T(rawValue: text) else { throw UsageError(message: "invalid value `\(text)` for `\(name)`") }
+        guard let choice = T(rawValue: text) else {
+            let names = T.allCases.map(\.rawValue) + extra
+            let list = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined()
+            throw UsageError(message: "invalid value `\(text)` for `\(name)` (expected \(list))")
+        }
         return choice
     }
 
-    /// A non-negative whole number; one past `Int.max` is taken as `Int.max` (a limit that
-    /// large is no limit).
+    /// A non-negative whole number; a number past `Int.max` is taken as `Int.max` (a limit
+    /// that large is no limit).
     func count(_ name: String) throws -> Int? {
         guard let text = value(name) else { return nil }
         guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {

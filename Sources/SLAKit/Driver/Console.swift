@@ -242,6 +242,9 @@ final class OutputFile {
     /// Throws, discarding the file, when a write failed.
     private func checkWrites() throws {
         guard let code = writer.error else { return }
+        // A pipe written in place whose reader left (`--output /dev/stdout | head`) ends the
+        // output quietly, as standard output does (`Driver`).
+        if temporaryPath == nil, code == EPIPE { return }
         discard()
         throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(code)))")
     }

@@ -18,7 +18,7 @@ public enum Driver {
       eval FILE --events PATH...         evaluate an SLA over lead events
             [--format table|json|csv|html] [--as-of TIMESTAMP] [--fail-on STATUS,...]
             [--max-bad N] [--rejects FILE] [--output FILE] [--goals-csv FILE]
-            [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]
+            [--input-format jsonl|ndjson|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]
       explain FILE --events PATH... --lead ID
                                          a lead's timeline, event by event
             [--as-of TIMESTAMP] [--fail-on STATUS,...] and eval's input options

@@ -1,6 +1,6 @@
 /// `sla eval FILE --events PATH...` and `sla explain FILE --events PATH... --lead ID`.
 enum EvalCommand {
-    enum OutputFormat: String { case table, json, csv, html }
+    enum OutputFormat: String, CaseIterable { case table, json, csv, html }
 
     /// Status names `--fail-on` accepts: deadline and goal statuses, and `breached`.
     static let failOnStatuses: Set<String> = ["met", "late", "overdue", "breached", "pending", "at_risk",
@@ -11,8 +11,8 @@ enum EvalCommand {
     static func run(_ arguments: [String], console: Console, explain: Bool) throws -> Int32 {
         if Driver.wantsHelp(arguments) {
             console.out(explain
-                ? "usage: sla explain FILE --events PATH... --lead ID [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n"
-                : "usage: sla eval FILE --events PATH... [--format table|json|csv|html] [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--output FILE] [--goals-csv FILE] [--input-format jsonl|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n")
+                ? "usage: sla explain FILE --events PATH... --lead ID [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--input-format jsonl|ndjson|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n"
+                : "usage: sla eval FILE --events PATH... [--format table|json|csv|html] [--as-of TIMESTAMP] [--fail-on STATUS,...] [--max-bad N] [--rejects FILE] [--output FILE] [--goals-csv FILE] [--input-format jsonl|ndjson|csv] [--lead-field NAME] [--type-field NAME] [--time-field NAME]\n")
             return ExitCode.success
         }
         var specification: [Arguments.Option] = [
@@ -48,7 +48,8 @@ enum EvalCommand {
             throw UsageError(message: "`--events` names standard input (`-`) more than once")
         }
         // `ndjson` names the same format as `jsonl`, as the `.ndjson` extension does.
-        let inputFormat = try options.value("--input-format") == "ndjson" ? .jsonl : options.choice("--input-format", as: InputFormat.self)
+        let inputFormat = try options.value("--input-format") == "ndjson"
+            ? .jsonl : options.choice("--input-format", as: InputFormat.self, extra: ["ndjson"])
         let format = try options.choice("--format", as: OutputFormat.self) ?? (console.outputIsTerminal ? .table : .json)
         // Every `--fail-on` counts: a second one adds its statuses (as `--events` adds paths).
         var failOn: Set<String> = []

@@ -15,7 +15,15 @@ enum TestCommand {
         ])
         guard !options.positionals.isEmpty else { throw UsageError(message: "test needs at least one file") }
         let pattern = options.value("--run")
+        if pattern?.isEmpty == true { throw UsageError(message: "`--run` takes a non-empty pattern") }
+        // With the JUnit report on standard output (`--junit -`), the lines for people go to
+        // standard error, so that standard output is the XML alone.
+        let junitPath = options.value("--junit")
+        let toError = junitPath == "-"
+        let say: (String) -> Void = { text in toError ? console.error(text) : console.out(text) }
         var passed = 0, failed = 0
+        /// Tests that `--run` selected (all without it).
+        var selected = 0
         var invalid = false
         var suites: [(file: SourceFile, result: TestReport.FileResult)] = []
         /// Reports why a file's tests cannot run, on standard error and in the JUnit report.
@@ -50,7 +58,7 @@ enum TestCommand {
                     : test.name.value.contains(pattern)
             }
             if loaded.parse.file.tests.isEmpty {
-                console.out("FAIL  \(TextFormatting.visible(path)): no tests in this file\n")
+                say("FAIL  \(TextFormatting.visible(path)): no tests in this file\n")
                 suites.append((loaded.source, .noTests))
                 failed += 1
                 continue
@@ -61,12 +69,13 @@ enum TestCommand {
                 reject(loaded.source, problems)
                 continue
             }
-            if options.positionals.count > 1 { console.out("\(TextFormatting.visible(path))\n") }
+            if options.positionals.count > 1 { say("\(TextFormatting.visible(path))\n") }
+            selected += tests.count
             var outcomes: [TestOutcome] = []
             for test in tests {
                 let outcome = runner.run(test)
                 outcomes.append(outcome)
-                console.out(TestReport.line(outcome, file: loaded.source))
+                say(TestReport.line(outcome, file: loaded.source))
                 if outcome.passed {
                     passed += 1
                 } else {
@@ -75,18 +84,23 @@ enum TestCommand {
                         for (lead, trace) in outcome.traces.sorted(by: { $0.key < $1.key }) {
                             let timeline = ExplainReport.render(lead: lead, trace: trace, result: result, program: program,
                                                                 source: slaSource)
-                            console.out(timeline.split(separator: "\n", omittingEmptySubsequences: false).map { "      | " + $0 }.joined(separator: "\n") + "\n")
+                            say(timeline.split(separator: "\n", omittingEmptySubsequences: false).map { "      | " + $0 }.joined(separator: "\n") + "\n")
                         }
                     }
                 }
             }
             suites.append((loaded.source, .ran(outcomes)))
         }
-        if let junit = options.value("--junit") {
-            try OutputSink.write(Array(TestReport.junit(suites).utf8), to: junit, console: console)
+        if let junitPath {
+            try OutputSink.write(Array(TestReport.junit(suites).utf8), to: junitPath, console: console)
         }
-        console.out("\(passed) passed, \(failed) failed\n")
+        say("\(passed) passed, \(failed) failed\n")
         if invalid { return ExitCode.invalid }
+        // A pattern that selects nothing is a mistake (a typo), not a passing run.
+        if let pattern, selected == 0 {
+            console.error("sla: no test matches `--run \(TextFormatting.visible(pattern))`\n")
+            return ExitCode.failure
+        }
         return failed > 0 ? ExitCode.failure : ExitCode.success
     }
 }

@@ -143,8 +143,17 @@ private struct Page {
                 period = Periods.period(index: period.index + 1, kind: sla.review, zone: sla.zone)
                 reviewPeriods.append(period)
             }
-            // As the goals' periods: a day the time zone skipped is none.
+            // As the goals' periods: a day the time zone skipped is none. (Only a day can be
+            // skipped whole; the days before the kept ones are counted one by one.)
             reviewPeriods.removeAll(where: \.isSkipped)
+            if sla.review == .day {
+                var index = firstPeriod.index
+                while index <= last.index {
+                    let start = sla.zone.instant(fromLocal: index * CivilTime.millisecondsPerDay)
+                    if sla.zone.instant(fromLocal: (index + 1) * CivilTime.millisecondsPerDay) <= start { reviewPeriodCount -= 1 }
+                    index += 1
+                }
+            }
         }
 
         goalSeries = Array(repeating: [], count: sla.goals.count)
@@ -554,7 +563,7 @@ private struct Page {
 
     // MARK: Text helpers
 
-    func e(_ text: String) -> String { Markup.escape(text) }
+    func e(_ text: String) -> String { Markup.escapeVisible(text) }
 
     func localTime(_ instant: Int64) -> String {
         CivilTime.formatLocal(sla.zone.local(instant))

@@ -2,6 +2,13 @@
 /// and the JUnit XML of `sla test`, valid both as element content and inside a double- or
 /// single-quoted attribute.
 enum Markup {
+    /// `escape` of text as the terminal reports show it (`TextFormatting.visible`): control
+    /// characters as control pictures (`␛`, `␊`), for the HTML page and its charts, so that
+    /// an id reads there as in the table. (JUnit XML keeps line feeds: `escape` alone.)
+    static func escapeVisible(_ text: String) -> String {
+        escape(TextFormatting.visible(text))
+    }
+
     static func escape(_ text: String) -> String {
         // Fast path: most names and ids need nothing.
         if !text.unicodeScalars.contains(where: { needsEscape($0) }) { return text }

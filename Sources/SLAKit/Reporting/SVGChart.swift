@@ -208,7 +208,7 @@ struct SVGCanvas {
         let size = "width=\"\(SVGText.coordinate(width))\" height=\"\(SVGText.coordinate(height))\""
         return "<svg class=\"\(className)\" viewBox=\"0 0 \(SVGText.coordinate(width)) \(SVGText.coordinate(height))\" \(size)"
             + " role=\"img\" font-family=\"\(ChartStyle.fontFamily)\" font-size=\"\(SVGText.coordinate(ChartStyle.fontSize))\">"
-            + "<title>\(Markup.escape(title))</title>" + body + "</svg>"
+            + "<title>\(Markup.escapeVisible(title))</title>" + body + "</svg>"
     }
 
     mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, extra: String = "") {
@@ -230,7 +230,7 @@ struct SVGCanvas {
         if bold { attributes += " font-weight=\"700\"" }
         if halo { attributes += " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\"" }
         if fill != ChartStyle.ink { attributes += " fill=\"\(fill)\"" } else { attributes += " fill=\"\(ChartStyle.ink)\"" }
-        body += "<text \(attributes)>\(Markup.escape(content))</text>"
+        body += "<text \(attributes)>\(Markup.escapeVisible(content))</text>"
     }
 
     mutating func raw(_ markup: String) { body += markup }

@@ -141,7 +141,11 @@ struct SLAParser {
 
     // MARK: - Diagnostics
 
+    /// Reports a syntax error, unless one was reported at the same place already: a second
+    /// one there is the first's cascade (a block header that failed, then the declaration
+    /// loop that resumes on the same token), and one mistake gives one diagnostic.
     mutating func report(_ message: Message, _ range: SourceRange, help: String? = nil) {
+        if let last = diagnostics.items.last, last.range.start == range.start { return }
         diagnostics.append(Diagnostic(message, at: range, help: help, in: source))
     }
 
