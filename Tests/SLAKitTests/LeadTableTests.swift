@@ -68,7 +68,10 @@ import Testing
             ids.append(stem + [UInt8(ascii: "a")])
             ids.append(stem + [UInt8(ascii: "b")])
             ids.append(stem + [0xFF])
+            // NUL bytes: an inline id is zero-padded, so only the length tells these apart.
+            ids.append(Array(repeating: 0, count: length))
         }
+        ids.append([])
         for id in ids + ids {
             _ = id.withUnsafeBufferPointer { table.insert($0.baseAddress!, $0.count, hash: ByteHash.hash($0.baseAddress!, $0.count)) }
         }

@@ -70,6 +70,22 @@ import Testing
         #expect(outOfOrder.json.replacingOccurrences(of: #""records": \#(lines.count - lines.filter { $0.hasPrefix("{broken") }.count + 1)"#, with: recordsLine) == sorted.json)
     }
 
+    /// A lead going back in time a few lines after its event before, inside one run of
+    /// the shards' lookups and processing: found there, the pass starts over buffered.
+    @Test func outOfOrderWithinOneRunOfEvents() throws {
+        let folder = try TemporaryFolder()
+        let lines = StreamingTests.lines(leads: 3000)
+        let sorted = try evaluate(lines.joined(separator: "\n") + "\n", in: folder, name: "sorted.jsonl")
+        var early = lines
+        let form = try #require(early.firstIndex { $0.contains(#""lead": "L5", "type": "form_submit""#) })
+        early.insert(#"{"lead": "L5", "type": "call", "at": "2026-03-01T00:00:00Z"}"#, at: form + 3)
+        let outOfOrder = try evaluate(early.joined(separator: "\n") + "\n", in: folder, name: "early.jsonl")
+        #expect(outOfOrder.exit == 0)
+        #expect(outOfOrder.rejects == sorted.rejects)
+        let accepted = lines.count - lines.filter { $0.hasPrefix("{broken") }.count
+        #expect(outOfOrder.json.replacingOccurrences(of: #""records": \#(accepted + 1)"#, with: #""records": \#(accepted)"#) == sorted.json)
+    }
+
     @Test func blocksCutAtLineBoundariesKeepLineNumbers() throws {
         let folder = try TemporaryFolder()
         let path = try folder.write("lines.jsonl", (1...10).map { "line \($0)" }.joined(separator: "\n"))

@@ -50,6 +50,12 @@ import Testing
         #expect(try Self.run(["--fail-on", "missed"]).exitCode == 0)
         #expect(try Self.run(["--fail-on", "late", "--fail-on", "missed"]).exitCode == 1)
         #expect(try Self.run(["--fail-on", "missed", "--fail-on=late"]).exitCode == 1)
+        // explain exits as eval does.
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("case.sla", Self.sla)
+        let events = try folder.write("events.jsonl", Self.events)
+        let explained = CommandRun.run(["explain", sla, "--events", events, "--lead", "A", "--fail-on", "missed", "--fail-on", "late"])
+        #expect(explained.exitCode == 1)
     }
 
     @Test(arguments: [

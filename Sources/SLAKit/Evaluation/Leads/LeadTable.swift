@@ -24,6 +24,13 @@ import Darwin
 /// cross a line, and the lines after them hold the record, which processing the event
 /// reads anyway. (Three id words rather than four make the entry of a lead whose state is
 /// five words, as for an SLA with a stage and a deadline, exactly one cache line.)
+// An inline id's length is the low byte of its entry's first word, read as the entry's
+// first byte: the layout assumes a little-endian machine (as every Swift platform on Linux
+// and Apple silicon is).
+#if _endian(big)
+#error("LeadTable's entry layout assumes a little-endian machine")
+#endif
+
 final class LeadTable {
     /// Bytes of ids longer than `inlineBytes`, back to back.
     private let arena = FlatColumn<UInt8>(capacity: 1 << 16)
