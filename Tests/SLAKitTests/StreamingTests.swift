@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 @testable import SLAKit
@@ -84,6 +85,30 @@ import Testing
         #expect(outOfOrder.rejects == sorted.rejects)
         let accepted = lines.count - lines.filter { $0.hasPrefix("{broken") }.count
         #expect(outOfOrder.json.replacingOccurrences(of: #""records": \#(accepted + 1)"#, with: #""records": \#(accepted)"#) == sorted.json)
+    }
+
+    /// Events from a pipe given by path (`--events <(zcat export.jsonl.gz)`, `/dev/fd/N`)
+    /// are copied first: out of order, the evaluation reads its inputs again, and a pipe
+    /// read again is empty.
+    @Test func aPipeGivenByPathIsReadOnce() throws {
+        let folder = try TemporaryFolder()
+        var lines = StreamingTests.lines(leads: 3000)
+        lines.append(#"{"lead": "L5", "type": "call", "at": "2026-03-01T00:00:00Z"}"#)
+        let text = lines.joined(separator: "\n") + "\n"
+        let fromFile = try evaluate(text, in: folder, name: "late.jsonl")
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let writer = ends[1]
+        DispatchQueue.global().async {
+            _ = Array(text.utf8).withUnsafeBytes { DescriptorWriter.writeAll(writer, $0) }
+            close(writer)
+        }
+        defer { close(ends[0]) }
+        let slaPath = try folder.write("s.sla", StreamingTests.sla)
+        let run = CommandRun.run(["eval", slaPath, "--events", "/dev/fd/\(ends[0])", "--input-format", "jsonl",
+                                  "--format", "json", "--max-bad", "1000"])
+        #expect(run.exitCode == 0, "\(run.error)")
+        #expect(run.output == fromFile.json)
     }
 
     @Test func blocksCutAtLineBoundariesKeepLineNumbers() throws {

@@ -16,8 +16,8 @@ public struct EventSource: Sendable {
 }
 
 extension EventSource {
-    /// `error` as the user should read it: standard input, read from its spooled copy
-    /// (`StandardInputSpool`), is named `-`, not by the copy's temporary path.
+    /// `error` as the user should read it: standard input or a pipe, read from its copy
+    /// (`InputSpool`), is named `-` or by its path, not by the copy's temporary path.
     func naming(_ error: InputError) -> InputError {
         guard case .file(let path) = input, path != displayName else { return error }
         return InputError(kind: error.kind, message: error.message.replacingOccurrences(path, displayName))
@@ -341,7 +341,7 @@ public struct Evaluator {
                          onReject: (RejectedRecord, String) throws -> Void = { _, _ in },
                          trace: ((TraceEntry) -> Void)? = nil) throws -> EvaluationResult {
         var options = options
-        let spooled = try StandardInputSpool.replace(in: &options.sources)
+        let spooled = try InputSpool.replace(in: &options.sources)
         defer { spooled?.remove() }
         // Rejected records go to `onReject` as they are found. A pass that starts over (on
         // out-of-order events) meets the same rejections in the same order again: only those
