@@ -142,6 +142,43 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["all.csv"], "no temporary file")
     }
 
+    /// A link to a file not written yet (a report's first run) stays a link: the file is
+    /// created where it points, as a shell's `>` would; a loop of links is an error.
+    @Test func aLinkToAMissingFileIsFollowed() throws {
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("case.sla", Self.sla)
+        let events = try folder.write("events.jsonl", Self.events)
+        let link = folder.url.appendingPathComponent("latest.csv").path
+        #expect(symlink("march.csv", link) == 0)
+        let run = CommandRun.run(["eval", sla, "--events", events, "--max-bad", "1", "--format", "csv", "--output", link])
+        #expect(run.exitCode == 0, "\(run.error)")
+        #expect(OutputFileTests.isLink(link))
+        #expect(try String(contentsOfFile: folder.url.appendingPathComponent("march.csv").path, encoding: .utf8).hasPrefix("lead,"))
+        let loop = folder.url.appendingPathComponent("loop").path
+        #expect(symlink("loop", loop) == 0)
+        let looped = CommandRun.run(["eval", sla, "--events", events, "--max-bad", "1", "--output", loop])
+        #expect(looped.exitCode == 3)
+        #expect(OutputFileTests.isLink(loop))
+    }
+
+    /// Two options naming one file would each replace it: a usage error, before anything
+    /// is read. A second output that cannot be written leaves the first's old file.
+    @Test func outputsAreCompletedTogether() throws {
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("case.sla", Self.sla)
+        let events = try folder.write("events.jsonl", Self.events)
+        let report = try folder.write("report.csv", "old report")
+        let same = CommandRun.run(["eval", sla, "--events", events, "--max-bad", "1", "--format", "csv", "--output", report,
+                                   "--goals-csv", folder.url.appendingPathComponent("./report.csv").path])
+        #expect(same.exitCode == 3)
+        #expect(same.error.contains("`--output` and `--goals-csv` name the same file"), "\(same.error)")
+        let missing = CommandRun.run(["eval", sla, "--events", events, "--max-bad", "1", "--format", "csv", "--output", report,
+                                      "--goals-csv", folder.url.appendingPathComponent("no/such/goals.csv").path])
+        #expect(missing.exitCode == 3)
+        #expect(try String(contentsOfFile: report, encoding: .utf8) == "old report")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == ["case.sla", "events.jsonl", "report.csv"])
+    }
+
     @Test func aDashIsStandardOutput() throws {
         let folder = try TemporaryFolder()
         let sla = try folder.write("case.sla", Self.sla)

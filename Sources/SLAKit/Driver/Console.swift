@@ -155,6 +155,10 @@ enum Files {
 /// it is written in place, as a shell's `>` would. So is the file standard output or
 /// standard error already goes to (`--goals-csv /dev/stdout > all.csv`): through that
 /// descriptor, after what was written there before, rather than replaced from under it.
+///
+/// Several outputs of one run are completed together: `finishWriting` for each (the bytes
+/// are out, write errors known), then `commit` for each (the renames), so that a failure
+/// in one leaves every other old file as it was.
 final class OutputFile {
     let path: String
     /// The file replaced: `path` with symbolic links resolved, when it exists.
@@ -174,12 +178,7 @@ final class OutputFile {
     /// whose file is written through them (tests pass their own).
     init(path: String, standardDescriptors: [Int32] = [1, 2]) throws {
         self.path = path
-        var target = path
-        if let resolved = realpath(path, nil) {
-            target = String(cString: resolved)
-            free(resolved)
-        }
-        self.target = target
+        target = try OutputFile.target(of: path)
         var status = stat()
         let exists = stat(path, &status) == 0
         if exists, let inPlace = OutputFile.inPlaceDescriptor(path, status, standardDescriptors) {
@@ -198,6 +197,28 @@ final class OutputFile {
             throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(errno)))")
         }
         writer = DescriptorWriter(descriptor: descriptor)
+    }
+
+    /// The file that writing `path` replaces or creates: `path` with its symbolic links
+    /// resolved, also a link to a file that does not exist yet (written there, as a
+    /// shell's `>` would; the link stays). Throws for a loop of links.
+    static func target(of path: String) throws -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        var current = path
+        for _ in 0..<40 {
+            var status = stat()
+            guard lstat(current, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(current, &buffer, buffer.count - 1)
+            guard count >= 0 else { return current }
+            let link = String(decoding: buffer[0 ..< count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = link.hasPrefix("/") ? link
+                : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(link).path
+        }
+        throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(ELOOP)))")
     }
 
     /// For an existing `path` (whose `stat` is `status`) that is written in place, a
@@ -249,13 +270,19 @@ final class OutputFile {
         throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(code)))")
     }
 
-    /// Writes what is buffered and renames the temporary file over `path` (writing in
-    /// place, closes it).
-    func commit() throws {
+    /// Writes what is buffered and waits for the writes: throws when one failed (the old
+    /// file is then left as it was). `commit` still has to rename the file into place.
+    func finishWriting() throws {
         guard descriptor >= 0 else { throw UsageError(message: "cannot write `\(path)`") }
         try flush()
         writer.flush()
         try checkWrites()
+    }
+
+    /// Writes what is buffered and renames the temporary file over `path` (writing in
+    /// place, closes it).
+    func commit() throws {
+        try finishWriting()
         let closed = close(descriptor)
         descriptor = -1
         guard let temporaryPath else {

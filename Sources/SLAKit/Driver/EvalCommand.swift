@@ -99,8 +99,18 @@ enum EvalCommand {
         }
         evaluation.traceLead = lead
 
+        // Two options naming one file would each replace it, and one output would be lost.
+        var named: [String: String] = [:]
+        for option in ["--output", "--goals-csv", "--rejects"] {
+            guard let path = options.value(option), let identity = try OutputSink.identity(of: path) else { continue }
+            if let other = named[identity] {
+                throw UsageError(message: "`\(other)` and `\(option)` name the same file `\(path)`")
+            }
+            named[identity] = option
+        }
+
         // Rejected records are streamed to a temporary file (a gigabyte of bad input must
-        // not be held in memory), which replaces `--rejects FILE` once reading is done.
+        // not be held in memory), which replaces `--rejects FILE` once the run is done.
         let rejects = try options.value("--rejects").map { try OutputSink(path: $0, console: console) }
         var rejectedWritten = 0
         var trace: [TraceEntry] = []
@@ -128,15 +138,17 @@ enum EvalCommand {
             console.error("sla: \(rejected) record\(rejected == 1 ? "" : "s") rejected, more than `--max-bad \(maxBad)` allows: no verdicts written\n")
             return ExitCode.invalid
         }
-        try rejects?.finish()
         reportRejections(result.rejections, total: result.rejected, console: console)
+        let code = failed(result, on: failOn) ? ExitCode.failure : ExitCode.success
 
         if explain, let lead {
             guard result.leads.contains(where: { $0.lead.utf8.elementsEqual(lead.utf8) }) else {
+                rejects?.discard()
                 throw UsageError(message: "lead `\(lead)` has no events at or before the as-of time")
             }
             console.out(ExplainReport.render(lead: lead, trace: trace, result: result, program: program, source: loaded.source))
-            return failed(result, on: failOn) ? ExitCode.failure : ExitCode.success
+            try OutputSink.complete([rejects].compactMap { $0 }, console: console)
+            return code
         }
 
         let sink = try options.value("--output").map { try OutputSink(path: $0, console: console) } ?? OutputSink(console: console)
@@ -146,12 +158,11 @@ enum EvalCommand {
         case .csv: sink.write(Array(CSVReport.cycles(result).utf8))
         case .html: sink.write(Array(HTMLReport.render(result).utf8))
         }
-        try sink.finish()
-        if let goalsPath = options.value("--goals-csv") {
-            try OutputSink.write(Array(CSVReport.goals(result).utf8), to: goalsPath, console: console)
-        }
+        let goals = try options.value("--goals-csv").map { try OutputSink(path: $0, console: console) }
+        goals?.write(Array(CSVReport.goals(result).utf8))
+        try OutputSink.complete([rejects, sink, goals].compactMap { $0 }, console: console)
         Driver.keepUntilExit(result)
-        return failed(result, on: failOn) ? ExitCode.failure : ExitCode.success
+        return code
     }
 
     /// An input's format: `--input-format` wins; otherwise the extension (any case);

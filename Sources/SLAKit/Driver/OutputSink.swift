@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an output goes, chunk by chunk: standard output (`-`), or a file (`OutputFile`: a
 /// regular file is replaced atomically, so a killed run leaves the old file or the new one,
 /// never half of one).
@@ -40,8 +42,22 @@ final class OutputSink {
 
     /// Completes the output: for a file, renames it into place (or reports why it failed).
     func finish() throws {
-        if let failure { throw failure }
+        try finishWriting()
         try file?.commit()
+    }
+
+    /// Writes out what is pending and throws when a write failed, without renaming a file
+    /// into place yet (`finish` does): outputs of one run are all written before any replaces
+    /// its old file.
+    func finishWriting() throws {
+        if let failure { throw failure }
+        try file?.finishWriting()
+    }
+
+    /// The file `path` names for `--output`-like options, to tell two options naming the
+    /// same file apart; nil for `-` (standard output, which any number may share).
+    static func identity(of path: String) throws -> String? {
+        path == "-" ? nil : URL(fileURLWithPath: try OutputFile.target(of: path)).standardizedFileURL.path
     }
 
     /// Drops what was written to a file (a regular file keeps its old content).
@@ -49,10 +65,22 @@ final class OutputSink {
         file?.discard()
     }
 
-    /// Writes all of `bytes` to `path` (`-`: standard output).
-    static func write(_ bytes: [UInt8], to path: String, console: Console) throws {
-        let sink = try OutputSink(path: path, console: console)
-        try sink.append(bytes)
-        try sink.finish()
+    /// Completes a run's outputs together: each is written out first, and only when every
+    /// one was (standard output too) do the files replace their old versions, so that a
+    /// failed write (a full disk) leaves every old file as it was. A standard output that
+    /// failed is left for `Driver.complete` to report (exit 3).
+    static func complete(_ sinks: [OutputSink], console: Console) throws {
+        do {
+            for sink in sinks { try sink.finishWriting() }
+        } catch {
+            for sink in sinks { sink.discard() }
+            throw error
+        }
+        console.flush()
+        if let failure = console.outputFailure, failure != EPIPE {
+            for sink in sinks { sink.discard() }
+            return
+        }
+        for sink in sinks { try sink.finish() }
     }
 }

@@ -91,10 +91,11 @@ enum TestCommand {
             }
             suites.append((loaded.source, .ran(outcomes)))
         }
-        if let junitPath {
-            try OutputSink.write(Array(TestReport.junit(suites).utf8), to: junitPath, console: console)
-        }
+        let junit = try junitPath.map { try OutputSink(path: $0, console: console) }
+        junit?.write(Array(TestReport.junit(suites).utf8))
         say("\(passed) passed, \(failed) failed\n")
+        // The report replaces an old one only once standard output is written too.
+        try OutputSink.complete([junit].compactMap { $0 }, console: console)
         if invalid { return ExitCode.invalid }
         // A pattern that selects nothing is a mistake (a typo), not a passing run.
         if let pattern, selected == 0 {
