@@ -91,7 +91,8 @@ import Testing
         // As of 2026-04-14, L-9004's first touch and L-9006's recycle are overdue.
         #expect(inProgress.contains("<td class=\"lead\">L-9004</td>"))
         #expect(inProgress.contains("<td class=\"lead\">L-9006</td>"))
-        #expect(inProgress.contains("<strong>5d 4h</strong>"))
+        // Exact: 621,000 s elapsed of a 2-day budget.
+        #expect(inProgress.contains("<td class=\"number\">2d</td><td class=\"number\">7d 4h 30m</td><td class=\"number\"><strong>5d 4h 30m</strong>"))
     }
 
     @Test func inputTextIsEscapedEverywhere() throws {

@@ -51,6 +51,13 @@ import Testing
         #expect(TextFormatting.exactDuration(93_784_250, inDays: false) == "26h 3m 4s 250ms")
     }
 
+    /// The worst breaches are exact: 621,000 s is 7d 4h 30m, not "7d 4h".
+    @Test func breachesAreExact() {
+        let table = CommandRun.run(["eval", TestPaths.examples.appendingPathComponent("smarketing.sla").path, "--events",
+                                    TestPaths.examples.appendingPathComponent("smarketing.jsonl").path, "--format", "table"]).output
+        #expect(table.contains("L-9006  recycle      marketing  overdue  2026-04-07 11:00  7d 4h 30m            2d  5d 4h 30m"), "\(table)")
+    }
+
     /// Working time is never shown in days, which would read as calendar days.
     @Test func workingTimeIsShownInHours() throws {
         #expect(TextFormatting.duration(151 * 3_600_000, inDays: false) == "151h")

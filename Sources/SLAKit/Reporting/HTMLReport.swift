@@ -536,11 +536,11 @@ private struct Page {
             html += "<tr><td class=\"lead\">\(e(cycle.lead))\(cycle.number > 1 ? " <span class=\"muted\">cycle \(cycle.number)</span>" : "")</td>"
             html += "<td>\(e(deadline.owner))</td><td>\(e(localTime(cycle.started)))</td>"
             html += "<td>\(cycle.due.map { e(localTime($0)) } ?? "—")\(cycle.paused ? " <span class=\"muted\">(paused)</span>" : "")</td>"
-            // Working time in hours at most, as in the table.
+            // Exact, and working time in hours at most, as in the table.
             let inDays = deadline.budgets[cycle.withinIndex].calendar == nil
-            html += "<td class=\"number\">\(e(TextFormatting.duration(cycle.budget, inDays: inDays)))</td>"
-            html += "<td class=\"number\">\(e(TextFormatting.duration(cycle.elapsed, inDays: inDays)))</td>"
-            html += "<td class=\"number\"><strong>\(e(TextFormatting.duration(cycle.elapsed - cycle.budget, inDays: inDays)))</strong></td></tr>\n"
+            html += "<td class=\"number\">\(e(TextFormatting.exactDuration(cycle.budget, inDays: inDays)))</td>"
+            html += "<td class=\"number\">\(e(TextFormatting.exactDuration(cycle.elapsed, inDays: inDays)))</td>"
+            html += "<td class=\"number\"><strong>\(e(TextFormatting.exactDuration(cycle.elapsed - cycle.budget, inDays: inDays)))</strong></td></tr>\n"
         }
         html += "</tbody></table>\n"
     }

@@ -53,10 +53,11 @@ public enum TableReport {
                 var rows = [["lead", "deadline", "owner", "status", "started", "elapsed", "budget", "over by"]]
                 for cycle in breaches.prefix(worstBreachesShown) {
                     let deadline = sla.deadlines[cycle.deadline]
-                    // Working time in hours at most, its calendar named: a "day" would read
+                    // Exact (a row "1m of 1m, late" for 60.999 s would contradict itself), and
+                    // working time in hours at most, its calendar named: a "day" would read
                     // as a calendar day.
                     let calendar = deadline.budgets[cycle.withinIndex].calendar
-                    func shown(_ milliseconds: Int64) -> String { TextFormatting.duration(milliseconds, inDays: calendar == nil) }
+                    func shown(_ milliseconds: Int64) -> String { TextFormatting.exactDuration(milliseconds, inDays: calendar == nil) }
                     rows.append([cycle.lead, deadline.name + (cycle.number > 1 ? " #\(cycle.number)" : ""), deadline.owner,
                                  cycle.status.rawValue, CivilTime.formatLocal(sla.zone.local(cycle.started)),
                                  shown(cycle.elapsed), shown(cycle.budget) + (calendar.map { " of \(sla.calendars[$0].name)" } ?? ""),
