@@ -13,6 +13,15 @@ import Testing
         #expect(ExplainTests.files.count >= 4)
     }
 
+    /// An id is quoted when it would not read as itself: spaces at its ends, empty, or a
+    /// quote in it (`"q"` would read as the lead `q` quoted).
+    @Test func leadIdsThatWouldMisleadAreQuoted() {
+        #expect(ExplainReport.leadText("L-1") == "L-1")
+        #expect(ExplainReport.leadText(" sp ") == "\" sp \"")
+        #expect(ExplainReport.leadText("") == "\"\"")
+        #expect(ExplainReport.leadText("\"q\"") == "\"\\\"q\\\"\"")
+    }
+
     /// The `# explain:` line's arguments.
     static func arguments(_ line: Substring) -> [String] {
         var tokens: [String] = []

@@ -53,6 +53,9 @@ import Testing
         let none = CommandRun.run(["test", path, "--run", "no such test"])
         #expect(none.exitCode == 1)
         #expect(none.error == "sla: no test matches `--run no such test`\n")
+        let noneReported = CommandRun.run(["test", path, "--run", "no such test", "--junit", "-"])
+        #expect(noneReported.exitCode == 1)
+        #expect(noneReported.output.contains("<failure message=\"no test matches `--run no such test`\"/>"), "\(noneReported.output)")
         #expect(CommandRun.run(["test", path, "--run", ""]).exitCode == 3)
     }
 

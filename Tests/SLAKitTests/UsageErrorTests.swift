@@ -66,6 +66,8 @@ import Testing
         (["--time-field", "lead"], "the lead, type and time fields must be three different fields, found `lead`, `type` and `lead`"),
         (["--max-bad", "-1"], "`--max-bad` takes a whole number, found `-1`"),
         (["--max-bad", "1e3"], "`--max-bad` takes a whole number, found `1e3`"),
+        (["--fail-on", "bogus"], "unknown status `bogus` in `--fail-on` (expected one of at_risk, breached, in_progress, late, met, missed, no_data, overdue, pending)"),
+        (["--format", "xml"], "invalid value `xml` for `--format` (expected table, json, csv or html)"),
     ])
     func emptyOrClashingValuesAreUsageErrors(options: [String], message: String) throws {
         let run = try Self.run(options)

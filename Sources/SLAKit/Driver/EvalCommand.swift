@@ -59,7 +59,8 @@ enum EvalCommand {
                     throw UsageError(message: "`--fail-on` takes status names separated by commas, found `\(list)`")
                 }
                 guard failOnStatuses.contains(name) else {
-                    let hint = closestName(to: name, among: failOnStatuses).map { " (did you mean `\($0)`?)" } ?? ""
+                    let hint = closestName(to: name, among: failOnStatuses).map { " (did you mean `\($0)`?)" }
+                        ?? " (expected one of \(failOnStatuses.sorted().joined(separator: ", ")))"
                     throw UsageError(message: "unknown status `\(name)` in `--fail-on`\(hint)")
                 }
                 failOn.insert(name)

@@ -91,14 +91,22 @@ enum TestCommand {
             }
             suites.append((loaded.source, .ran(outcomes)))
         }
+        // A pattern that selects nothing is a mistake (a typo), not a passing run; so says
+        // the JUnit report too, where each file ran none.
+        let noMatch = pattern != nil && selected == 0 && !invalid
+        if let pattern, noMatch {
+            suites = suites.map { suite in
+                if case .ran(let outcomes) = suite.result, outcomes.isEmpty { return (suite.file, .noMatch(pattern: pattern)) }
+                return suite
+            }
+        }
         let junit = try junitPath.map { try OutputSink(path: $0, console: console) }
         junit?.write(Array(TestReport.junit(suites).utf8))
         say("\(passed) passed, \(failed) failed\n")
         // The report replaces an old one only once standard output is written too.
         try OutputSink.complete([junit].compactMap { $0 }, console: console)
         if invalid { return ExitCode.invalid }
-        // A pattern that selects nothing is a mistake (a typo), not a passing run.
-        if let pattern, selected == 0 {
+        if let pattern, noMatch {
             console.error("sla: no test matches `--run \(TextFormatting.visible(pattern))`\n")
             return ExitCode.failure
         }

@@ -131,11 +131,12 @@ public enum ExplainReport {
         return text
     }
 
-    /// A lead id as written, or quoted when spaces at its ends (or its emptiness) would not show.
+    /// A lead id as written, or quoted when spaces at its ends (or its emptiness) would not
+    /// show, or a quote in it would make it read as quoted.
     static func leadText(_ lead: String) -> String {
         let edges = lead.unicodeScalars.first.map { $0.properties.isWhitespace } ?? true
             || lead.unicodeScalars.last.map { $0.properties.isWhitespace } ?? true
-        return edges ? TextFormatting.visible(JSONWriter.quoted(lead)) : TextFormatting.visible(lead)
+        return edges || lead.contains("\"") ? TextFormatting.visible(JSONWriter.quoted(lead)) : TextFormatting.visible(lead)
     }
 
     /// The local wall-clock time of `instant` in `zone`, followed by its UTC offset when the

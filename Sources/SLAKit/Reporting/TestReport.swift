@@ -21,6 +21,9 @@ public enum TestReport {
         case ran([TestOutcome])
         /// The file holds no tests: a failure (grammar.md 5.7).
         case noTests
+        /// The `--run` pattern selected no test in any file: a failure (a typo must not
+        /// show green).
+        case noMatch(pattern: String)
         /// The tests could not run: the file (or the SLA it uses) is invalid. The
         /// diagnostics, rendered.
         case invalid([String])
@@ -45,6 +48,11 @@ public enum TestReport {
                 xml += "  <testsuite name=\"\(path)\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"0\">\n"
                 xml += "    <testcase name=\"no tests\" classname=\"\(path)\" time=\"0\">\n"
                 xml += "      <failure message=\"no tests in this file\"/>\n"
+                xml += "    </testcase>\n  </testsuite>\n"
+            case .noMatch(let pattern):
+                xml += "  <testsuite name=\"\(path)\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"0\">\n"
+                xml += "    <testcase name=\"no test matches\" classname=\"\(path)\" time=\"0\">\n"
+                xml += "      <failure message=\"\(Markup.escape("no test matches `--run \(pattern)`"))\"/>\n"
                 xml += "    </testcase>\n  </testsuite>\n"
             case .ran(let outcomes):
                 let failures = outcomes.filter { !$0.passed }.count
