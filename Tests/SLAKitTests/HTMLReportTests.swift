@@ -203,6 +203,17 @@ import Testing
         #expect(run.output.contains("<dd>2011-12-29 to 2011-12-31 (2)</dd>"), "\(run.output)")
     }
 
+    /// A sum past the largest double has no value to draw, but it is missed, not "no data".
+    @Test func anOverflowedSumIsNotNoData() throws {
+        let files = try Self.writeCase(sla: "sla \"x\" {\n  team t\n  goal revenue {\n    owner t\n    sum deal.amount >= 1\n  }\n}\n",
+                                       events: #"{"lead":"A","type":"deal","at":"2026-01-05T10:00:00Z","amount":1.7e308}"# + "\n"
+                                           + #"{"lead":"B","type":"deal","at":"2026-01-06T10:00:00Z","amount":1.7e308}"# + "\n"
+                                           + #"{"lead":"C","type":"deal","at":"2026-02-06T10:00:00Z","amount":5}"# + "\n")
+        let run = CommandRun.run(["eval", files.sla, "--events", files.events, "--format", "html"])
+        #expect(run.exitCode == 0, "\(run.error)")
+        #expect(run.output.contains("2026-01: no value (missed); 2026-02: 5 (in progress)"), "\(run.output)")
+    }
+
     @Test func largeInputsStaySmallAndTablesAreCapped() throws {
         // 4,000 leads in 14 owner groups, a third of them overdue at the as-of time.
         var events = ""

@@ -363,8 +363,11 @@ struct GoalTrendChart {
             canvas.text(points[index].label, x: x, y: height - 4, anchor: .middle, bold: points[index].highlighted)
         }
         let summary = points.map { point in
-            guard let value = point.value else { return "\(point.label): no data" }
-            return "\(point.label): \(unit.label(value)) (\(point.status.rawValue.replacingOccurrences("_", " ")))"
+            let status = point.status.rawValue.replacingOccurrences("_", " ")
+            // Without a value: no data, or a value the JSON writes null (a sum past the
+            // largest double), whose status still says how it went.
+            guard let value = point.value else { return "\(point.label): " + (point.status == .noData ? "no data" : "no value (\(status))") }
+            return "\(point.label): \(unit.label(value)) (\(status))"
         }
         return canvas.svg(title: title + ". Target " + op.symbol + " " + unit.label(target) + ". " + summary.joined(separator: "; "),
                           className: "chart trend")
