@@ -292,6 +292,13 @@ public final class WorkCalendar: Sendable {
             if let last = result.last, start < last.start { sorted = false }
             result.append(InstantInterval(start: start, end: end))
         }
+        // A date the zone skipped (Samoa's 2011-12-30, crossing the date line) has no working
+        // time: its ranges, converted with the offset before the gap, would be the next
+        // date's instants, and take them from it.
+        if !result.isEmpty, zone.instant(fromLocal: midnight + Self.day) <= zone.instant(fromLocal: midnight) {
+            result.removeAll(keepingCapacity: true)
+            return
+        }
         if !sorted { result.sort { $0.start < $1.start } }
         // A range ending in a DST gap can overlap the next one: merge (rare, so in place).
         var merged = 0
