@@ -161,7 +161,7 @@ enum Files {
 /// in one leaves every other old file as it was.
 final class OutputFile {
     let path: String
-    /// The file replaced: `path` with symbolic links resolved, when it exists.
+    /// The file replaced or created: `path` with its symbolic links resolved (`target(of:)`).
     private let target: String
     /// The temporary file written until `commit`; nil when writing in place.
     private let temporaryPath: String?
