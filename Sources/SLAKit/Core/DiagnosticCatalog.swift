@@ -340,6 +340,21 @@ public enum Catalog {
     public static func invalidCycleNumber(_ text: String) -> Message {
         error("invalid-cycle-number", "cycle `\(text)` must be a whole number from 1 to \(Int32.max) (cycles are numbered from 1)")
     }
+    public static func emptyTestEventField(_ field: String) -> Message {
+        error("empty-test-event-field", "an event's \(field) cannot be empty (SPEC.md 5 rejects such a record)")
+    }
+    public static func goalValueKind(_ written: String, goal: String, measure: String) -> Message {
+        error("goal-value-kind", "\(written) cannot be the value of goal `\(goal)`, which measures \(measure)")
+    }
+    public static func duplicateTestName(_ name: String) -> Message {
+        error("duplicate-test-name", "a test named `\(name)` already stands in this file")
+    }
+    public static func emptyTestName() -> Message {
+        error("empty-test-name", "a test needs a name")
+    }
+    public static func testWithoutExpectations(_ name: String) -> Message {
+        error("test-without-expectations", "test `\(name)` has no `expect`: it cannot fail")
+    }
     public static func repeatedAsOf() -> Message {
         error("repeated-as-of", "this test already has an `as of`")
     }

@@ -64,7 +64,7 @@ enum TestCommand {
                 continue
             }
             let runner = TestBlockRunner(program: program, testFile: loaded.source)
-            let problems = tests.flatMap { runner.check($0) }
+            let problems = runner.checkNames(loaded.parse.file.tests) + tests.flatMap { runner.check($0) }
             guard problems.isEmpty else {
                 reject(loaded.source, problems)
                 continue
@@ -152,7 +152,7 @@ extension LoadedFile {
         switch programUnderTest() {
         case .success(let (program, _)):
             let runner = TestBlockRunner(program: program, testFile: source)
-            return parse.file.tests.flatMap { runner.check($0) }
+            return runner.checkNames(parse.file.tests) + parse.file.tests.flatMap { runner.check($0) }
         case .failure(let problems):
             return problems.diagnostics
         }

@@ -50,6 +50,7 @@ public struct TestBlockRunner {
             }
         }
         var sawAsOf = false
+        var expectations = 0
         for item in test.items {
             switch item {
             case .asOf(let time, let range):
@@ -57,7 +58,16 @@ public struct TestBlockRunner {
                 if sawAsOf { diagnostics.append(Diagnostic(Catalog.repeatedAsOf(), at: range, help: "keep one", in: testFile)) }
                 sawAsOf = true
             case .events(let rows, _):
-                for row in rows where instant(row.time) == nil { diagnostics.append(invalidTimestamp(row.time)) }
+                for row in rows {
+                    if instant(row.time) == nil { diagnostics.append(invalidTimestamp(row.time)) }
+                    // As `sla eval` would reject the record: a test must not pass on it.
+                    if row.lead.value.isEmpty {
+                        diagnostics.append(Diagnostic(Catalog.emptyTestEventField("lead"), at: row.lead.range, in: testFile))
+                    }
+                    if row.type.value.isEmpty {
+                        diagnostics.append(Diagnostic(Catalog.emptyTestEventField("type"), at: row.type.range, in: testFile))
+                    }
+                }
             case .eventsFile(let path, _):
                 if InputFormat(extensionOf: path.value) == nil {
                     diagnostics.append(Diagnostic(Catalog.unknownEventsFormat(path.value), at: path.range,
@@ -66,6 +76,7 @@ public struct TestBlockRunner {
                     diagnostics.append(Diagnostic(Catalog.unreadableEventsFile(path.value, reason), at: path.range, in: testFile))
                 }
             case .expectation(let expectation):
+                expectations += 1
                 switch expectation.subject {
                 case .stage(_, let stage, let at):
                     require(stage, "stage")
@@ -79,9 +90,43 @@ public struct TestBlockRunner {
                     }
                     if case .at(let time)? = due, instant(time) == nil { diagnostics.append(invalidTimestamp(time)) }
                 case .noCycle(_, let deadline): require(deadline, "deadline")
-                case .goal(let goal, _, _, _, _):
+                case .goal(let goal, _, _, let value, _):
                     require(goal, "goal")
+                    if case .value(let target, let range)? = value,
+                       let model = program.sla.goals.first(where: { $0.name == goal.name }) {
+                        // A percent names a rate, a duration a statistic of elapsed times; a
+                        // plain number fits every goal (a fraction, seconds, a count, a sum).
+                        let measure: String?
+                        switch (target, model.measure) {
+                        case (.percent, .rateStages), (.percent, .rateMet), (.duration, .statistic), (.number, _): measure = nil
+                        case (_, .rateStages), (_, .rateMet): measure = "a rate (write a percent or a fraction)"
+                        case (_, .statistic): measure = "a duration (write one, `2h 30m`, or seconds)"
+                        default: measure = "a count or a sum (write a number)"
+                        }
+                        if let measure {
+                            diagnostics.append(Diagnostic(Catalog.goalValueKind("`\(testFile.text(range))`", goal: goal.name, measure: measure),
+                                                          at: range, in: testFile))
+                        }
+                    }
                 }
+            }
+        }
+        if expectations == 0 {
+            diagnostics.append(Diagnostic(Catalog.testWithoutExpectations(test.name.value), at: test.name.range, in: testFile))
+        }
+        return diagnostics
+    }
+
+    /// Problems with the names of a file's tests: an empty name, or one used twice (the
+    /// reports could not tell them apart, nor `--run` pick one).
+    public func checkNames(_ tests: [TestBlock]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seen = Set<String>()
+        for test in tests {
+            if test.name.value.isEmpty {
+                diagnostics.append(Diagnostic(Catalog.emptyTestName(), at: test.name.range, in: testFile))
+            } else if !seen.insert(test.name.value).inserted {
+                diagnostics.append(Diagnostic(Catalog.duplicateTestName(test.name.value), at: test.name.range, in: testFile))
             }
         }
         return diagnostics
@@ -200,7 +245,8 @@ public struct TestBlockRunner {
 
     private func local(_ instant: Int64?) -> String {
         guard let instant else { return "none" }
-        return CivilTime.formatLocal(program.sla.zone.local(instant))
+        // With its UTC offset in the hour a clock is set back, where two instants read alike.
+        return TextFormatting.localTime(instant, zone: program.sla.zone)
     }
 
     /// Compares one expectation with the evaluation, returning its failures.
@@ -281,11 +327,14 @@ public struct TestBlockRunner {
             switch value {
             case .value(let target, _)?:
                 let expected: Double
-                // A percent matches to a hundredth of a point (`33.33%` for 1/3); numbers and
-                // durations exactly.
+                // A rate matches to a hundredth of a point (`33.33%` or `0.3333` for 1/3);
+                // other numbers and durations exactly.
                 var tolerance = 0.0
                 switch target {
-                case .number(let number): expected = number
+                case .number(let number):
+                    expected = number
+                    if case .rateStages = measure { tolerance = 0.000_05 }
+                    if case .rateMet = measure { tolerance = 0.000_05 }
                 case .percent(let number): expected = number; tolerance = 0.000_05
                 case .duration(let milliseconds): expected = Double(milliseconds) / 1000
                 }

@@ -8,7 +8,7 @@ public enum ExplainReport {
                               source: SourceFile) -> String {
         let sla = result.sla
         let zone = sla.zone
-        func local(_ instant: Int64) -> String { localTime(instant, zone: zone) }
+        func local(_ instant: Int64) -> String { TextFormatting.localTime(instant, zone: zone) }
         let cycles = result.cycles.filter { $0.lead.utf8.elementsEqual(lead.utf8) }
         func verdict(_ deadline: Int, _ number: Int) -> CycleVerdict? {
             cycles.first { $0.deadline == deadline && $0.number == number }
@@ -137,28 +137,6 @@ public enum ExplainReport {
         let edges = lead.unicodeScalars.first.map { $0.properties.isWhitespace } ?? true
             || lead.unicodeScalars.last.map { $0.properties.isWhitespace } ?? true
         return edges || lead.contains("\"") ? TextFormatting.visible(JSONWriter.quoted(lead)) : TextFormatting.visible(lead)
-    }
-
-    /// The local wall-clock time of `instant` in `zone`, followed by its UTC offset when the
-    /// same local time also names another instant (the hour a clock is set back repeats).
-    static func localTime(_ instant: Int64, zone: ZoneRules) -> String {
-        let offset = zone.offsetSeconds(at: instant)
-        let text = CivilTime.formatLocal(instant + Int64(offset) * 1000)
-        // Offsets change at most once a day: another offset in force a day before or after,
-        // under which the same wall time is also in force, makes it ambiguous.
-        let wall = instant + Int64(offset) * 1000
-        for probe in [instant - CivilTime.millisecondsPerDay, instant + CivilTime.millisecondsPerDay] {
-            let other = zone.offsetSeconds(at: probe)
-            guard other != offset else { continue }
-            let twin = wall - Int64(other) * 1000
-            if twin != instant, zone.offsetSeconds(at: twin) == other {
-                let magnitude = abs(offset)
-                let sign = offset < 0 ? "-" : "+"
-                let hours = magnitude / 3600, minutes = magnitude / 60 % 60
-                return text + " (UTC\(sign)\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes))"
-            }
-        }
-        return text
     }
 
     /// Points with their sign: `+25`, `-50`, `+0`.

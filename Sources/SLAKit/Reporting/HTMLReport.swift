@@ -566,7 +566,7 @@ private struct Page {
     func e(_ text: String) -> String { Markup.escapeVisible(text) }
 
     func localTime(_ instant: Int64) -> String {
-        CivilTime.formatLocal(sla.zone.local(instant))
+        TextFormatting.localTime(instant, zone: sla.zone)
     }
 
     /// A goal value and its target for readers, as `--format table` shows them

@@ -59,7 +59,7 @@ public enum TableReport {
                     let calendar = deadline.budgets[cycle.withinIndex].calendar
                     func shown(_ milliseconds: Int64) -> String { TextFormatting.exactDuration(milliseconds, inDays: calendar == nil) }
                     rows.append([cycle.lead, deadline.name + (cycle.number > 1 ? " #\(cycle.number)" : ""), deadline.owner,
-                                 cycle.status.rawValue, CivilTime.formatLocal(sla.zone.local(cycle.started)),
+                                 cycle.status.rawValue, TextFormatting.localTime(cycle.started, zone: sla.zone),
                                  shown(cycle.elapsed), shown(cycle.budget) + (calendar.map { " of \(sla.calendars[$0].name)" } ?? ""),
                                  shown(cycle.elapsed - cycle.budget)])
                 }

@@ -18,6 +18,28 @@ enum TextFormatting {
         return parts.joined(separator: " ")
     }
 
+    /// The local wall-clock time of `instant` in `zone`, followed by its UTC offset when the
+    /// same local time also names another instant (the hour a clock is set back repeats).
+    static func localTime(_ instant: Int64, zone: ZoneRules) -> String {
+        let offset = zone.offsetSeconds(at: instant)
+        let text = CivilTime.formatLocal(instant + Int64(offset) * 1000)
+        // Offsets change at most once a day: another offset in force a day before or after,
+        // under which the same wall time is also in force, makes it ambiguous.
+        let wall = instant + Int64(offset) * 1000
+        for probe in [instant - CivilTime.millisecondsPerDay, instant + CivilTime.millisecondsPerDay] {
+            let other = zone.offsetSeconds(at: probe)
+            guard other != offset else { continue }
+            let twin = wall - Int64(other) * 1000
+            if twin != instant, zone.offsetSeconds(at: twin) == other {
+                let magnitude = abs(offset)
+                let sign = offset < 0 ? "-" : "+"
+                let hours = magnitude / 3600, minutes = magnitude / 60 % 60
+                return text + " (UTC\(sign)\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes))"
+            }
+        }
+        return text
+    }
+
     /// A duration with every unit down to the millisecond (`1d 2h 3m 4s 250ms`), for
     /// messages that compare two values: `duration` rounds to its largest units, and
     /// "expected 1d 2h, actual 1d 2h" would hide the difference.

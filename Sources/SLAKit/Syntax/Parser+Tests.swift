@@ -217,7 +217,7 @@ extension SLAParser {
                          elapsed: elapsed, due: due, paused: paused)
     }
 
-    /// goal_value  = NUMBER | PERCENT | DURATION | "null"
+    /// goal_value  = [ "-" ] NUMBER | PERCENT | DURATION | "null"
     /// goal_status = "met" | "missed" | "in_progress" | "no_data"
     private mutating func parseGoalExpectation() throws -> Expectation.Subject {
         let goal = try parseName()
@@ -229,9 +229,14 @@ extension SLAParser {
         }
         var value: ExpectedGoalValue?
         if consumeWord("value") != nil {
+            // A sum can be negative (refunds).
+            let minus = consume(.minus)
             let token = current
+            if let minus, token.kind != .number { throw fail(Catalog.Wanted.number) }
             switch token.kind {
-            case .number: value = .value(.number(numberValue(token)), range: token.range)
+            case .number:
+                value = .value(.number((minus == nil ? 1 : -1) * numberValue(token)),
+                               range: minus.map { $0.range.joined(token.range) } ?? token.range)
             case .percent: value = .value(.percent(percentValue(token)), range: token.range)
             case .duration: value = .value(.duration(milliseconds: durationValue(token).milliseconds), range: token.range)
             case .keyword(.null): value = .null(range: token.range)
