@@ -397,4 +397,18 @@ private func read(_ url: URL) throws -> String {
         #expect(Formatter.verify(file, source: source, formatted: "sla \"x\" {\n    team a\n}\n") != nil)
         #expect(Formatter.verify(file, source: source, formatted: "sla \"x\" {\n  team a\n}\n") == nil)
     }
+
+    /// A valid string of 40,000 tabs is written `\t` by the formatter: 80,000 bytes between
+    /// the quotes, past the 65,536 a literal may hold. `fmt` says so (exit 2), leaves the
+    /// file alone, and calls it no internal error.
+    @Test func aCanonicalFormPastTheLimitsIsReported() throws {
+        let folder = try TemporaryFolder()
+        let text = "sla \"" + String(repeating: "\t", count: 40_000) + "\" {\n  team a\n}\n"
+        let path = try folder.write("tabs.sla", text)
+        let run = CommandRun.run(["fmt", "-w", path])
+        #expect(run.exitCode == 2)
+        #expect(run.error.hasPrefix("sla: `\(path)` cannot be formatted: its canonical form would break a limit at line 1, column 5 (token is longer than 65536 bytes)"), "\(run.error)")
+        #expect(!run.error.contains("internal error"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
 }

@@ -34,6 +34,17 @@ import Testing
         }
     }
 
+    /// A file a test file names keeps the test file's relative path: diagnostics in a
+    /// `use`d SLA then read as `sla check` of it would (`--format github` needs paths
+    /// relative to the repository).
+    @Test func namedFilesStayRelative() {
+        #expect(TestBlockRunner.path("office.sla", besides: "examples/x.test.sla") == "examples/office.sla")
+        #expect(TestBlockRunner.path("office.sla", besides: "x.test.sla") == "office.sla")
+        #expect(TestBlockRunner.path("../f/e.jsonl", besides: "a/b/x.test.sla") == "a/b/../f/e.jsonl")
+        #expect(TestBlockRunner.path("/abs/e.jsonl", besides: "a/x.test.sla") == "/abs/e.jsonl")
+        #expect(TestBlockRunner.path("e.jsonl", besides: "/abs/x.test.sla") == "/abs/e.jsonl")
+    }
+
     @Test func invalidFilesExplainThemselves() {
         let run = CommandRun.run(["test", TestRunnerTests.folder.appendingPathComponent("unknown-names.test.sla").path])
         #expect(run.error.contains("unknown stage `mqll`"))

@@ -77,6 +77,9 @@ enum FormatCommand {
             let summary = DiagnosticRenderer.summary(errors: errors, warnings: diagnostics.count - errors)
             console.error("\(displayPath): not formatted: \(summary)\n")
             return ExitCode.invalid
+        case .beyondLimits(let reason):
+            console.error("sla: `\(displayPath)` cannot be formatted: \(reason); it is left untouched\n")
+            return ExitCode.invalid
         case .unsafe(let reason):
             console.error("sla: internal error: \(reason); `\(displayPath)` is left untouched (please report this)\n")
             return ExitCode.invalid

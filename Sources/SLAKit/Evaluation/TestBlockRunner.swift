@@ -133,10 +133,13 @@ public struct TestBlockRunner {
     }
 
     /// The path of a file a test file names (`use`, `events from`): an absolute path as
-    /// written, a relative one from the test file's directory.
+    /// written, a relative one from the test file's directory, kept relative when the test
+    /// file's path is (diagnostics name it as `sla check` would: `--format github`
+    /// annotations need paths relative to the repository).
     public static func path(_ path: String, besides testFile: String) -> String {
         if path.hasPrefix("/") { return path }
-        return URL(fileURLWithPath: testFile).deletingLastPathComponent().appendingPathComponent(path).path
+        guard let slash = testFile.lastIndex(of: "/") else { return path }
+        return String(testFile[...slash]) + path
     }
 
     /// Why the file at `path` cannot be read as events, nil when it can.

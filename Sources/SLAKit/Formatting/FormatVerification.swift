@@ -10,6 +10,10 @@ public enum FormatOutcome: Sendable {
     case syntaxErrors([Diagnostic])
     /// The formatter's output failed a safety check (a bug of the formatter): the reason.
     case unsafe(String)
+    /// The canonical text would pass a limit of `Limits` (a string literal that grows past
+    /// 65,536 bytes as its tabs are written `\t`, a file past 16 MiB): why. The source is
+    /// valid; its canonical form could not be read back.
+    case beyondLimits(String)
 }
 
 extension Formatter {
@@ -20,6 +24,15 @@ extension Formatter {
             return .syntaxErrors(parse.diagnostics.sorted)
         }
         let formatted = format(parse.file, source: source)
+        if formatted.utf8.count > Limits.maximumSourceBytes {
+            return .beyondLimits("its canonical form would be \(formatted.utf8.count) bytes, over the \(Limits.maximumSourceBytes >> 20) MiB a source may hold")
+        }
+        let tooLong = Parser.parse(SourceFile(path: source.path, text: formatted)).diagnostics.sorted
+            .first { $0.code == "token-too-long" }
+        if let tooLong {
+            let location = tooLong.location
+            return .beyondLimits("its canonical form would break a limit at line \(location.line), column \(location.column) (\(tooLong.message))")
+        }
         if let problem = verify(parse.file, source: source, formatted: formatted) {
             return .unsafe(problem)
         }
