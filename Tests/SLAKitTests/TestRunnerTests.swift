@@ -91,7 +91,7 @@ import Testing
         // One failure per failed test, naming the first unmet expectation; its text lists all.
         #expect(xml.components(separatedBy: "<failure ").count == 2)
         #expect(xml.contains("<failure message=\"8 expectations failed; first: L1 stage mql: expected entered at 2026-03-02 11:30, found entered at 2026-03-02 11:00\">"))
-        #expect(xml.contains("\(path):16:3: L1x deadline first_touch: expected no cycle, found no events for lead `L1x`</failure>"))
+        #expect(xml.contains("\(path):16:3: L1x deadline first_touch: expected no cycle, found no events for lead `L1x` at or before the as-of time</failure>"))
         #expect(xml.contains("<testcase name=\"this one passes\""))
     }
 

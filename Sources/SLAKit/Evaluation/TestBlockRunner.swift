@@ -265,7 +265,7 @@ public struct TestBlockRunner {
         switch expectation.subject {
         case .stage(let id, let stage, let at):
             let subject = "\(id.value) stage \(stage.name)"
-            guard let verdict = lead(id) else { return [ExpectationFailure(range: expectation.range, subject: subject, expected: at.map { local(instant($0)) } ?? "never", actual: "no events for lead `\(id.value)`")] }
+            guard let verdict = lead(id) else { return [ExpectationFailure(range: expectation.range, subject: subject, expected: at.map { local(instant($0)) } ?? "never", actual: "no events for lead `\(id.value)` at or before the as-of time")] }
             guard case .stage(let index)? = sla.symbols[stage.name] else { return [] }
             let actual = verdict.stage(index)
             let expected = at.flatMap(instant)
@@ -275,7 +275,7 @@ public struct TestBlockRunner {
             }
         case .score(let id, let score, let value):
             let subject = "\(id.value) score \(score.name)"
-            guard let verdict = lead(id) else { fail(subject, TextFormatting.number(value.value), "no events for lead `\(id.value)`"); break }
+            guard let verdict = lead(id) else { fail(subject, TextFormatting.number(value.value), "no events for lead `\(id.value)` at or before the as-of time"); break }
             guard case .score(let index)? = sla.symbols[score.name] else { return [] }
             if verdict.score(index) != value.value {
                 fail(subject, TextFormatting.number(value.value), TextFormatting.number(verdict.score(index)))
@@ -305,7 +305,7 @@ public struct TestBlockRunner {
         case .noCycle(let id, let deadline):
             guard case .deadline(let index)? = sla.symbols[deadline.name] else { return [] }
             // As for every expectation about a lead: a misspelt id must not pass.
-            guard lead(id) != nil else { fail("\(id.value) deadline \(deadline.name)", "no cycle", "no events for lead `\(id.value)`"); break }
+            guard lead(id) != nil else { fail("\(id.value) deadline \(deadline.name)", "no cycle", "no events for lead `\(id.value)` at or before the as-of time"); break }
             let count = result.cycles.filter { $0.lead.utf8.elementsEqual(id.value.utf8) && $0.deadline == index }.count
             if count > 0 { fail("\(id.value) deadline \(deadline.name)", "no cycle", "\(count) cycle\(count == 1 ? "" : "s")") }
         case .goal(let goal, let period, let group, let value, let status):
