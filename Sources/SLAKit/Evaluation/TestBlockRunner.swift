@@ -74,6 +74,16 @@ public struct TestBlockRunner {
                                                   help: Catalog.eventsFormatHelp, in: testFile))
                 } else if let reason = TestBlockRunner.unreadable(TestBlockRunner.path(path.value, besides: testFile.path)) {
                     diagnostics.append(Diagnostic(Catalog.unreadableEventsFile(path.value, reason), at: path.range, in: testFile))
+                } else {
+                    // A file that is not an event file at all (a CSV header without the lead
+                    // column) is an error of the test file, as for `sla eval` (exit 2); a
+                    // rejected record only fails the test.
+                    do {
+                        try readEvents(path, accept: { _ in }, reject: { _ in })
+                    } catch {
+                        let reason = (error as? InputError)?.message ?? "\(error)"
+                        diagnostics.append(Diagnostic(Catalog.unreadableEventsFile(path.value, reason), at: path.range, in: testFile))
+                    }
                 }
             case .expectation(let expectation):
                 expectations += 1
@@ -142,6 +152,18 @@ public struct TestBlockRunner {
         return String(testFile[...slash]) + path
     }
 
+    /// Reads the events of an `events from` file (by its extension; `check` reported a file
+    /// of no known format as an error, so such a test never runs).
+    private func readEvents(_ path: StringLiteral, accept: (EventRecord) throws -> Void,
+                            reject: (RejectedRecord) throws -> Void) throws {
+        let format = InputFormat(extensionOf: path.value) ?? .jsonl
+        var schema = EventSchema(attributes: program.attributeNames)
+        schema.leadField = "lead"
+        let reader = EventReader(schema: schema, zone: program.sla.zone)
+        try reader.read(.file(path: TestBlockRunner.path(path.value, besides: testFile.path)), format: format,
+                        accept: accept, reject: reject)
+    }
+
     /// Why the file at `path` cannot be read as events, nil when it can.
     static func unreadable(_ path: String) -> String? {
         var isDirectory: ObjCBool = false
@@ -193,13 +215,8 @@ public struct TestBlockRunner {
                     store.add(lead: row.lead.value, time: instant(row.time) ?? 0, type: row.type.value, attributes: attributes)
                 }
             case .eventsFile(let path, let range):
-                // `check` reported a file of no known format as an error: such a test never runs.
-                let format = InputFormat(extensionOf: path.value) ?? .jsonl
-                var schema = EventSchema(attributes: program.attributeNames)
-                schema.leadField = "lead"
-                let reader = EventReader(schema: schema, zone: program.sla.zone)
                 do {
-                    try reader.read(.file(path: TestBlockRunner.path(path.value, besides: testFile.path)), format: format, accept: { record in
+                    try readEvents(path, accept: { record in
                         store.add(lead: record.lead, time: record.time, type: record.type, attributes: record.attributes)
                     }, reject: { rejection in
                         failures.append(ExpectationFailure(range: range, subject: "events from \(path.value)",
