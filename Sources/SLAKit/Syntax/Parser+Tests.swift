@@ -232,7 +232,7 @@ extension SLAParser {
             // A sum can be negative (refunds).
             let minus = consume(.minus)
             let token = current
-            if let minus, token.kind != .number { throw fail(Catalog.Wanted.number) }
+            if minus != nil, token.kind != .number { throw fail(Catalog.Wanted.number) }
             switch token.kind {
             case .number:
                 value = .value(.number((minus == nil ? 1 : -1) * numberValue(token)),
