@@ -172,6 +172,14 @@ import Testing
                                    "--goals-csv", folder.url.appendingPathComponent("./report.csv").path])
         #expect(same.exitCode == 3)
         #expect(same.error.contains("`--output` and `--goals-csv` name the same file"), "\(same.error)")
+        // An output naming an input would replace what was read: the export, the SLA.
+        let overInput = CommandRun.run(["eval", sla, "--events", events, "--max-bad", "1", "--rejects", events])
+        #expect(overInput.exitCode == 3)
+        #expect(overInput.error.contains("`--events` and `--rejects` name the same file"), "\(overInput.error)")
+        #expect(try String(contentsOfFile: events, encoding: .utf8) == Self.events)
+        let overSLA = CommandRun.run(["eval", sla, "--events", events, "--max-bad", "1", "--output", sla])
+        #expect(overSLA.exitCode == 3)
+        #expect(overSLA.error.contains("the SLA file and `--output` name the same file"), "\(overSLA.error)")
         let missing = CommandRun.run(["eval", sla, "--events", events, "--max-bad", "1", "--format", "csv", "--output", report,
                                       "--goals-csv", folder.url.appendingPathComponent("no/such/goals.csv").path])
         #expect(missing.exitCode == 3)

@@ -45,6 +45,18 @@ import Testing
         #expect(TestBlockRunner.path("e.jsonl", besides: "/abs/x.test.sla") == "/abs/e.jsonl")
     }
 
+    /// A failed test gets its leads' timelines (one evaluation per lead) only for `-v`:
+    /// without it, a failure in a test of many leads costs one evaluation, as a pass does.
+    @Test func timelinesAreBuiltOnlyForVerbose() throws {
+        let url = TestRunnerTests.folder.appendingPathComponent("wrong-expectations.test.sla")
+        let loaded = try LoadedFile.load(url.path)
+        let (program, _) = try loaded.programUnderTest().get()
+        let runner = TestBlockRunner(program: program, testFile: loaded.source)
+        let failing = try #require(loaded.parse.file.tests.first { !runner.run($0).passed })
+        #expect(runner.run(failing).traces.isEmpty)
+        #expect(!runner.run(failing, traces: true).traces.isEmpty)
+    }
+
     @Test func invalidFilesExplainThemselves() {
         let run = CommandRun.run(["test", TestRunnerTests.folder.appendingPathComponent("unknown-names.test.sla").path])
         #expect(run.error.contains("unknown stage `mqll`"))

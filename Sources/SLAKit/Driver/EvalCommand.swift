@@ -100,14 +100,19 @@ enum EvalCommand {
         }
         evaluation.traceLead = lead
 
-        // Two options naming one file would each replace it, and one output would be lost.
+        // Two options naming one file would each replace it, and one output would be lost;
+        // an output naming an input (the export, the SLA) would replace what was read.
         var named: [String: String] = [:]
+        if let identity = try OutputSink.identity(of: options.positionals[0]) { named[identity] = "the SLA file" }
+        for path in eventPaths {
+            if let identity = try OutputSink.identity(of: path) { named[identity] = "`--events`" }
+        }
         for option in ["--output", "--goals-csv", "--rejects"] {
             guard let path = options.value(option), let identity = try OutputSink.identity(of: path) else { continue }
             if let other = named[identity] {
-                throw UsageError(message: "`\(other)` and `\(option)` name the same file `\(path)`")
+                throw UsageError(message: "\(other) and `\(option)` name the same file `\(path)`")
             }
-            named[identity] = option
+            named[identity] = "`\(option)`"
         }
 
         // Rejected records are streamed to a temporary file (a gigabyte of bad input must

@@ -73,7 +73,7 @@ enum TestCommand {
             selected += tests.count
             var outcomes: [TestOutcome] = []
             for test in tests {
-                let outcome = runner.run(test)
+                let outcome = runner.run(test, traces: options.flag("-v"))
                 outcomes.append(outcome)
                 say(TestReport.line(outcome, file: loaded.source))
                 if outcome.passed {

@@ -45,7 +45,8 @@ struct InputSpool {
     /// Copies what `input` holds to a new temporary file, added to `paths`; returns its path.
     private static func copy(_ input: FileHandle, named name: String, into paths: inout [String]) throws -> String {
         let path = NSTemporaryDirectory() + "sla-input-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).spool"
-        guard FileManager.default.createFile(atPath: path, contents: nil),
+        // Readable by the owner only: the copy of a CRM export sits in a shared folder.
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
               let output = FileHandle(forWritingAtPath: path) else {
             throw InputError(kind: .unreadable, message: "\(name): cannot copy the input to \(path)")
         }

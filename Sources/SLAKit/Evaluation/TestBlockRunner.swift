@@ -193,8 +193,9 @@ public struct TestBlockRunner {
         }
     }
 
-    /// Runs one (checked) test block.
-    public func run(_ test: TestBlock) -> TestOutcome {
+    /// Runs one (checked) test block. With `traces` (`sla test -v`), a failed test also gets
+    /// each lead's timeline: one more evaluation per lead, so only when asked for.
+    public func run(_ test: TestBlock, traces tracing: Bool = false) -> TestOutcome {
         let started = Date()
         var store = EventStore()
         var asOf: Int64?
@@ -242,7 +243,7 @@ public struct TestBlockRunner {
             failures += compare(expectation, result)
         }
         var traces: [String: [TraceEntry]] = [:]
-        if !failures.isEmpty {
+        if tracing, !failures.isEmpty {
             // Re-run with a trace of each lead, for `sla test -v`.
             for lead in store.leadIds {
                 var entries: [TraceEntry] = []
