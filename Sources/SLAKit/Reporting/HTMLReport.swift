@@ -149,8 +149,7 @@ private struct Page {
             if sla.review == .day {
                 var index = firstPeriod.index
                 while index <= last.index {
-                    let start = sla.zone.instant(fromLocal: index * CivilTime.millisecondsPerDay)
-                    if sla.zone.instant(fromLocal: (index + 1) * CivilTime.millisecondsPerDay) <= start { reviewPeriodCount -= 1 }
+                    if sla.zone.skips(day: index) { reviewPeriodCount -= 1 }
                     index += 1
                 }
             }

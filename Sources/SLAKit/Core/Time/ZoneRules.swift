@@ -88,6 +88,13 @@ public final class ZoneRules: Sendable {
         return Int(offsets[firstTableTransition(atOrAfter: instant + 1)])
     }
 
+    /// Whether local date `day` (`CivilTime.days`) holds no instant: the zone skipped it
+    /// (Samoa's 2011-12-30, crossing the date line), so its midnight and the next convert
+    /// to the same instant.
+    public func skips(day: Int64) -> Bool {
+        instant(fromLocal: (day + 1) * CivilTime.millisecondsPerDay) <= instant(fromLocal: day * CivilTime.millisecondsPerDay)
+    }
+
     /// Local wall-clock milliseconds of an instant.
     @inline(__always)
     public func local(_ instant: Int64) -> Int64 {

@@ -295,7 +295,7 @@ public final class WorkCalendar: Sendable {
         // A date the zone skipped (Samoa's 2011-12-30, crossing the date line) has no working
         // time: its ranges, converted with the offset before the gap, would be the next
         // date's instants, and take them from it.
-        if !result.isEmpty, zone.instant(fromLocal: midnight + Self.day) <= zone.instant(fromLocal: midnight) {
+        if !result.isEmpty, zone.skips(day: day) {
             result.removeAll(keepingCapacity: true)
             return
         }
