@@ -127,21 +127,42 @@ import Testing
         #expect(rejected == [RejectedRecord(line: 2, reason: "unterminated quoted field", raw: Array("L1,t,2026-03-02,\"open\nL2,t,2026-03-02,x\n".utf8))])
     }
 
-    @Test func unclosedQuoteOverTheLimitResynchronizes() throws {
-        // Limit 40: the record from line 2 is cut at byte 42 of it, inside line 4; reading
-        // resumes after that line's line feed, so line 5 is a record again.
-        let lines = ["lead,type,at", "L1,t,2026-03-02,\"open", "L2,t,2026-03-02", "L3,t,2026-03-02", "L4,t,2026-03-02", "L5,t,\"2026-03-02\""]
+    @Test func longQuotedCellWithLineFeedsIsSkippedWhole() throws {
+        // Limit 40: the record from line 2 holds a quoted cell of five lines, over the limit.
+        // It is skipped up to its own end (line 6), not to the first line feed past the
+        // limit, so the cell's closing quote does not open a field that swallows line 7 on.
+        let cell = "\"one\ntwo, \"\"2\"\"\nthree\nfour\nfive\""
+        let lines = ["lead,type,at,note", "L1,t,2026-03-02," + cell, "L2,t,2026-03-02,x", "L3,t,2026-03-02,\"y\""]
         let text = lines.joined(separator: "\n") + "\n"
-        let schema = EventSchema()
+        let schema = EventSchema(attributes: ["note"])
         let expected = try readEvents(text, format: .csv, schema: schema, maximumRecordBytes: 40)
-        #expect(expected.accepted.map(\.line) == [5, 6])
-        #expect(expected.accepted.map(\.lead) == ["L4", "L5"])
-        #expect(expected.rejected == [RejectedRecord(line: 2, reason: "record longer than 40 bytes (cut inside a quoted field)",
-                                                     raw: Array(text.utf8.dropFirst(13).prefix(40)), truncated: true)])
+        #expect(expected.accepted.map(\.lead) == ["L2", "L3"])
+        #expect(expected.accepted.map(\.line) == [7, 8])
+        #expect(expected.rejected == [RejectedRecord(line: 2, reason: "record longer than 40 bytes (runs to line 6, cut inside a quoted field)",
+                                                     raw: Array(text.utf8.dropFirst(18).prefix(40)), truncated: true)])
         for chunk in [1, 2, 5, 17, 41, 42, 43, 1000] {
             let result = try readEvents(text, format: .csv, schema: schema, chunkBytes: chunk, maximumRecordBytes: 40)
             #expect(result.accepted == expected.accepted, "chunk \(chunk)")
             #expect(result.rejected == expected.rejected, "chunk \(chunk)")
+        }
+    }
+
+    @Test func unclosedQuoteOverTheLimitTakesTheRestOfTheInput() throws {
+        // RFC 4180: a quoted field runs to its closing quote. One never closed makes the rest
+        // of the input one record, rejected with the lines it spans (so the run fails unless
+        // --max-bad allows it): nothing after it is counted as accepted by a guess.
+        let lines = ["lead,type,at", "L1,t,2026-03-02,\"open", "L2,t,2026-03-02", "L3,t,2026-03-02", "L4,t,2026-03-02", "L5,t,2026-03-02"]
+        for ending in ["\n", ""] {
+            let text = lines.joined(separator: "\n") + ending
+            let schema = EventSchema()
+            let expected = try readEvents(text, format: .csv, schema: schema, maximumRecordBytes: 40)
+            #expect(expected.accepted.isEmpty)
+            let reason = "record longer than 40 bytes (runs to line \(ending.isEmpty ? 6 : 7), a quoted field is not closed before the end of the input)"
+            #expect(expected.rejected == [RejectedRecord(line: 2, reason: reason, raw: Array(text.utf8.dropFirst(13).prefix(40)), truncated: true)])
+            for chunk in [1, 2, 5, 17, 41, 42, 43, 1000] {
+                let result = try readEvents(text, format: .csv, schema: schema, chunkBytes: chunk, maximumRecordBytes: 40)
+                #expect(result.rejected == expected.rejected, "chunk \(chunk)")
+            }
         }
     }
 

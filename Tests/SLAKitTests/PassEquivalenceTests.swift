@@ -116,6 +116,40 @@ import Testing
         }
     }
 
+    /// A CSV record over the 1 MiB limit whose quoted cell holds line feeds is rejected
+    /// whole, in every pass, and the records after it are read: the two-core pass, whose
+    /// block ends inside the cell, starts over on one core, which follows the quoting.
+    @Test func overlongQuotedCellIsRejectedAloneInEveryPass() throws {
+        let program = try PassEquivalenceTests.program("partner_referrals.sla")
+        let original = try String(contentsOfFile: TestPaths.examples.appendingPathComponent("partner_referrals.csv").path, encoding: .utf8)
+        var lines = original.split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
+        // The first record again, its last cell replaced by 1.5 MiB of quoted lines.
+        var fields = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[columns - 1] = "\"" + String(repeating: "note, \"\"quoted\"\"\n", count: 90_000) + "\""
+        let long = fields.joined(separator: ",")
+        let text = ([header] + lines + [long] + lines).joined(separator: "\n") + "\n"
+        let folder = try TemporaryFolder()
+        let path = try folder.write("long.csv", text)
+        let inMemory = try PassEquivalenceTests.evaluate(program, [EventSource(input: .bytes(name: "long.csv", Array(text.utf8)), format: .csv, displayName: "long.csv")])
+        #expect(inMemory.rejected == ["long.csv:\(lines.count + 2)"])
+        func records(_ json: String) -> JSON? {
+            guard case .object(let report)? = JSON.parse(json), case .object(let input)? = report["input"] else { return nil }
+            return input["records"]
+        }
+        // Every record of both copies is read.
+        let once = try PassEquivalenceTests.evaluate(program, [EventSource(input: .bytes(name: "once.csv", Array(original.utf8)), format: .csv, displayName: "once.csv")])
+        guard case .number(let count)? = records(once.json) else { Issue.record("no record count"); return }
+        #expect(records(inMemory.json) == .number(2 * count))
+        for blockBytes in [1 << 20, ParallelStreaming.blockBytes] {
+            let file = try PassEquivalenceTests.evaluate(program, [EventSource(input: .file(path: path), format: .csv, displayName: "long.csv")],
+                                                         blockBytes: blockBytes)
+            #expect(file.json == inMemory.json, "blocks of \(blockBytes) bytes")
+            #expect(file.rejected == inMemory.rejected, "blocks of \(blockBytes) bytes")
+        }
+    }
+
     /// A CSV header after a few blocks of blank lines is parsed in a later block, alone: its
     /// errors name its own line, as in the one-core pass.
     @Test func headerErrorsAfterBlankBlocksNameTheirLine() throws {

@@ -14,10 +14,10 @@ import Darwin
 /// record at the end of a chunk is moved to the front of the buffer before the next read.
 /// A record whose bytes (without its line break) exceed `maximumRecordBytes` is rejected as
 /// `record longer than N bytes` with only its first `maximumRecordBytes` bytes kept, and
-/// the reader skips to the next line feed without buffering the rest, so a 100 MB line
-/// costs no more memory than a short one. In CSV the same holds for a quoted field that is
-/// not closed within the limit: the record is rejected and reading resumes after the next
-/// line feed, whatever the quoting (the only way to resynchronize in bounded memory).
+/// the reader skips the rest of the record without buffering it, so a 100 MB line costs no
+/// more memory than a short one. In CSV the record ends at the first line feed outside
+/// quotes, as for any record: a long quoted cell holding line feeds is skipped whole (a
+/// quoted field never closed takes the rest of the input, rejected as one record).
 ///
 /// Every non-blank record is either accepted or rejected: nothing is dropped silently.
 /// Lines holding only spaces, tabs and carriage returns are blank, in both formats.
@@ -185,18 +185,25 @@ public final class EventReader {
             }
             scan = searchEnd
             if searchEnd == limit {
-                // Too long: reject, and discard bytes up to and including the first line
-                // feed at or after `limit`, reading on as needed, never buffering them.
+                // Too long: reject, and discard the rest of the record without buffering
+                // it, reading on as needed. In JSONL the record ends at the first line
+                // feed; in CSV at the first one outside quotes, so that a long quoted cell
+                // holding line feeds is skipped whole and the records after it stay records.
                 let prefix = Array(UnsafeBufferPointer(start: base + start, count: maximumRecordBytes))
                 var blank = ByteScanning.isBlank(base, start, limit)
                 let recordLine = line
-                let insideQuotes = quoting.insideQuotes
-                line += quoting.lineFeeds
-                quoting = CSVQuoting()
+                let cutInsideQuotes = quoting.insideQuotes
                 start = limit
                 while true {
-                    if start < end, let found = memchr(base + start, Int32(ByteScanning.lineFeed), end - start) {
-                        let lineFeed = found.assumingMemoryBound(to: UInt8.self) - base
+                    let found: Int?
+                    if quoteAware {
+                        found = quoting.findRecordEnd(base, start, end)
+                    } else if start < end, let pointer = memchr(base + start, Int32(ByteScanning.lineFeed), end - start) {
+                        found = pointer.assumingMemoryBound(to: UInt8.self) - base
+                    } else {
+                        found = nil
+                    }
+                    if let lineFeed = found {
                         blank = blank && ByteScanning.isBlank(base, start, lineFeed)
                         start = lineFeed + 1
                         line += 1
@@ -204,6 +211,9 @@ public final class EventReader {
                     }
                     blank = blank && ByteScanning.isBlank(base, start, end)
                     if atEnd {
+                        // A block is cut after a line feed: one not ending the record lies
+                        // inside a quoted field, which goes on in the next block.
+                        if let block, !block.isLast { throw ParallelStreaming.Fallback.recordCrossesBlock }
                         start = end
                         break
                     }
@@ -211,9 +221,15 @@ public final class EventReader {
                     end = try source.read(into: base, count: capacity)
                     if end == 0 { atEnd = true }
                 }
+                // `line` moved past the line feed that ended the record, if one did.
+                let lastLine = recordLine + quoting.lineFeeds
+                line += quoting.lineFeeds
+                let unclosed = quoting.insideQuotes
+                quoting = CSVQuoting()
                 scan = start
                 if !blank {
-                    try overlong(prefix: prefix, line: recordLine, insideQuotes: insideQuotes, parser: parser, reject: reject)
+                    try overlong(prefix: prefix, line: recordLine, lastLine: lastLine, cutInsideQuotes: cutInsideQuotes,
+                                 unclosed: unclosed, parser: parser, reject: reject)
                 }
                 continue
             }
@@ -254,7 +270,10 @@ public final class EventReader {
             // ended there: one byte too many.
             if ByteScanning.isBlank(base, start, end) { return }
             let prefix = Array(UnsafeBufferPointer(start: base + start, count: maximumRecordBytes))
-            try overlong(prefix: prefix, line: line, insideQuotes: insideQuotes, parser: parser, reject: reject)
+            var lastLine = line
+            for index in start..<end where base[index] == ByteScanning.lineFeed { lastLine += 1 }
+            try overlong(prefix: prefix, line: line, lastLine: lastLine, cutInsideQuotes: insideQuotes, unclosed: insideQuotes,
+                         parser: parser, reject: reject)
             return
         }
         if !knownValid, let invalid = ByteScanning.firstInvalidUTF8(base, start, end) {
@@ -275,11 +294,23 @@ public final class EventReader {
         if let record { try accept(record) }
     }
 
-    private func overlong<Parser: RecordParsing>(prefix: [UInt8], line: Int, insideQuotes: Bool, parser: Parser, reject: (RejectedRecord) throws -> Void) throws {
+    /// Rejects a record longer than `maximumRecordBytes` that starts on `line` and ends on
+    /// `lastLine` (later when quoted fields hold line feeds), keeping its first bytes.
+    /// `cutInsideQuotes`: the limit fell inside a quoted field; `unclosed`: a quoted field
+    /// was still open at the end of the input, so the record took the rest of it.
+    private func overlong<Parser: RecordParsing>(prefix: [UInt8], line: Int, lastLine: Int, cutInsideQuotes: Bool, unclosed: Bool,
+                                                 parser: Parser, reject: (RejectedRecord) throws -> Void) throws {
         if parser.expectsHeader {
             throw InputError(kind: .invalid, message: "\(parser.inputName):\(line): CSV header longer than \(maximumRecordBytes) bytes")
         }
-        let reason = "record longer than \(maximumRecordBytes) bytes" + (insideQuotes ? " (cut inside a quoted field)" : "")
+        var notes: [String] = []
+        if lastLine > line { notes.append("runs to line \(lastLine)") }
+        if unclosed {
+            notes.append("a quoted field is not closed before the end of the input")
+        } else if cutInsideQuotes {
+            notes.append("cut inside a quoted field")
+        }
+        let reason = "record longer than \(maximumRecordBytes) bytes" + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))")
         try reject(RejectedRecord(line: line, reason: reason, raw: prefix, truncated: true))
     }
 }
