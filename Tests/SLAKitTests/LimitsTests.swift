@@ -197,6 +197,48 @@ import Darwin
         #expect(growth < 48 << 20, "peak resident memory grew by \(growth >> 20) MiB")
     }
 
+    /// Goal rows are not bounded by the input: a placeholder date in year 1 and an as-of
+    /// time in 9999 make 3.65 million days per daily goal and group. Past the limit the
+    /// evaluation fails at once with the span and where it comes from, building no rows.
+    @Test func goalRowsPastTheLimitFailWithTheirSpan() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sla = folder.appendingPathComponent("span.sla").path
+        try """
+        sla "Span" {
+          team marketing
+          stage mql on form_submit
+          goal daily_mqls {
+            owner marketing
+            count mql >= 1 per day by lead.owner
+          }
+          goal monthly_mqls {
+            owner marketing
+            count mql >= 1
+          }
+        }
+        """.write(toFile: sla, atomically: true, encoding: .utf8)
+        let events = folder.appendingPathComponent("events.jsonl").path
+        try """
+        {"lead":"A","type":"form_submit","at":"0001-01-01","owner":"ann"}
+        {"lead":"B","type":"form_submit","at":"2026-03-01","owner":"bob"}
+
+        """.write(toFile: events, atomically: true, encoding: .utf8)
+        let before = Self.peakResidentBytes()
+        let run = CommandRun.run(["eval", sla, "--events", events, "--as-of", "9999-12-31", "--format", "json"])
+        let growth = Self.peakResidentBytes() - before
+        #expect(run.exitCode == 2)
+        #expect(run.output.isEmpty)
+        #expect(run.error == """
+            sla: goal `daily_mqls` would report 3,652,059 daily periods × 2 groups (0001-01-01 to 9999-12-31): \
+            7,424,106 goal rows in all, more than the 5,000,000 a report holds: no verdicts written
+              help: periods run from the first event (0001-01-01T00:00:00Z) to the as-of time (9999-12-31T00:00:00Z): \
+            look for a placeholder date among the events, or a mistyped `--as-of`
+
+            """)
+        #expect(growth < 100 << 20, "peak resident memory grew by \(growth >> 20) MiB")
+    }
+
     /// The process's peak resident set size in bytes (`getrusage`; Linux reports KiB).
     static func peakResidentBytes() -> Int {
         var usage = rusage()

@@ -143,6 +143,13 @@ enum EvalCommand {
             reportRejections(rejections, total: rejected, console: console)
             console.error("sla: \(rejected) record\(rejected == 1 ? "" : "s") rejected, more than `--max-bad \(maxBad)` allows: no verdicts written\n")
             return ExitCode.invalid
+        } catch EvaluationError.tooManyGoalRows(let count, let result) {
+            // The events are fine; what is wrong is the span of time they (or `--as-of`) cover.
+            if rejectedWritten > 0 { try rejects?.finish() } else { rejects?.discard() }
+            reportRejections(result.rejections, total: result.rejected, console: console)
+            let message = count.message(sla: result.sla, firstEvent: result.firstEvent ?? 0, asOf: result.asOf ?? 0)
+            console.error("sla: \(message.summary): no verdicts written\n  help: \(message.help)\n")
+            return ExitCode.invalid
         }
         reportRejections(result.rejections, total: result.rejected, console: console)
         let code = failed(result, on: failOn) ? ExitCode.failure : ExitCode.success

@@ -51,6 +51,9 @@ public enum EvaluationError: Error, Sendable {
     case input(InputError, file: String)
     /// More records were rejected than `--max-bad` allows (exit 2).
     case tooManyRejected(rejected: Int, maxBad: Int, rejections: [Rejection])
+    /// The goals would have more rows than `Evaluator.maximumGoalRows` (exit 2); the result
+    /// has everything else, for the message.
+    case tooManyGoalRows(GoalRowCount, result: EvaluationResult)
 }
 
 /// Accepted events grouped by lead, in input order, with the input's counts.
@@ -329,6 +332,12 @@ final class ShardVerdicts: @unchecked Sendable {
 public struct Evaluator {
     public let program: Program
 
+    /// The most goal rows (all goals, periods and groups) an evaluation reports: five
+    /// million rows take about 850 MB to build and report. More fail the evaluation
+    /// (`EvaluationError.tooManyGoalRows`), as they come from an event far from the others
+    /// in time (a placeholder date such as 0001-01-01) or a mistyped `--as-of`.
+    public static let maximumGoalRows = 5_000_000
+
     public init(program: Program) { self.program = program }
 
     /// Thrown inside the streaming pass when a lead's events are out of order.
@@ -393,6 +402,7 @@ public struct Evaluator {
         if result.rejected > options.maxBad {
             throw EvaluationError.tooManyRejected(rejected: result.rejected, maxBad: options.maxBad, rejections: result.rejections)
         }
+        if let count = result.goalRowsBeyondLimit { throw EvaluationError.tooManyGoalRows(count, result: result) }
         return result
     }
 
@@ -579,8 +589,14 @@ public struct Evaluator {
                 for item in items[(index == 0 ? 0 : ends[index - 1]) ..< ends[index]] { aggregator.add(item) }
             }
         }
+        // Goal rows are not bounded by the input: one event in year 1 and one in 9999 make
+        // 3.65 million days per daily goal and group. Counted first, so that such an input
+        // fails quickly instead of filling the memory.
+        let rowCount = aggregator.rowCount(firstEvent: firstEvent, asOf: asOf)
+        let overLimit = rowCount.rows > Evaluator.maximumGoalRows
         return EvaluationResult(sla: program.sla, asOf: asOf, records: records, rejected: rejected, rejections: rejections,
-                                leads: leads, cycles: cycles, goals: aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),
-                                firstEvent: firstEvent, evaluatedState: EvaluatedState(shards))
+                                leads: leads, cycles: cycles, goals: overLimit ? [] : aggregator.verdicts(firstEvent: firstEvent, asOf: asOf),
+                                firstEvent: firstEvent, goalRowsBeyondLimit: overLimit ? rowCount : nil,
+                                evaluatedState: EvaluatedState(shards))
     }
 }

@@ -218,6 +218,31 @@ struct GoalAggregator {
         }
     }
 
+    /// How many rows `verdicts` would return, counted without building them (periods times
+    /// groups, per goal; a day the zone skipped counted too), saturating at `Int.max`; and
+    /// the goal with the most.
+    func rowCount(firstEvent: Int64, asOf: Int64) -> GoalRowCount {
+        var count = GoalRowCount(rows: 0, goal: 0, periods: 0, groups: 0)
+        var largest = -1
+        for (goalIndex, goal) in sla.goals.enumerated() {
+            let first = Periods.bounds(containing: firstEvent, kind: goal.period, zone: sla.zone).index
+            let last = Periods.bounds(containing: asOf, kind: goal.period, zone: sla.zone).index
+            let periods = Int(max(0, last - first + 1))
+            let groups = goal.groupBy == nil ? 1 : groups[goalIndex].count
+            let (rows, overflow) = periods.multipliedReportingOverflow(by: groups)
+            let goalRows = overflow ? Int.max : rows
+            let (total, totalOverflow) = count.rows.addingReportingOverflow(goalRows)
+            count.rows = totalOverflow ? Int.max : total
+            if goalRows > largest {
+                largest = goalRows
+                count.goal = goalIndex
+                count.periods = periods
+                count.groups = groups
+            }
+        }
+        return count
+    }
+
     /// Verdicts for every goal, every period from `firstPeriodInstant`'s to `asOf`'s, and
     /// every group, sorted by goal, period and group.
     func verdicts(firstEvent: Int64, asOf: Int64) -> [GoalVerdict] {

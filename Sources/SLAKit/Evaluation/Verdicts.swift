@@ -211,10 +211,49 @@ public struct EvaluationResult: Sendable {
     /// Milliseconds since the epoch of the earliest accepted event at or before the as-of
     /// time (where goal periods begin, SPEC 6.4); nil when no lead has such an event.
     public var firstEvent: Int64? = nil
+    /// Set when the goal rows would be more than `Evaluator.maximumGoalRows` (then `goals`
+    /// is empty and the evaluation fails): how many there would be.
+    public var goalRowsBeyondLimit: GoalRowCount? = nil
     /// The lead states the verdicts were computed from, freed with the result rather than
     /// before it: a caller that exits right after writing the result (the `sla` executable)
     /// then never frees them one column at a time (see `Driver.keepUntilExit`).
     var evaluatedState: EvaluatedState? = nil
+}
+
+/// How many goal rows (SPEC.md 6.4: one per goal, period from the first event's to the
+/// as-of time's, and group) an evaluation has, and which goal has the most.
+public struct GoalRowCount: Sendable, Equatable {
+    /// All goals' rows, saturating at `Int.max`.
+    public var rows: Int
+    /// The goal with the most rows (index in declaration order), its periods and groups.
+    public var goal: Int
+    public var periods: Int
+    public var groups: Int
+}
+
+extension GoalRowCount {
+    /// Why the evaluation has no goal rows, for `sla eval` and `sla test`: the goal with
+    /// the most rows, the span of periods and the total (`summary`); where the span comes
+    /// from (`help`).
+    public func message(sla: CheckedSLA, firstEvent: Int64, asOf: Int64) -> (summary: String, help: String) {
+        let goal = sla.goals[self.goal]
+        let first = Periods.period(containing: firstEvent, kind: goal.period, zone: sla.zone).label
+        let last = Periods.period(containing: asOf, kind: goal.period, zone: sla.zone).label
+        let groupsText = goal.groupBy == nil ? "" : " × \(GoalRowCount.grouped(groups)) group\(groups == 1 ? "" : "s")"
+        let totalText = rows == Int.max ? "more than \(GoalRowCount.grouped(Int.max))" : GoalRowCount.grouped(rows)
+        return ("goal `\(goal.name)` would report \(GoalRowCount.grouped(periods)) \(goal.period.reviewWord) periods\(groupsText) "
+                + "(\(first) to \(last)): \(totalText) goal rows in all, more than the \(GoalRowCount.grouped(Evaluator.maximumGoalRows)) a report holds",
+                "periods run from the first event (\(CivilTime.formatUTC(firstEvent))) to the as-of time "
+                + "(\(CivilTime.formatUTC(asOf))): look for a placeholder date among the events, or a mistyped `--as-of`")
+    }
+
+    /// `1234567` as `1,234,567`.
+    static func grouped(_ number: Int) -> String {
+        let digits = Array(String(number))
+        return String(digits.enumerated().flatMap { index, digit in
+            index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
+        })
+    }
 }
 
 /// Holds the lead states of an evaluation (see `EvaluationResult.evaluatedState`); never
