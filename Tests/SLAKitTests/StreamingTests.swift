@@ -52,6 +52,39 @@ import Testing
         return (run.output, (try? String(contentsOfFile: rejects, encoding: .utf8)) ?? "", run.exitCode)
     }
 
+    /// Events out of order are buffered with their non-null attributes only: an SLA that
+    /// reads forty attributes costs one value for an event that has one.
+    @Test func bufferedEventsKeepOnlyTheirNonNullAttributes() throws {
+        let names = (0..<40).map { "a\($0)" }
+        let text = """
+        sla "wide" {
+          team sales
+          stage mql when \(names.map { "lead.\($0) == \"x\"" }.joined(separator: " or "))
+        }
+        """
+        let loaded = LoadedFile.analyse(SourceFile(path: "wide.sla", text: text))
+        let program = Compiler.compile(try #require(loaded.check?.sla))
+        #expect(program.attributeNames.count == 40)
+        let leads = StreamingLeads(program: program)
+        var row = [Value](repeating: .null, count: 40)
+        let lead = Array("L1".utf8)
+        for event in 0..<100 {
+            row[event % 40] = .string(event == 99 ? "x" : "y")
+            row.withUnsafeBufferPointer { attributes in
+                lead.withUnsafeBufferPointer { id in
+                    // Later events first: out of order, as a shuffled export.
+                    leads.buffer(leadBytes: id.baseAddress!, leadLength: id.count, hash: ByteHash.hash(id.baseAddress!, id.count),
+                                 typeId: -1, typeText: "", time: Int64(100 - event) * 60_000, attributes: attributes.baseAddress!)
+                }
+            }
+            row[event % 40] = .null
+        }
+        #expect(leads.bufferedValueCount == 100)
+        leads.processBuffered()
+        // Event 99 (the earliest) sets a99 % 40 = a19 to "x": the stage is entered at once.
+        #expect(leads.states.stageEntries(0)[0] == 60_000)
+    }
+
     @Test func everyPassGivesTheSameVerdictsAndRejects() throws {
         let folder = try TemporaryFolder()
         let lines = StreamingTests.lines(leads: 3000) // several hundred kilobytes: more than one block pair

@@ -137,33 +137,54 @@ final class StreamingLeads: @unchecked Sendable {
 
     // MARK: Buffered mode, for input out of order
 
-    /// Buffered events, by arrival: lead number, time, type id, and `attributeCount` values
-    /// each; the type's text only when `keepsTypeTexts`.
+    /// Buffered events, by arrival: lead number, time, type id, and where the event's
+    /// non-null attributes start in `bufferedSlots`/`bufferedValues` (an event's run ends
+    /// where the next one's starts); the type's text only when `keepsTypeTexts`. Only the
+    /// non-null values are kept: an export with fifty columns the SLA reads, most of them
+    /// empty on most events, would otherwise cost fifty values an event.
     private let bufferedLeads = FlatColumn<Int32>(capacity: 1 << 12)
     private let bufferedTimes = FlatColumn<Int64>(capacity: 1 << 12)
     private let bufferedTypes = FlatColumn<Int32>(capacity: 1 << 12)
-    private let bufferedAttributes = FlatColumn<Value>(capacity: 1 << 12)
+    private let bufferedValueStarts = FlatColumn<Int>(capacity: 1 << 12)
+    private let bufferedSlots = FlatColumn<UInt32>(capacity: 1 << 12)
+    private let bufferedValues = FlatColumn<Value>(capacity: 1 << 12)
     private var bufferedTypeTexts: [String] = []
+    /// How many attribute values the buffered events hold (their non-null ones).
+    var bufferedValueCount: Int { bufferedValues.count }
     /// Whether `buffer` keeps type texts: the SLA reads `event.type`, or a lead is traced.
     var keepsTypeTexts = false
 
     /// Keeps an event for `processBuffered`: its lead is numbered (and gets a fresh state)
-    /// now, its processing waits until every event has been read.
+    /// now, its processing waits until every event has been read. `attributes` holds one
+    /// value per slot; `presentSlots`, when given, lists the non-null ones (ascending).
     @inline(__always)
     func buffer(leadBytes: UnsafePointer<UInt8>, leadLength: Int, hash: UInt64, typeId: Int, typeText: String,
-                time: Int64, attributes: UnsafePointer<Value>) {
+                time: Int64, attributes: UnsafePointer<Value>, presentSlots: UnsafePointer<UInt32>? = nil, presentCount: Int = 0) {
         buffer(lead: states.lead(leadBytes, leadLength, hash: hash).lead, typeId: typeId, typeText: typeText, time: time,
-               attributes: attributes)
+               attributes: attributes, presentSlots: presentSlots, presentCount: presentCount)
     }
 
     /// `buffer` for an event whose lead is numbered already.
     @inline(__always)
-    func buffer(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>) {
+    func buffer(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>,
+                presentSlots: UnsafePointer<UInt32>? = nil, presentCount: Int = 0) {
         noteTime(time)
         bufferedLeads.append(Int32(truncatingIfNeeded: lead))
         bufferedTimes.append(time)
         bufferedTypes.append(Int32(truncatingIfNeeded: typeId))
-        bufferedAttributes.append(contentsOf: attributes, states.attributeCount)
+        bufferedValueStarts.append(bufferedValues.count)
+        if let presentSlots {
+            for index in 0..<presentCount {
+                let slot = presentSlots[index]
+                bufferedSlots.append(slot)
+                bufferedValues.append(attributes[Int(slot)])
+            }
+        } else {
+            for slot in 0..<states.attributeCount where !attributes[slot].isNull {
+                bufferedSlots.append(UInt32(truncatingIfNeeded: slot))
+                bufferedValues.append(attributes[slot])
+            }
+        }
         if keepsTypeTexts { bufferedTypeTexts.append(typeText) }
     }
 
@@ -201,7 +222,8 @@ final class StreamingLeads: @unchecked Sendable {
         }
         // Looked up, never added: a traced lead without events stays out of the verdicts.
         let traced = traceLead.flatMap { states.table.find($0) }
-        let attributeCount = states.attributeCount
+        // Each event's attributes are placed in one row of nulls for its processing.
+        let row = EventRow(count: states.attributeCount)
         ordered.withUnsafeMutableBufferPointer { ordered in
             for lead in 0..<leadCount {
                 var events = UnsafeMutableBufferPointer(rebasing: ordered[starts[lead] ..< starts[lead + 1]])
@@ -217,8 +239,13 @@ final class StreamingLeads: @unchecked Sendable {
                 processor.trace = lead == traced ? trace : nil
                 for arrival in events {
                     let event = Int(arrival.event)
+                    let start = bufferedValueStarts[event]
+                    let end = event + 1 < eventCount ? bufferedValueStarts[event + 1] : bufferedValues.count
+                    let attributes = row.fill(values: bufferedValues.base, slots: bufferedSlots.base, from: start, to: end)
                     processor.process(lead: lead, typeId: Int(arrival.type), typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "",
-                                      time: arrival.time, attributes: bufferedAttributes.base + event * attributeCount)
+                                      time: arrival.time, attributes: attributes,
+                                      presentSlots: bufferedSlots.base + start, presentCount: end - start)
+                    row.clear(slots: bufferedSlots.base, from: start, to: end)
                 }
             }
         }
@@ -444,7 +471,8 @@ public struct Evaluator {
                         let typeText = leads.keepsTypeTexts ? record.typeText : ""
                         leads.buffer(leadBytes: record.lead, leadLength: record.leadLength,
                                      hash: ByteHash.hash(record.lead, record.leadLength), typeId: typeId, typeText: typeText,
-                                     time: record.time, attributes: record.attributes)
+                                     time: record.time, attributes: record.attributes,
+                                     presentSlots: record.presentSlots, presentCount: record.presentCount)
                         return
                     }
                     if let traceBytes {

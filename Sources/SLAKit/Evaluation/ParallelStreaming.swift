@@ -464,7 +464,9 @@ struct ParallelStreaming {
                         defer { row.clear(slots: worker.valueSlots.base, from: Int(event.valueStart), to: valueEnd) }
                         if buffered {
                             leads.buffer(lead: Int(leadNumbers[index]), typeId: Int(event.typeId), typeText: typeText,
-                                         time: event.time, attributes: attributes)
+                                         time: event.time, attributes: attributes,
+                                         presentSlots: worker.valueSlots.base + Int(event.valueStart),
+                                         presentCount: valueEnd - Int(event.valueStart))
                         } else {
                             // A new lead's last time is `Int64.min`: never out of order. (The
                             // events of the run processed before are thrown away with the
