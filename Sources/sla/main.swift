@@ -1,4 +1,5 @@
 import SLAKit
 import Foundation
 
+TemporaryFiles.removeOnInterrupt()
 exit(Driver.main(arguments: Array(CommandLine.arguments.dropFirst())))

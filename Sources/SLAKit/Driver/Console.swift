@@ -190,6 +190,7 @@ final class OutputFile {
                 .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp").path
             self.temporaryPath = temporaryPath
             descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+            if descriptor >= 0 { TemporaryFiles.register(temporaryPath) }
             // The replacement keeps the replaced file's permissions (a 0640 file stays 0640).
             if descriptor >= 0, exists { _ = fchmod(descriptor, status.st_mode & 0o7777) }
         }
@@ -289,6 +290,7 @@ final class OutputFile {
             if closed != 0 { throw UsageError(message: "cannot write `\(path)`: \(String(cString: strerror(errno)))") }
             return
         }
+        defer { TemporaryFiles.unregister(temporaryPath) }
         guard closed == 0, rename(temporaryPath, target) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
@@ -304,6 +306,9 @@ final class OutputFile {
         writer.flush()
         close(descriptor)
         descriptor = -1
-        if let temporaryPath { unlink(temporaryPath) }
+        if let temporaryPath {
+            unlink(temporaryPath)
+            TemporaryFiles.unregister(temporaryPath)
+        }
     }
 }

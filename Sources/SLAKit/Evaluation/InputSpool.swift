@@ -36,7 +36,10 @@ struct InputSpool {
                 }
             }
         } catch {
-            for path in paths { try? FileManager.default.removeItem(atPath: path) }
+            for path in paths {
+                try? FileManager.default.removeItem(atPath: path)
+                TemporaryFiles.unregister(path)
+            }
             throw error
         }
         return paths.isEmpty ? nil : InputSpool(paths: paths)
@@ -51,6 +54,7 @@ struct InputSpool {
             throw InputError(kind: .unreadable, message: "\(name): cannot copy the input to \(path)")
         }
         paths.append(path)
+        TemporaryFiles.register(path)
         defer { try? output.close() }
         do {
             // The throwing calls: a read or write error (a full disk) is an error to report,
@@ -65,6 +69,9 @@ struct InputSpool {
     }
 
     func remove() {
-        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+        for path in paths {
+            try? FileManager.default.removeItem(atPath: path)
+            TemporaryFiles.unregister(path)
+        }
     }
 }
