@@ -423,6 +423,51 @@ struct GeneratorProfile {
         }
     }
 
+    /// Long patterns, whose `?`-holding runs span several 64-bit words of the shift-and
+    /// automaton: cut from the text itself (scalars turned into `?`, pieces into `*`), then
+    /// sometimes changed in one place, so that both outcomes occur.
+    @Test func longWildcardRunsAgreeWithTheReference() {
+        var random = SeededGenerator(seed: 9)
+        let alphabet: [Unicode.Scalar] = ["a", "b", "é"]
+        var outcomes: Set<Bool> = []
+        for _ in 0..<400 {
+            let text = (0..<Int.random(in: 60...400, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            var pattern: [Unicode.Scalar] = []
+            var index = Int.random(in: 0...10, using: &random)
+            if index > 0 { pattern.append("*") }
+            while index < text.count {
+                switch Int.random(in: 0..<100, using: &random) {
+                case 0..<2:
+                    pattern.append("*")
+                    index += Int.random(in: 1...20, using: &random)
+                case 2..<40: pattern.append("?"); index += 1
+                default: pattern.append(text[index]); index += 1
+                }
+            }
+            if Bool.random(using: &random), !pattern.isEmpty {
+                pattern[Int.random(in: 0..<pattern.count, using: &random)] = alphabet.randomElement(using: &random)!
+            }
+            let expected = Self.referenceGlob(text, pattern)
+            outcomes.insert(expected)
+            if Operations.globMatches(text, pattern) != expected {
+                Issue.record("`\(String(String.UnicodeScalarView(text)))` matches `\(String(String.UnicodeScalarView(pattern)))`: expected \(expected)")
+                return
+            }
+        }
+        #expect(outcomes == [true, false])
+    }
+
+    /// A 900 KB value against a pattern whose middle run is 2,000 scalars with `?`s: one
+    /// pass over the value, not one try per offset (which took minutes).
+    @Test func longWildcardRunOverALongValueIsQuick() {
+        let text = Array(String(repeating: "ab", count: 450_000).unicodeScalars)
+        let run = Array(String(repeating: "a?", count: 1_000).unicodeScalars)
+        let started = Date()
+        #expect(!Operations.globMatches(text, ["*"] + run + ["c", "*"]))
+        #expect(Operations.globMatches(text, ["*"] + run + ["*"]))
+        #expect(Date().timeIntervalSince(started) < 20, "took \(Date().timeIntervalSince(started)) s")
+    }
+
     @Test func containsAgreesWithNaiveSearch() {
         var random = SeededGenerator(seed: 7)
         for _ in 0..<20_000 {

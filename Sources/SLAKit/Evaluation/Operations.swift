@@ -116,8 +116,8 @@ public enum Operations {
     }
 
     /// Glob matching in time linear in the text for patterns without `?`, and in
-    /// O(text × longest `?`-holding run between stars) otherwise: never exponential, and not
-    /// the O(text × pattern) of backtracking matchers.
+    /// O(text × ⌈longest `?`-holding run between stars / 64⌉) otherwise: never exponential,
+    /// and not the O(text × pattern) of backtracking matchers.
     ///
     /// A pattern is `S0 * S1 * ... * Sk` with runs `Si` free of `*`; it matches iff the text
     /// starts with S0, ends with Sk, and S1 ... S(k-1) occur in order, without overlapping,
@@ -148,14 +148,41 @@ public enum Operations {
     }
 
     /// The first offset in `from ..< to - run.count + 1` where `run` matches, or nil. Runs
-    /// without `?` use Knuth-Morris-Pratt (linear); others are tried at each offset.
+    /// without `?` use Knuth-Morris-Pratt (linear); others the shift-and automaton.
     private static func firstOccurrence(of run: [Unicode.Scalar], in text: [Unicode.Scalar], from: Int, to: Int) -> Int? {
         guard to - from >= run.count else { return nil }
-        if run.contains("?") {
-            for offset in from...(to - run.count) where runMatches(run, text, at: offset) { return offset }
-            return nil
-        }
+        if run.contains("?") { return firstWildcardMatch(of: run, in: text, from: from, to: to) }
         return firstMatch(of: run, in: text, from: from, to: to)
+    }
+
+    /// `firstOccurrence` for a run holding `?`, by the shift-and (bitap) automaton: bit `j`
+    /// of the state says whether the run's first `j + 1` scalars match the text ending at
+    /// the current scalar. One pass over the text, ⌈run / 64⌉ words a scalar: trying the
+    /// run at each offset instead cost text × run (minutes for a 900 KB value and a long
+    /// pattern).
+    private static func firstWildcardMatch(of run: [Unicode.Scalar], in text: [Unicode.Scalar], from: Int, to: Int) -> Int? {
+        let words = (run.count + 63) / 64
+        // Where a scalar may stand: `?` positions for any scalar, plus its own positions.
+        var anyScalar = [UInt64](repeating: 0, count: words)
+        for (index, scalar) in run.enumerated() where scalar == "?" { anyScalar[index >> 6] |= 1 << UInt64(index & 63) }
+        var masks: [Unicode.Scalar: [UInt64]] = [:]
+        for (index, scalar) in run.enumerated() where scalar != "?" {
+            masks[scalar, default: anyScalar][index >> 6] |= 1 << UInt64(index & 63)
+        }
+        let lastWord = (run.count - 1) >> 6, lastBit: UInt64 = 1 << UInt64((run.count - 1) & 63)
+        var state = [UInt64](repeating: 0, count: words)
+        for position in from..<to {
+            let mask = masks[text[position]] ?? anyScalar
+            // state = ((state << 1) | 1) & mask, over all the words.
+            var carry: UInt64 = 1
+            for word in 0..<words {
+                let shifted = state[word] << 1 | carry
+                carry = state[word] >> 63
+                state[word] = shifted & mask[word]
+            }
+            if state[lastWord] & lastBit != 0 { return position - run.count + 1 }
+        }
+        return nil
     }
 
     /// Substring search in time linear in the haystack, so `contains` on a long attribute
