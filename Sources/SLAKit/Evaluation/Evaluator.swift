@@ -145,7 +145,9 @@ final class StreamingLeads: @unchecked Sendable {
     private let bufferedLeads = FlatColumn<Int32>(capacity: 1 << 12)
     private let bufferedTimes = FlatColumn<Int64>(capacity: 1 << 12)
     private let bufferedTypes = FlatColumn<Int32>(capacity: 1 << 12)
-    private let bufferedValueStarts = FlatColumn<Int>(capacity: 1 << 12)
+    /// (Empty when the SLA reads no attribute: a bench-like SLA then pays nothing per
+    /// event. 32 bits: four billion values would take 96 GB first.)
+    private let bufferedValueStarts = FlatColumn<UInt32>(capacity: 1 << 12)
     private let bufferedSlots = FlatColumn<UInt32>(capacity: 1 << 12)
     private let bufferedValues = FlatColumn<Value>(capacity: 1 << 12)
     private var bufferedTypeTexts: [String] = []
@@ -172,7 +174,9 @@ final class StreamingLeads: @unchecked Sendable {
         bufferedLeads.append(Int32(truncatingIfNeeded: lead))
         bufferedTimes.append(time)
         bufferedTypes.append(Int32(truncatingIfNeeded: typeId))
-        bufferedValueStarts.append(bufferedValues.count)
+        if keepsTypeTexts { bufferedTypeTexts.append(typeText) }
+        guard states.attributeCount > 0 else { return }
+        bufferedValueStarts.append(UInt32(truncatingIfNeeded: bufferedValues.count))
         if let presentSlots {
             for index in 0..<presentCount {
                 let slot = presentSlots[index]
@@ -185,7 +189,6 @@ final class StreamingLeads: @unchecked Sendable {
                 bufferedValues.append(attributes[slot])
             }
         }
-        if keepsTypeTexts { bufferedTypeTexts.append(typeText) }
     }
 
     /// Processes the buffered events lead by lead, each lead's in (time, arrival) order
@@ -224,6 +227,7 @@ final class StreamingLeads: @unchecked Sendable {
         let traced = traceLead.flatMap { states.table.find($0) }
         // Each event's attributes are placed in one row of nulls for its processing.
         let row = EventRow(count: states.attributeCount)
+        let hasAttributes = states.attributeCount > 0
         ordered.withUnsafeMutableBufferPointer { ordered in
             for lead in 0..<leadCount {
                 var events = UnsafeMutableBufferPointer(rebasing: ordered[starts[lead] ..< starts[lead + 1]])
@@ -239,8 +243,8 @@ final class StreamingLeads: @unchecked Sendable {
                 processor.trace = lead == traced ? trace : nil
                 for arrival in events {
                     let event = Int(arrival.event)
-                    let start = bufferedValueStarts[event]
-                    let end = event + 1 < eventCount ? bufferedValueStarts[event + 1] : bufferedValues.count
+                    let start = hasAttributes ? Int(bufferedValueStarts[event]) : 0
+                    let end = !hasAttributes ? 0 : event + 1 < eventCount ? Int(bufferedValueStarts[event + 1]) : bufferedValues.count
                     let attributes = row.fill(values: bufferedValues.base, slots: bufferedSlots.base, from: start, to: end)
                     processor.process(lead: lead, typeId: Int(arrival.type), typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "",
                                       time: arrival.time, attributes: attributes,
