@@ -218,5 +218,13 @@ import Testing
         let run = CommandRun.run(["eval", unclosed, "--events", events])
         #expect(run.exitCode == 2)
         #expect(run.error.contains("expected `}`"))
+        // More mistakes in a test block than a file keeps: alone they stop nothing, and a
+        // mistake of the SLA after them is still found.
+        let junk = "test \"t\" {\n" + String(repeating: "  = \n", count: 1_500) + "}\n\n"
+        let clean = try folder.write("junk.sla", junk + "sla \"x\" {\n  team t\n  stage s on a\n}\n")
+        #expect(CommandRun.run(["eval", clean, "--events", events]).exitCode == 0)
+        let late = CommandRun.run(["eval", try folder.write("late.sla", junk + "sla \"x\" {\n  stage s on\n}\n"), "--events", events])
+        #expect(late.exitCode == 2)
+        #expect(late.error.hasPrefix("error: expected an event type (a name or a string), found `}`\n"))
     }
 }

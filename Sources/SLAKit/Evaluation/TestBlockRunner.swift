@@ -38,7 +38,23 @@ public struct TestBlockRunner {
 
     /// Checks the names a test block refers to; errors make the file invalid (exit 2).
     public func check(_ test: TestBlock) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = DiagnosticList()
+        check(test, into: &diagnostics)
+        return diagnostics.items
+    }
+
+    /// Checks a file's tests: the names of all of `tests` (`checkNames`) and what each of
+    /// `selected` refers to (`check(_:)`). Errors make the file invalid (exit 2). The first
+    /// `Limits.maximumDiagnosticsShown` diagnostics are kept, all are counted.
+    public func check(_ tests: [TestBlock], selected: [TestBlock]) -> DiagnosticList {
+        var diagnostics = DiagnosticList(limit: Limits.maximumDiagnosticsShown)
+        for diagnostic in checkNames(tests) { diagnostics.append(diagnostic) }
+        for test in selected { check(test, into: &diagnostics) }
+        return diagnostics
+    }
+
+    /// `check(_:)` into `diagnostics`.
+    private func check(_ test: TestBlock, into diagnostics: inout DiagnosticList) {
         let symbols = program.sla.symbols
         func require(_ name: Identifier, _ kind: String) {
             guard let symbol = symbols[name.name], symbol.kindName == kind else {
@@ -124,7 +140,6 @@ public struct TestBlockRunner {
         if expectations == 0 {
             diagnostics.append(Diagnostic(Catalog.testWithoutExpectations(test.name.value), at: test.name.range, in: testFile))
         }
-        return diagnostics
     }
 
     /// Problems with the names of a file's tests: an empty name, or one used twice (the

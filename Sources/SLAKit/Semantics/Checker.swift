@@ -1,7 +1,8 @@
 import Foundation
 
 /// The result of checking a parsed file: the resolved SLA (nil when there are errors) and
-/// every diagnostic found.
+/// its diagnostics (the first `Limits.maximumDiagnosticsShown` in file order kept, all
+/// counted).
 public struct CheckResult: Sendable {
     public var sla: CheckedSLA?
     public var diagnostics: DiagnosticList
@@ -12,7 +13,7 @@ public struct CheckResult: Sendable {
 /// checked independently, so one mistake produces one diagnostic.
 public struct Checker {
     let source: SourceFile
-    var diagnostics = DiagnosticList()
+    var diagnostics = DiagnosticList(limit: Limits.maximumDiagnosticsShown)
     /// Every declared name and what it is (the first declaration of a name declared twice).
     var symbols: [String: Symbol] = [:]
     /// Every declaration of each name declared more than once, in order. A reference to such
