@@ -386,6 +386,41 @@ sla "error" {
         #expect(run.error.hasSuffix("note: \(150 - CheckCommand.maximumShownPerFile) more in \(path) not shown (`--format json` lists all)\n\n\(path): 150 errors\n"))
     }
 
+    /// Past the diagnostics a file shows, the summary and the note count every one: they
+    /// counted those kept ("601 errors, 400 warnings" and "901 more" for these 5,000).
+    @Test func summaryCountsEveryDiagnosticPastTheCap() throws {
+        // 3,000 unknown names (errors) and 2,000 state rules reading `event.` (warnings),
+        // interleaved. (Names far from every declared one make the did-you-means quick.)
+        var text = "sla \"x\" {\n  team sales\n"
+        for group in 0..<1_000 {
+            for index in (3 * group)..<(3 * group + 3) { text += "  stage s\(index) on e where undeclared_name_\(index)\n" }
+            for index in (2 * group)..<(2 * group + 2) { text += "  score w\(index) { +1 when event.x == 1 }\n" }
+        }
+        text += "}\n"
+        let folder = try TemporaryFolder()
+        let path = try folder.write("many.sla", text)
+        let human = CommandRun.run(["check", path])
+        #expect(human.exitCode == 2)
+        #expect(human.error.components(separatedBy: "--> ").count - 1 == CheckCommand.maximumShownPerFile)
+        #expect(human.error.hasSuffix("""
+            note: 4900 more in \(path) not shown (`--format json` lists the first 1000)
+
+            \(path): 3000 errors, 2000 warnings
+
+            """), "\(human.error.suffix(300))")
+        // Two files: the totals of both.
+        let twice = CommandRun.run(["check", path, path])
+        #expect(twice.error.hasSuffix("2 files: 6000 errors, 4000 warnings\n"))
+
+        let json = CommandRun.run(["check", "--format", "json", path])
+        guard case .array(let items)? = JSON.parse(json.output), case .object(let last)? = items.last else {
+            Issue.record("no JSON array"); return
+        }
+        #expect(items.count == Limits.maximumDiagnosticsShown + 1)
+        #expect(last["message"] == .string("4000 more diagnostics in this file not shown"))
+        #expect(last["severity"] == .string("error"))
+    }
+
     @Test func onlyNulBytes() throws {
         let result = try check([UInt8](repeating: 0, count: 4_096))
         #expect(result.run.exitCode == 2)

@@ -113,6 +113,106 @@ import Darwin
         #expect(caretColumn.map { equalsColumn.contains($0) } == true)
     }
 
+    /// A binary file gives a diagnostic per byte. The lexer, the parser and the checker
+    /// count every one but keep only the first `Limits.maximumDiagnosticsShown` in file order
+    /// and the next (where the `too-many-diagnostics` line goes): 16 MiB of NUL bytes once
+    /// held 16 million diagnostics, 4.4 GB.
+    @Test func diagnosticsPastTheCapAreCountedNotKept() {
+        let kept = Limits.maximumDiagnosticsShown + 1
+        let nul = [UInt8](repeating: 0, count: 300_000)
+        #expect(Lexer(source: SourceFile(path: "nul.sla", bytes: nul)).diagnostics.items.count == kept)
+        // The first in the file: the parser's missing `sla` at the start, then NUL bytes.
+        let parse = Parser.parse(SourceFile(path: "nul.sla", bytes: nul))
+        #expect(parse.diagnostics.items.count == kept)
+        #expect(parse.diagnostics.items.filter { $0.code == "missing-sla" }.count == 1)
+        #expect(parse.diagnostics.items.last?.range.start == kept - 2)
+        // One per NUL byte and the missing `sla`, all counted.
+        let run = CommandRun.run(["check", "-"], input: nul)
+        #expect(run.error.hasSuffix("""
+            note: 299901 more in <stdin> not shown (`--format json` lists the first 1000)
+
+            <stdin>: 300001 errors
+
+            """), "\(run.error.suffix(300))")
+
+        let names = "sla \"x\" {\n" + (0..<5_000).map { "  stage s\($0) when nope\($0)\n" }.joined() + "}\n"
+        let source = SourceFile(path: "names.sla", text: names)
+        let checked = Checker.check(Parser.parse(source).file, source: source)
+        #expect(checked.diagnostics.items.count == kept)
+        #expect(checked.diagnostics.items.last?.message == "unknown score or stage `nope1000`")
+    }
+
+    /// A capped list gives what keeping every diagnostic would: random positions (many
+    /// equal), files and severities, appended one by one, from another capped list and
+    /// around `sortByPosition`; `shown` is the first `limit` of all in file order, then one
+    /// line counting the rest at the first of them.
+    @Test func cappedDiagnosticListsAgreeWithKeepingAll() {
+        var random = SeededGenerator(seed: 11)
+        let files = [SourceFile(path: "a.sla", text: String(repeating: "x", count: 16)),
+                     SourceFile(path: "b.sla", text: String(repeating: "y", count: 16))]
+        for _ in 0..<500 {
+            let limit = Int.random(in: 0...5, using: &random)
+            var capped = DiagnosticList(limit: limit), other = DiagnosticList(limit: limit)
+            var own: [Diagnostic] = [], others: [Diagnostic] = []
+            for index in 0..<Int.random(in: 0...40, using: &random) {
+                let start = Int.random(in: 0..<8, using: &random)
+                let diagnostic = Diagnostic(code: "c", severity: Bool.random(using: &random) ? .error : .warning,
+                                            message: "m\(index)", range: SourceRange(start: start, end: start + 1),
+                                            file: files[Int.random(in: 0...1, using: &random)])
+                if Bool.random(using: &random) {
+                    capped.append(diagnostic)
+                    own.append(diagnostic)
+                } else {
+                    other.append(diagnostic)
+                    others.append(diagnostic)
+                }
+                if Int.random(in: 0..<10, using: &random) == 0 { capped.sortByPosition() }
+            }
+            capped.append(contentsOf: other)
+            if Bool.random(using: &random) { capped.sortByPosition() }
+            // Every diagnostic in file order: by path, position, then order of appending.
+            let all = (own + others).enumerated().sorted { a, b in
+                (a.element.file.path, a.element.range.start, a.offset) < (b.element.file.path, b.element.range.start, b.offset)
+            }.map(\.element)
+            #expect(capped.errorCount == all.filter { $0.severity == .error }.count)
+            #expect(capped.warningCount == all.filter { $0.severity == .warning }.count)
+            #expect(capped.items.count == min(all.count, limit + 1))
+            #expect(capped.sorted == Array(all.prefix(limit + 1)))
+            var shown = Array(all.prefix(limit))
+            if all.count > limit {
+                let rest = all[limit...]
+                let severity: Severity = rest.contains { $0.severity == .error } ? .error : .warning
+                shown.append(Diagnostic(Catalog.tooManyDiagnostics(more: rest.count, severity: severity),
+                                        at: rest.first!.range, in: rest.first!.file))
+            }
+            #expect(capped.shown == shown)
+            let errors = capped.errors
+            #expect(errors.errorCount == capped.errorCount && errors.warningCount == 0)
+            #expect(errors.items == capped.items.filter { $0.severity == .error })
+        }
+    }
+
+    /// `sla fmt` on a file with syntax errors shows them as `sla check` does: the first
+    /// `Limits.maximumDiagnosticsShown`, then one line for the rest (it printed every one:
+    /// 180 MB for 1 MB of bad bytes), and counts them all.
+    @Test func fmtShowsTheDiagnosticsCheckShows() throws {
+        let folder = try TemporaryFolder()
+        let text = "sla \"x\" { " + String(repeating: "= ", count: 5_000) + "}\n"
+        let path = try folder.write("bad.sla", text)
+        for mode in [[], ["--check"], ["--diff"], ["-w"]] {
+            let run = CommandRun.run(["fmt", path] + mode)
+            #expect(run.exitCode == 2)
+            #expect(run.output.isEmpty)
+            let headers = run.error.split(separator: "\n").filter { $0.hasPrefix("error: ") }.map(String.init)
+            let checked = LoadedFile.analyse(SourceFile(path: path, text: text)).diagnostics
+            #expect(checked.count == Limits.maximumDiagnosticsShown + 1)
+            #expect(headers == checked.map { "error: \($0.message)" })
+            #expect(headers.last == "error: 4000 more diagnostics in this file not shown")
+            #expect(run.error.hasSuffix("\(path): not formatted: 5000 errors\n"))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
     /// Sources are read whole, so their size is capped (`Limits.maximumSourceBytes`): a file
     /// or standard input one byte larger is refused in one line (exit 3); a source of
     /// exactly the limit is read. (That no more than one byte past the limit is read is

@@ -153,6 +153,36 @@ import Testing
         #expect(run.error.contains("unknown deadline `first_tuch`"))
     }
 
+    /// 10,000 expectations naming unknown stages among 10,000 stages: each did-you-mean
+    /// gathered its candidates anew and every unknown name got one, quadratic (160 s in a
+    /// debug build). Now the first `Limits.maximumSuggestions` of a file get one, as in the
+    /// `sla` block, and `sla test` shows the diagnostics `sla check` shows.
+    @Test func tenThousandUnknownNamesInTestsAreCheckedInLinearTime() throws {
+        let count = 10_000
+        let text = "sla \"x\" {\n" + (0..<count).map { "  stage s\($0) on e\n" }.joined() + "}\n\n"
+            + "test \"many\" {\n  as of 2026-03-09 10:30\n" + (0..<count).map { "  expect L stage u\($0) never\n" }.joined() + "}\n"
+        let folder = try TemporaryFolder()
+        let path = try folder.write("names.sla", text)
+        let clock = ContinuousClock()
+        var check = CommandRun(exitCode: 0, output: "", error: "")
+        let elapsed = clock.measure { check = CommandRun.run(["check", "--format", "json", path]) }
+        #expect(check.exitCode == 2)
+        guard case .array(let items)? = JSON.parse(check.output) else { Issue.record("no JSON array"); return }
+        #expect(items.count == Limits.maximumDiagnosticsShown + 1)
+        for (index, item) in items.dropLast().enumerated() {
+            guard case .object(let fields) = item else { continue }
+            #expect(fields["message"] == .string("unknown stage `u\(index)`"))
+            #expect(fields["help"] == (index < Limits.maximumSuggestions ? .string("did you mean `s\(index)`?") : .null))
+        }
+        #expect(CommandRun.run(["check", path]).error.hasSuffix("\(path): \(count) errors\n"))
+        let test = CommandRun.run(["test", path])
+        #expect(test.exitCode == 2)
+        let headers = test.error.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+        #expect(headers.count == Limits.maximumDiagnosticsShown + 1)
+        #expect(headers.last == "error: \(count - Limits.maximumDiagnosticsShown) more diagnostics in this file not shown")
+        #expect(elapsed < .seconds(10))
+    }
+
     @Test func checkReportsAnUnreadableUse() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sla-use-\(UUID().uuidString).test.sla")
         try "use \"missing.sla\"\n\ntest \"x\" {\n  expect goal g \"2026\" met\n}\n".write(to: file, atomically: true, encoding: .utf8)
@@ -218,5 +248,13 @@ import Testing
         let run = CommandRun.run(["eval", unclosed, "--events", events])
         #expect(run.exitCode == 2)
         #expect(run.error.contains("expected `}`"))
+        // More mistakes in a test block than a file keeps: alone they stop nothing, and a
+        // mistake of the SLA after them is still found.
+        let junk = "test \"t\" {\n" + String(repeating: "  = \n", count: 1_500) + "}\n\n"
+        let clean = try folder.write("junk.sla", junk + "sla \"x\" {\n  team t\n  stage s on a\n}\n")
+        #expect(CommandRun.run(["eval", clean, "--events", events]).exitCode == 0)
+        let late = CommandRun.run(["eval", try folder.write("late.sla", junk + "sla \"x\" {\n  stage s on\n}\n"), "--events", events])
+        #expect(late.exitCode == 2)
+        #expect(late.error.hasPrefix("error: expected an event type (a name or a string), found `}`\n"))
     }
 }

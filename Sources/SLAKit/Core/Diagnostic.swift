@@ -48,26 +48,147 @@ public struct Diagnostic: Sendable, Hashable {
     public var location: SourceLocation { file.location(of: range.start) }
 }
 
-/// An ordered collection of diagnostics, in the spirit of starlark-go's `ErrorList`.
+/// An ordered collection of diagnostics, in the spirit of starlark-go's `ErrorList`, that
+/// counts every diagnostic appended but keeps only the first `limit` in file order (and the
+/// one after them, where the `too-many-diagnostics` line of `shown` points). A binary file
+/// gives a diagnostic per byte: 16 MiB of NUL bytes would otherwise hold 16 million of them
+/// (4.4 GB); a capped list holds about `2 × limit`.
 public struct DiagnosticList: Sendable {
-    public private(set) var items: [Diagnostic] = []
+    /// How many diagnostics `shown` lists before its `too-many-diagnostics` line (unlimited
+    /// by default).
+    public let limit: Int
+    /// Diagnostics for which this returns true are left out, neither kept nor counted
+    /// (`sla eval` ignores the syntax errors of test blocks). It judges the diagnostics
+    /// appended one by one: those another list counted but did not keep
+    /// (`append(contentsOf:)`) are counted as they are.
+    private let ignored: (@Sendable (Diagnostic) -> Bool)?
+    /// How many of the first diagnostics in file order are kept: `limit`, and the next one
+    /// for where the rest start.
+    private let keep: Int
 
-    public init() {}
+    /// A diagnostic and when it was appended (0 for the first): equal positions keep that
+    /// order.
+    private struct Entry: Sendable {
+        var order: Int
+        var diagnostic: Diagnostic
+    }
+    /// The kept diagnostics; up to `2 × keep` of them between compactions, in append order
+    /// until the first compaction and in file order after each.
+    private var kept: [Entry] = []
+    /// The last of the kept entries at the latest compaction: an entry after it in file order
+    /// cannot be among the first `keep`, so it is counted and dropped at once.
+    private var cutoff: Entry?
+    private var appended = 0
 
-    public mutating func append(_ diagnostic: Diagnostic) { items.append(diagnostic) }
-    public mutating func append(contentsOf other: DiagnosticList) { items.append(contentsOf: other.items) }
+    /// How many errors were appended, kept or not.
+    public private(set) var errorCount = 0
+    /// How many warnings were appended, kept or not.
+    public private(set) var warningCount = 0
+    /// The diagnostic appended last, kept or not (the parser reports one mistake once).
+    public private(set) var lastAppended: Diagnostic?
 
-    public var hasErrors: Bool { items.contains { $0.severity == .error } }
-    public var hasWarnings: Bool { items.contains { $0.severity == .warning } }
-    public var isEmpty: Bool { items.isEmpty }
+    /// A list that keeps the first `limit` diagnostics in file order, leaving out those
+    /// `ignored` says to.
+    public init(limit: Int = .max, ignoring ignored: (@Sendable (Diagnostic) -> Bool)? = nil) {
+        self.limit = max(0, limit)
+        self.ignored = ignored
+        // An unlimited list keeps everything and never compacts (`2 × keep` would overflow).
+        keep = self.limit < Int.max / 4 ? self.limit + 1 : Int.max
+    }
 
-    /// Diagnostics ordered by file position, errors before warnings at the same place.
-    public var sorted: [Diagnostic] {
-        items.enumerated().sorted { a, b in
-            if a.element.file.path != b.element.file.path { return a.element.file.path < b.element.file.path }
-            if a.element.range.start != b.element.range.start { return a.element.range.start < b.element.range.start }
-            return a.offset < b.offset
-        }.map(\.element)
+    /// Counts `diagnostic`, and keeps it while it can be among the first `limit + 1` in file
+    /// order.
+    public mutating func append(_ diagnostic: Diagnostic) {
+        lastAppended = diagnostic
+        if let ignored, ignored(diagnostic) { return }
+        if diagnostic.severity == .error { errorCount += 1 } else { warningCount += 1 }
+        let entry = Entry(order: appended, diagnostic: diagnostic)
+        appended += 1
+        if let cutoff, !Self.precedes(entry, cutoff) { return }
+        kept.append(entry)
+        // Sorting `2 × keep` entries every `keep` appends: a few comparisons per diagnostic.
+        if keep != Int.max, kept.count >= 2 * keep { compact() }
+    }
+
+    /// Appends `other`'s diagnostics after these (at equal positions, after them), counting
+    /// those `other` counted but did not keep.
+    public mutating func append(contentsOf other: DiagnosticList) {
+        let items = other.items
+        let keptErrors = items.filter { $0.severity == .error }.count
+        for diagnostic in items { append(diagnostic) }
+        errorCount += other.errorCount - keptErrors
+        warningCount += other.warningCount - (items.count - keptErrors)
+        if let last = other.lastAppended { lastAppended = last }
+    }
+
+    /// Keeps the first `keep` entries in file order.
+    private mutating func compact() {
+        kept.sort(by: Self.precedes)
+        kept.removeSubrange(keep...)
+        cutoff = kept.last
+    }
+
+    /// File order: by path, then position, then order of appending.
+    private static func precedes(_ a: Entry, _ b: Entry) -> Bool {
+        let left = a.diagnostic, right = b.diagnostic
+        if left.file !== right.file, left.file.path != right.file.path { return left.file.path < right.file.path }
+        if left.range.start != right.range.start { return left.range.start < right.range.start }
+        return a.order < b.order
+    }
+
+    /// The kept entries (at most `keep`), in file order.
+    private var keptInFileOrder: [Entry] {
+        let sorted = kept.sorted(by: Self.precedes)
+        return sorted.count > keep ? Array(sorted.prefix(keep)) : sorted
+    }
+
+    /// The kept diagnostics in the order they were appended: every one while no more than
+    /// `limit` were appended; past it, those of the first `limit + 1` in file order.
+    public var items: [Diagnostic] {
+        if cutoff == nil, kept.count <= keep { return kept.map(\.diagnostic) }
+        return keptInFileOrder.sorted { $0.order < $1.order }.map(\.diagnostic)
+    }
+
+    /// Makes the order of appending the file order, so that `items` lists the kept
+    /// diagnostics by position (at equal positions, in the order they were appended).
+    public mutating func sortByPosition() {
+        kept = keptInFileOrder
+        for index in kept.indices { kept[index].order = index }
+        appended = kept.count
+        cutoff = kept.count >= keep ? kept.last : nil
+    }
+
+    /// How many diagnostics were appended, kept or not.
+    public var count: Int { errorCount + warningCount }
+    public var hasErrors: Bool { errorCount > 0 }
+    public var hasWarnings: Bool { warningCount > 0 }
+    public var isEmpty: Bool { count == 0 }
+
+    /// The kept diagnostics ordered by file position (at equal positions, in the order they
+    /// were appended): every one while no more than `limit` were appended.
+    public var sorted: [Diagnostic] { keptInFileOrder.map(\.diagnostic) }
+
+    /// What a command shows: the first `limit` diagnostics in file order and, when there were
+    /// more, one `too-many-diagnostics` that counts the rest (an error when any of them is
+    /// one), at the first of them (at the last one shown in a list of `errors`, whose rest
+    /// may not be kept).
+    public var shown: [Diagnostic] {
+        let ordered = sorted
+        let first = ordered.prefix(limit)
+        guard count > first.count, let anchor = ordered.dropFirst(first.count).first ?? ordered.last else {
+            return Array(first)
+        }
+        let errorsLeft = errorCount - first.filter { $0.severity == .error }.count
+        let more = Catalog.tooManyDiagnostics(more: count - first.count, severity: errorsLeft > 0 ? .error : .warning)
+        return Array(first) + [Diagnostic(more, at: anchor.range, in: anchor.file)]
+    }
+
+    /// The errors alone: the kept ones, and the count of all.
+    public var errors: DiagnosticList {
+        var list = DiagnosticList(limit: limit)
+        for diagnostic in items where diagnostic.severity == .error { list.append(diagnostic) }
+        list.errorCount = errorCount
+        return list
     }
 }
 

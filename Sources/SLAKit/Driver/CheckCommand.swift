@@ -1,6 +1,7 @@
 /// `sla check FILE... [--format human|json|github] [--strict]`.
 enum CheckCommand {
-    /// Most diagnostics of one file printed by `--format human` (the summary counts all).
+    /// Most diagnostics of one file printed by `--format human` (the summary counts all;
+    /// `--format json` and `github` list up to `Limits.maximumDiagnosticsShown`).
     static let maximumShownPerFile = 100
 
     static func run(_ arguments: [String], console: Console) throws -> Int32 {
@@ -14,7 +15,8 @@ enum CheckCommand {
         ])
         let format = try options.choice("--format", as: DiagnosticFormat.self) ?? .human
         guard !options.positionals.isEmpty else { throw UsageError(message: "check needs at least one file") }
-        var perFile: [[Diagnostic]] = []
+        /// Each file's diagnostics: all counted, the first `Limits.maximumDiagnosticsShown` kept.
+        var perFile: [DiagnosticList] = []
         /// The files' paths as diagnostics show them (`<stdin>` for `-`).
         var shownPaths: [String] = []
         for path in options.positionals {
@@ -22,19 +24,23 @@ enum CheckCommand {
             let loaded = path == "-" ? LoadedFile.analyse(SourceFile(path: "<stdin>", bytes: try Files.readSource(from: console))) : try LoadedFile.load(path)
             // Test blocks are checked against the SLA they test, so CI catches a misspelt
             // expectation before `sla test` runs.
-            perFile.append(loaded.diagnostics + loaded.testDiagnostics())
+            var diagnostics = loaded.diagnosticList
+            diagnostics.append(contentsOf: loaded.testDiagnostics())
+            perFile.append(diagnostics)
             shownPaths.append(loaded.source.path)
         }
-        let all = perFile.flatMap { $0 }
-        let errors = all.filter { $0.severity == .error }.count
-        let warnings = all.count - errors
+        let errors = perFile.reduce(0) { $0 + $1.errorCount }
+        let warnings = perFile.reduce(0) { $0 + $1.warningCount }
+        let all = perFile.flatMap(\.shown)
         switch format {
         case .human:
-            for diagnostics in perFile {
+            for list in perFile {
                 // A binary file gives thousands of errors; a terminal needs the first few.
+                let diagnostics = list.shown
                 console.report(Array(diagnostics.prefix(maximumShownPerFile)))
-                if diagnostics.count > maximumShownPerFile, let file = diagnostics.first?.file.path {
-                    console.error("note: \(diagnostics.count - maximumShownPerFile) more in \(file) not shown (`--format json` lists all)\n\n")
+                if list.count > maximumShownPerFile, let file = diagnostics.first?.file.path {
+                    let listed = list.count > Limits.maximumDiagnosticsShown ? "the first \(Limits.maximumDiagnosticsShown)" : "all"
+                    console.error("note: \(list.count - maximumShownPerFile) more in \(file) not shown (`--format json` lists \(listed))\n\n")
                 }
             }
             let files = shownPaths.count == 1 ? shownPaths[0] : "\(shownPaths.count) files"

@@ -105,24 +105,21 @@ struct LoadedFile {
     var parse: ParseResult
     var check: CheckResult?
 
-    /// Parse diagnostics, then (when parsing was clean) checker diagnostics, in file order.
-    /// At most `Limits.maximumDiagnosticsShown` are kept, then one `too-many-diagnostics`
-    /// (an error when an error was left out): rendering one costs time proportional to its
-    /// line, so a long line full of mistakes would otherwise take quadratic time and output.
-    var diagnostics: [Diagnostic] {
+    /// Parse diagnostics, then (when parsing was clean) checker diagnostics: every one
+    /// counted, the first `Limits.maximumDiagnosticsShown` in file order kept.
+    var diagnosticList: DiagnosticList {
         var list = parse.diagnostics
         if let check { list.append(contentsOf: check.diagnostics) }
-        let sorted = list.sorted
-        guard sorted.count > Limits.maximumDiagnosticsShown else { return sorted }
-        let left = sorted[Limits.maximumDiagnosticsShown...]
-        let severity: Severity = left.contains { $0.severity == .error } ? .error : .warning
-        var shown = Array(sorted.prefix(Limits.maximumDiagnosticsShown))
-        shown.append(Diagnostic(Catalog.tooManyDiagnostics(more: left.count, severity: severity),
-                                at: left.first!.range, in: source))
-        return shown
+        return list
     }
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    /// The diagnostics to show, in file order: at most `Limits.maximumDiagnosticsShown`,
+    /// then one `too-many-diagnostics` (an error when an error was left out): rendering one
+    /// costs time proportional to its line, so a long line full of mistakes would otherwise
+    /// take quadratic time and output.
+    var diagnostics: [Diagnostic] { diagnosticList.shown }
+
+    var hasErrors: Bool { parse.diagnostics.hasErrors || check?.diagnostics.hasErrors == true }
 
     /// Reads and analyses `path`. The checker runs only on a cleanly parsed `sla` block,
     /// so one syntax error does not cascade into unknown-name errors.
@@ -143,15 +140,21 @@ struct LoadedFile {
         }
         // At the `test` keyword itself stands the `sla` block's missing `}` ("expected `}`,
         // found `test`"), an error of the SLA; only where the test block stands is not.
-        func inTest(_ diagnostic: Diagnostic) -> Bool {
+        let inTest: @Sendable (Diagnostic) -> Bool = { diagnostic in
             testRegions.contains { region in
                 region.contains(diagnostic.range.start)
                     && (diagnostic.range.start > region.lowerBound || diagnostic.code == "test-before-sla")
             }
         }
-        var kept = DiagnosticList()
-        for diagnostic in parse.diagnostics.items where !inTest(diagnostic) { kept.append(diagnostic) }
-        parse.diagnostics = kept
+        if parse.diagnostics.items.count < parse.diagnostics.count {
+            // Only the first diagnostics were kept, so those of the SLA among the rest are
+            // not known: parse again, leaving out those of the test blocks as they come.
+            parse.diagnostics = Parser.parse(source, ignoring: inTest).diagnostics
+        } else {
+            var kept = DiagnosticList(limit: Limits.maximumDiagnosticsShown)
+            for diagnostic in parse.diagnostics.items where !inTest(diagnostic) { kept.append(diagnostic) }
+            parse.diagnostics = kept
+        }
         parse.file.tests = []
         return analyse(source, parsed: parse)
     }

@@ -72,9 +72,9 @@ enum FormatCommand {
         let source = SourceFile(path: displayPath, bytes: bytes)
         switch Formatter.formatVerified(source) {
         case .syntaxErrors(let diagnostics):
-            console.report(diagnostics)
-            let errors = diagnostics.filter { $0.severity == .error }.count
-            let summary = DiagnosticRenderer.summary(errors: errors, warnings: diagnostics.count - errors)
+            // As `sla check`: the first `Limits.maximumDiagnosticsShown`, one line for the rest.
+            console.report(diagnostics.shown)
+            let summary = DiagnosticRenderer.summary(errors: diagnostics.errorCount, warnings: diagnostics.warningCount)
             console.error("\(displayPath): not formatted: \(summary)\n")
             return ExitCode.invalid
         case .beyondLimits(let reason):

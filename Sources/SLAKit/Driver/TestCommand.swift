@@ -47,7 +47,7 @@ enum TestCommand {
             case .success(let underTest):
                 (program, slaSource) = underTest
             case .failure(let problems):
-                reject(loaded.source, problems.diagnostics)
+                reject(loaded.source, problems.diagnostics.shown)
                 continue
             }
 
@@ -64,9 +64,9 @@ enum TestCommand {
                 continue
             }
             let runner = TestBlockRunner(program: program, testFile: loaded.source)
-            let problems = runner.checkNames(loaded.parse.file.tests) + tests.flatMap { runner.check($0) }
+            let problems = runner.check(loaded.parse.file.tests, selected: tests)
             guard problems.isEmpty else {
-                reject(loaded.source, problems)
+                reject(loaded.source, problems.shown)
                 continue
             }
             if options.positionals.count > 1 { say("\(TextFormatting.visible(path))\n") }
@@ -116,7 +116,14 @@ enum TestCommand {
 
 /// Diagnostics that stop a file's tests from running.
 struct TestSetupProblems: Error {
-    var diagnostics: [Diagnostic]
+    var diagnostics: DiagnosticList
+
+    init(_ diagnostics: DiagnosticList) { self.diagnostics = diagnostics }
+
+    init(_ diagnostic: Diagnostic) {
+        diagnostics = DiagnosticList()
+        diagnostics.append(diagnostic)
+    }
 }
 
 extension LoadedFile {
@@ -130,29 +137,28 @@ extension LoadedFile {
             do {
                 slaFile = try LoadedFile.load(target)
             } catch let error as UsageError {
-                return .failure(TestSetupProblems(diagnostics: [
-                    Diagnostic(Catalog.unreadableUse(use.value, error.message), at: use.range, in: source)]))
+                return .failure(TestSetupProblems(Diagnostic(Catalog.unreadableUse(use.value, error.message), at: use.range, in: source)))
             } catch {
-                return .failure(TestSetupProblems(diagnostics: [
-                    Diagnostic(Catalog.unreadableUse(use.value, "\(error)"), at: use.range, in: source)]))
+                return .failure(TestSetupProblems(Diagnostic(Catalog.unreadableUse(use.value, "\(error)"), at: use.range, in: source)))
             }
             guard let sla = slaFile.check?.sla, !slaFile.hasErrors else {
-                return .failure(TestSetupProblems(diagnostics: slaFile.diagnostics.filter { $0.severity == .error }))
+                return .failure(TestSetupProblems(slaFile.diagnosticList.errors))
             }
             return .success((Compiler.compile(sla), slaFile.source))
         }
         if let sla = check?.sla { return .success((Compiler.compile(sla), source)) }
-        return .failure(TestSetupProblems(diagnostics: [Diagnostic(Catalog.testFileWithoutSLA(), at: SourceRange.at(0), in: source)]))
+        return .failure(TestSetupProblems(Diagnostic(Catalog.testFileWithoutSLA(), at: SourceRange.at(0), in: source)))
     }
 
     /// Problems in the file's test blocks: names the SLA under test does not declare, bad
-    /// timestamps, or an SLA that cannot be used. Empty for a file without tests.
-    func testDiagnostics() -> [Diagnostic] {
-        guard !parse.file.tests.isEmpty, !hasErrors else { return [] }
+    /// timestamps, or an SLA that cannot be used (the first `Limits.maximumDiagnosticsShown`
+    /// kept, all counted). Empty for a file without tests.
+    func testDiagnostics() -> DiagnosticList {
+        guard !parse.file.tests.isEmpty, !hasErrors else { return DiagnosticList(limit: Limits.maximumDiagnosticsShown) }
         switch programUnderTest() {
         case .success(let (program, _)):
             let runner = TestBlockRunner(program: program, testFile: source)
-            return runner.checkNames(parse.file.tests) + parse.file.tests.flatMap { runner.check($0) }
+            return runner.check(parse.file.tests, selected: parse.file.tests)
         case .failure(let problems):
             return problems.diagnostics
         }

@@ -31,21 +31,51 @@ public struct TestBlockRunner {
     /// The file holding the tests (for messages and relative `events from` paths).
     public let testFile: SourceFile
 
+    /// Declared names by kind name (`"stage"`, `"goal"`, …): the candidates of did-you-mean
+    /// suggestions, gathered once rather than at every unknown name.
+    private let namesByKind: [String: [String]]
+
     public init(program: Program, testFile: SourceFile) {
         self.program = program
         self.testFile = testFile
+        var names: [String: [String]] = [:]
+        for (name, symbol) in program.sla.symbols { names[symbol.kindName, default: []].append(name) }
+        namesByKind = names
     }
 
-    /// Checks the names a test block refers to; errors make the file invalid (exit 2).
+    /// Checks the names a test block refers to; errors make the file invalid (exit 2). The
+    /// first `Limits.maximumSuggestions` unknown names get a did-you-mean.
     public func check(_ test: TestBlock) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = DiagnosticList()
+        var suggestionsLeft = Limits.maximumSuggestions
+        check(test, into: &diagnostics, suggestionsLeft: &suggestionsLeft)
+        return diagnostics.items
+    }
+
+    /// Checks a file's tests: the names of all of `tests` (`checkNames`) and what each of
+    /// `selected` refers to (`check(_:)`). Errors make the file invalid (exit 2). The first
+    /// `Limits.maximumDiagnosticsShown` diagnostics are kept, all are counted, and only the
+    /// first `Limits.maximumSuggestions` unknown names get a did-you-mean.
+    public func check(_ tests: [TestBlock], selected: [TestBlock]) -> DiagnosticList {
+        var diagnostics = DiagnosticList(limit: Limits.maximumDiagnosticsShown)
+        for diagnostic in checkNames(tests) { diagnostics.append(diagnostic) }
+        var suggestionsLeft = Limits.maximumSuggestions
+        for test in selected { check(test, into: &diagnostics, suggestionsLeft: &suggestionsLeft) }
+        return diagnostics
+    }
+
+    /// `check(_:)` into `diagnostics`; each did-you-mean computed takes one of
+    /// `suggestionsLeft`, since each compares a name with every declared name of its kind.
+    private func check(_ test: TestBlock, into diagnostics: inout DiagnosticList, suggestionsLeft: inout Int) {
         let symbols = program.sla.symbols
         func require(_ name: Identifier, _ kind: String) {
             guard let symbol = symbols[name.name], symbol.kindName == kind else {
-                let candidates = symbols.filter { $0.value.kindName == kind }.map(\.key)
-                diagnostics.append(Diagnostic(Catalog.unknownName(name.name, kind: kind), at: name.range,
-                                              help: closestName(to: name.name, among: candidates).map { "did you mean `\($0)`?" },
-                                              in: testFile))
+                var help: String?
+                if suggestionsLeft > 0 {
+                    suggestionsLeft -= 1
+                    help = closestName(to: name.name, among: namesByKind[kind] ?? []).map(Catalog.didYouMean)
+                }
+                diagnostics.append(Diagnostic(Catalog.unknownName(name.name, kind: kind), at: name.range, help: help, in: testFile))
                 return
             }
         }
@@ -124,7 +154,6 @@ public struct TestBlockRunner {
         if expectations == 0 {
             diagnostics.append(Diagnostic(Catalog.testWithoutExpectations(test.name.value), at: test.name.range, in: testFile))
         }
-        return diagnostics
     }
 
     /// Problems with the names of a file's tests: an empty name, or one used twice (the

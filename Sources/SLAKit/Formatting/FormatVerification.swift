@@ -6,8 +6,9 @@
 public enum FormatOutcome: Sendable {
     /// The canonical text, proven safe.
     case formatted(String)
-    /// The source has syntax errors: it is not formatted. All the parser's diagnostics.
-    case syntaxErrors([Diagnostic])
+    /// The source has syntax errors: it is not formatted. The parser's diagnostics (all
+    /// counted, the first `Limits.maximumDiagnosticsShown` kept).
+    case syntaxErrors(DiagnosticList)
     /// The formatter's output failed a safety check (a bug of the formatter): the reason.
     case unsafe(String)
     /// The canonical text would pass a limit of `Limits` (a string literal that grows past
@@ -21,7 +22,7 @@ extension Formatter {
     public static func formatVerified(_ source: SourceFile) -> FormatOutcome {
         let parse = Parser.parse(source)
         if parse.diagnostics.hasErrors {
-            return .syntaxErrors(parse.diagnostics.sorted)
+            return .syntaxErrors(parse.diagnostics)
         }
         let formatted = format(parse.file, source: source)
         if formatted.utf8.count > Limits.maximumSourceBytes {

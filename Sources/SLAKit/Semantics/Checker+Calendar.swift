@@ -56,6 +56,9 @@ extension Checker {
         // which they overlap: `mon-fri 08:00-12:00, 11:00-17:00` is one mistake, reported
         // once, not once per weekday.
         var overlaps: [(earlier: SourceRange, later: SourceRange, days: [Weekday])] = []
+        // Where each pair stands in `overlaps`: looking pairs up by a scan took time
+        // quadratic in the overlaps (minutes for tens of thousands of ranges written).
+        var overlapIndex: [OverlapPair: Int] = [:]
         for day in Weekday.allCases {
             let ranges = weekly[day.rawValue].sorted { ($0.start, $0.range.start) < ($1.start, $1.range.start) }
             // The range reaching furthest so far: a range overlaps the day's earlier ranges
@@ -65,9 +68,11 @@ extension Checker {
                 defer { if furthest == nil || range.end > furthest!.end { furthest = (range.end, range.range) } }
                 // Touching ranges are allowed; an overlap is an error.
                 if let furthest, furthest.end > range.start {
-                    if let index = overlaps.firstIndex(where: { $0.earlier == furthest.range && $0.later == range.range }) {
+                    let pair = OverlapPair(earlier: furthest.range, later: range.range)
+                    if let index = overlapIndex[pair] {
                         overlaps[index].days.append(day)
                     } else {
+                        overlapIndex[pair] = overlaps.count
                         overlaps.append((furthest.range, range.range, [day]))
                     }
                     continue
@@ -84,6 +89,12 @@ extension Checker {
             report(Catalog.calendarWithoutWorkingTime(calendar.name.name), at: calendar.name.range)
         }
         return CalendarModel(name: calendar.name.name, zone: zone, weekly: table, holidays: holidays)
+    }
+
+    /// Two written time ranges that overlap (`checkCalendar`), by their source ranges.
+    struct OverlapPair: Hashable {
+        var earlier: SourceRange
+        var later: SourceRange
     }
 
     /// Weekdays in calendar notation, runs of neighbours as spans: `mon-fri`, `mon, wed-thu`.

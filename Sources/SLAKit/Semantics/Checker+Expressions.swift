@@ -145,9 +145,10 @@ extension Checker {
         usedNames.insert(name.name)
         guard let symbol = lookUp(name.name, preferring: ["score", "stage"]) else {
             hasUnresolvedReference = true
-            let candidates = (namesByKind["score"] ?? []) + (namesByKind["stage"] ?? [])
+            // The candidates were gathered up front: joining the score and stage names here, at
+            // every unknown name whether suggested or not, made n of them take O(n²) time.
             // Without a close name, the likeliest mistake is an attribute written bare.
-            let help = (maySuggest() ? didYouMean(name.name, among: candidates) : nil)
+            let help = (maySuggest() ? didYouMean(name.name, among: namesByKind[Checker.scoreOrStage] ?? []) : nil)
                 ?? "attributes are read as `lead.\(name.name)` or `event.\(name.name)`"
             report(Catalog.unknownName(name.name, kind: "score or stage"), at: name.range, help: help)
             return .unknown

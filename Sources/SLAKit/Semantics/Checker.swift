@@ -1,7 +1,8 @@
 import Foundation
 
 /// The result of checking a parsed file: the resolved SLA (nil when there are errors) and
-/// every diagnostic found.
+/// its diagnostics (the first `Limits.maximumDiagnosticsShown` in file order kept, all
+/// counted).
 public struct CheckResult: Sendable {
     public var sla: CheckedSLA?
     public var diagnostics: DiagnosticList
@@ -12,16 +13,20 @@ public struct CheckResult: Sendable {
 /// checked independently, so one mistake produces one diagnostic.
 public struct Checker {
     let source: SourceFile
-    var diagnostics = DiagnosticList()
+    var diagnostics = DiagnosticList(limit: Limits.maximumDiagnosticsShown)
     /// Every declared name and what it is (the first declaration of a name declared twice).
     var symbols: [String: Symbol] = [:]
     /// Every declaration of each name declared more than once, in order. A reference to such
     /// a name resolves to the declaration of the kind it needs, so the duplicate is reported
     /// once and not again at every use.
     var duplicatedSymbols: [String: [Symbol]] = [:]
-    /// Declared names by kind name (`"team"`, `"stage"`, …): the candidates of did-you-mean
-    /// suggestions, gathered once rather than at every unknown reference.
+    /// Declared names by kind name (`"team"`, `"stage"`, …, and `scoreOrStage` for both):
+    /// the candidates of did-you-mean suggestions, gathered once rather than at every unknown
+    /// reference.
     var namesByKind: [String: [String]] = [:]
+    /// The key of `namesByKind` for the names of scores and stages together, which
+    /// conditions read.
+    static let scoreOrStage = "score or stage"
     /// Whether some reference did not resolve (unknown name or wrong kind). The unused-name
     /// warnings are then left out: the declaration "never used" is most often the one the
     /// broken reference meant.
@@ -139,6 +144,9 @@ public struct Checker {
                 report(Catalog.forbiddenName(name.name), at: name.range)
             }
             namesByKind[symbol.kindName, default: []].append(name.name)
+            if symbol.kindName == "score" || symbol.kindName == "stage" {
+                namesByKind[Checker.scoreOrStage, default: []].append(name.name)
+            }
             if let first = symbols[name.name] {
                 report(Catalog.duplicateName(name.name), at: name.range)
                 duplicatedSymbols[name.name, default: [first]].append(symbol)

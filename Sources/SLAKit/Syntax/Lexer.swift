@@ -11,17 +11,19 @@ public struct Lexer {
     public private(set) var tokens: [Token] = []
     /// Every comment, in source order (kept for the formatter).
     public private(set) var comments: [Comment] = []
-    /// Lexical errors: invalid bytes, malformed literals, over-long tokens.
-    public private(set) var diagnostics = DiagnosticList()
+    /// Lexical errors: invalid bytes, malformed literals, over-long tokens (the first
+    /// `Limits.maximumDiagnosticsShown` kept, all counted).
+    public private(set) var diagnostics: DiagnosticList
 
     /// The byte being looked at (offset into `source.bytes`).
     private var position = 0
     private let bytes: [UInt8]
 
-    /// Lexes the whole of `source`.
-    public init(source: SourceFile) {
+    /// Lexes the whole of `source`, leaving out the diagnostics `ignored` says to.
+    public init(source: SourceFile, ignoring ignored: (@Sendable (Diagnostic) -> Bool)? = nil) {
         self.source = source
         self.bytes = source.bytes
+        diagnostics = DiagnosticList(limit: Limits.maximumDiagnosticsShown, ignoring: ignored)
         // Roughly one token per five bytes in typical sources; capped so that a huge input
         // does not reserve memory up front.
         tokens.reserveCapacity(min(bytes.count / 5 + 1, 1 << 16))

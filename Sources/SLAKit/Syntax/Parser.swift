@@ -2,8 +2,9 @@
 // point. The grammar areas live in `Parser+*.swift`; the EBNF of each production is in a
 // comment above its parse function and, as a whole, in grammar.md section 2.
 
-/// The result of parsing one file: the tree (as much of it as could be parsed) and every
-/// lexical and syntax diagnostic, ordered by position.
+/// The result of parsing one file: the tree (as much of it as could be parsed) and its
+/// lexical and syntax diagnostics, ordered by position (the first
+/// `Limits.maximumDiagnosticsShown` kept, all counted).
 public struct ParseResult: Sendable {
     public var file: SLAFile
     public var diagnostics: DiagnosticList
@@ -17,18 +18,18 @@ public struct ParseResult: Sendable {
 /// Parses `.sla` sources.
 public enum Parser {
     /// Lexes and parses `source`. Never fails and never hangs: errors are diagnostics, and
-    /// the parser recovers after each one so that one run reports all of them.
-    public static func parse(_ source: SourceFile) -> ParseResult {
-        let lexer = Lexer(source: source)
-        var parser = SLAParser(source: source, tokens: lexer.tokens)
+    /// the parser recovers after each one so that one run reports all of them. Diagnostics
+    /// for which `ignored` returns true are left out.
+    public static func parse(_ source: SourceFile, ignoring ignored: (@Sendable (Diagnostic) -> Bool)? = nil) -> ParseResult {
+        let lexer = Lexer(source: source, ignoring: ignored)
+        var parser = SLAParser(source: source, tokens: lexer.tokens, ignoring: ignored)
         let file = parser.parseFile(comments: lexer.comments)
-        // Lexer and parser diagnostics interleaved by position (stable for equal positions).
-        let merged = (lexer.diagnostics.items + parser.diagnostics.items).enumerated().sorted { a, b in
-            a.element.range.start != b.element.range.start
-                ? a.element.range.start < b.element.range.start : a.offset < b.offset
-        }
-        var diagnostics = DiagnosticList()
-        for (_, diagnostic) in merged { diagnostics.append(diagnostic) }
+        // Lexer and parser diagnostics interleaved by position (the lexer's first at equal
+        // positions).
+        var diagnostics = DiagnosticList(limit: Limits.maximumDiagnosticsShown)
+        diagnostics.append(contentsOf: lexer.diagnostics)
+        diagnostics.append(contentsOf: parser.diagnostics)
+        diagnostics.sortByPosition()
         return ParseResult(file: file, diagnostics: diagnostics)
     }
 }
@@ -46,13 +47,15 @@ struct SLAParser {
     let startsLine: [Bool]
     /// Index of the current token; never beyond the final `.end` token.
     var index = 0
-    var diagnostics = DiagnosticList()
+    /// Syntax errors (the first `Limits.maximumDiagnosticsShown` kept, all counted).
+    var diagnostics: DiagnosticList
     /// How many expression levels the parser is currently inside (see `Limits`).
     var expressionNesting = 0
 
-    init(source: SourceFile, tokens: [Token]) {
+    init(source: SourceFile, tokens: [Token], ignoring ignored: (@Sendable (Diagnostic) -> Bool)? = nil) {
         self.source = source
         self.tokens = tokens
+        diagnostics = DiagnosticList(limit: Limits.maximumDiagnosticsShown, ignoring: ignored)
         var startsLine = [Bool](repeating: false, count: tokens.count)
         var previousEnd = 0
         let bytes = source.bytes
@@ -145,7 +148,7 @@ struct SLAParser {
     /// one there is the first's cascade (a block header that failed, then the declaration
     /// loop that resumes on the same token), and one mistake gives one diagnostic.
     mutating func report(_ message: Message, _ range: SourceRange, help: String? = nil) {
-        if let last = diagnostics.items.last, last.range.start == range.start { return }
+        if let last = diagnostics.lastAppended, last.range.start == range.start { return }
         diagnostics.append(Diagnostic(message, at: range, help: help, in: source))
     }
 
