@@ -86,3 +86,27 @@ import Testing
         #expect(compared > 10_000)
     }
 }
+
+/// Sets of event type ids, as rules test them at every event.
+@Suite struct TypeSetTests {
+    @Test func agreesWithASetOfIds() {
+        var random = SeededGenerator(seed: 3)
+        for _ in 0..<2_000 {
+            let ids = (0..<Int.random(in: 0...6, using: &random)).map { _ in Int.random(in: 0...300, using: &random) }
+            let set = TypeSet(ids)
+            let reference = Set(ids)
+            for probe in [-1, Int.min, Int.max] + Array(0...330) where set.contains(probe) != reference.contains(probe) {
+                Issue.record("\(ids) contains \(probe): expected \(reference.contains(probe))")
+                return
+            }
+        }
+    }
+
+    /// A rule naming one type among 40,000 holds one word, not a flag per type id below it.
+    @Test func spansOnlyItsMembers() {
+        #expect(TypeSet([39_999]).wordCount == 1)
+        #expect(TypeSet([39_999, 40_062]).wordCount == 1)
+        #expect(TypeSet([39_999, 40_063]).wordCount == 2)
+        #expect(TypeSet([]).wordCount == 0)
+    }
+}

@@ -92,10 +92,7 @@ public struct Compiler {
     }
 
     private mutating func typeSet(_ types: [String]) -> TypeSet {
-        let ids = types.map { typeId($0) }
-        var members = Array(repeating: false, count: (ids.max() ?? -1) + 1)
-        for id in ids { members[id] = true }
-        return TypeSet(members: members)
+        TypeSet(types.map { typeId($0) })
     }
 
     private mutating func slot(_ attribute: String) -> Int {

@@ -51,9 +51,35 @@ typealias CompiledExpression = (EvaluationFrame) -> Value
 typealias CompiledCondition = (EvaluationFrame) -> Bool
 
 /// A set of event types as a bitmap over interned type ids.
+/// A set of event type ids: one bit per id from the lowest member to the highest. Spanning
+/// only its own members' ids, it stays small when an SLA names tens of thousands of types,
+/// one or two per rule (a list as long as the highest id for each rule took 826 MB for
+/// 40,000 stages).
 struct TypeSet {
-    var members: [Bool]
-    @inline(__always) func contains(_ typeId: Int) -> Bool { typeId >= 0 && typeId < members.count && members[typeId] }
+    /// The id of bit 0 of `words[0]`.
+    private var lowest: Int
+    private var words: [UInt64]
+
+    init(_ ids: [Int]) {
+        guard let low = ids.min(), let high = ids.max() else {
+            lowest = 0
+            words = []
+            return
+        }
+        lowest = low
+        words = Array(repeating: 0, count: (high - low) / 64 + 1)
+        for id in ids { words[(id - low) >> 6] |= 1 << UInt64((id - low) & 63) }
+    }
+
+    /// The 64-bit words the set holds.
+    var wordCount: Int { words.count }
+
+    @inline(__always) func contains(_ typeId: Int) -> Bool {
+        let bit = typeId &- lowest
+        // An id below `lowest` (or -1, a type the SLA never names) wraps to a huge index.
+        guard UInt(bitPattern: bit) < UInt(words.count) &* 64 else { return false }
+        return words[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
 }
 
 struct CompiledScoreRule {
