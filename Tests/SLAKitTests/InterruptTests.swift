@@ -72,4 +72,37 @@ import Testing
         #expect(process.terminationStatus == SIGTERM)
         #expect(TestPaths.entries(temporary).isEmpty)
     }
+
+    /// A reader of standard output that goes away (`sla eval ... | head -c1`) ends the run
+    /// by SIGPIPE, as before, and the unfinished `--rejects` file goes with it. (Started
+    /// through `env --default-signal=PIPE`: the test runner may ignore SIGPIPE, and `sla`
+    /// keeps a signal ignored at start ignored.)
+    @Test func brokenPipeRemovesUnfinishedOutputs() throws {
+        guard let executable = Self.executable else {
+            Issue.record("no sla executable beside \(CommandLine.arguments.first ?? "?")")
+            return
+        }
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("s.sla", "sla \"s\" {\n  team t\n  stage s on a\n}\n")
+        // A report of a few megabytes, more than a pipe holds, and one rejected record.
+        var events = ""
+        for lead in 0..<30_000 { events += #"{"lead":"L\#(lead)","type":"a","at":"2026-03-02T09:00:00Z"}"# + "\n" }
+        events += "{bad\n"
+        let eventsPath = try folder.write("e.jsonl", events)
+        let outputs = folder.url.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=PIPE", executable, "eval", sla, "--events", eventsPath, "--format", "json",
+                             "--max-bad", "1", "--rejects", outputs.appendingPathComponent("rejects.jsonl").path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try output.fileHandleForReading.close()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationStatus == SIGPIPE)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputs.path).isEmpty)
+    }
 }

@@ -17,6 +17,9 @@ public enum TemporaryFiles {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths: Set<String> = []
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    /// Set once, at start, by `removeOnInterrupt`: whether a write failing with EPIPE ends
+    /// the process (`brokenPipe`).
+    nonisolated(unsafe) private static var endsOnBrokenPipe = false
 
     /// Notes a temporary file just created.
     static func register(_ path: String) {
@@ -39,26 +42,51 @@ public enum TemporaryFiles {
         }
     }
 
+    /// Called when a write failed with EPIPE: with `removeOnInterrupt` in force, removes the
+    /// registered files and ends the process by SIGPIPE (from any thread); otherwise does
+    /// nothing (the write's caller drops the output quietly).
+    static func brokenPipe() {
+        guard endsOnBrokenPipe else { return }
+        removeAll()
+        signal(SIGPIPE, SIG_DFL)
+        // To the process: a dispatch worker thread blocks signals, the main thread does not.
+        kill(getpid(), SIGPIPE)
+        // Until it arrives, this thread stays here rather than carry on with a dead pipe;
+        // should it not (every thread blocking it), the exit status a shell would show.
+        for _ in 0..<100 { usleep(10_000) }
+        _exit(128 + SIGPIPE)
+    }
+
+    /// Whether `signalNumber`'s action is to ignore it.
+    private static func isIgnored(_ signalNumber: Int32) -> Bool {
+        var current = sigaction()
+        guard sigaction(signalNumber, nil, &current) == 0 else { return false }
+        #if canImport(Darwin)
+        let handler = current.__sigaction_u.__sa_handler
+        #else
+        let handler = current.__sigaction_handler.sa_handler
+        #endif
+        // Handlers are C function pointers: compared by address.
+        return handler.map { unsafeBitCast($0, to: Int.self) } == unsafeBitCast(SIG_IGN, to: Int.self)
+    }
+
     /// On SIGINT, SIGTERM and SIGHUP (those not ignored at start): removes the registered
     /// files, then ends the process as the signal would have (exit status 128 + the
-    /// signal's number in a shell). The
-    /// signals are handled on a dispatch queue, not in a signal handler, so the removal may
-    /// take the lock and call anything. For the executable only: a library caller keeps its
-    /// own signal handling.
+    /// signal's number in a shell). SIGPIPE, which a write to a pipe whose reader left
+    /// raises in the writing thread, is ignored instead, unless ignored at start already:
+    /// the write then fails with EPIPE, and `brokenPipe` removes the files and ends the
+    /// process by SIGPIPE, as the signal would have. The signals are handled on a dispatch
+    /// queue, not in a signal handler, so the removal may take the lock and call anything.
+    /// For the executable only: a library caller keeps its own signal handling.
     public static func removeOnInterrupt() {
+        if !isIgnored(SIGPIPE) {
+            signal(SIGPIPE, SIG_IGN)
+            endsOnBrokenPipe = true
+        }
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             // A signal ignored at start stays ignored (a shell starts background jobs with
             // SIGINT ignored, `nohup` ignores SIGHUP): the caller meant them to survive it.
-            var current = sigaction()
-            guard sigaction(signalNumber, nil, &current) == 0 else { continue }
-            #if canImport(Darwin)
-            let handler = current.__sigaction_u.__sa_handler
-            #else
-            let handler = current.__sigaction_handler.sa_handler
-            #endif
-            // Handlers are C function pointers: compared by address.
-            let ignored = handler.map { unsafeBitCast($0, to: Int.self) } == unsafeBitCast(SIG_IGN, to: Int.self)
-            if ignored { continue }
+            if isIgnored(signalNumber) { continue }
             // Ignored, as dispatch requires, so that only the source sees the signal.
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

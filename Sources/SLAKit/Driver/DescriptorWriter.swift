@@ -91,6 +91,8 @@ final class DescriptorWriter: @unchecked Sendable {
                 ?? systemWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
             if written < 0 {
                 if errno == EINTR { continue }
+                // A pipe whose reader left: the executable ends here, as by SIGPIPE.
+                if errno == EPIPE { TemporaryFiles.brokenPipe() }
                 return errno
             }
             done += written

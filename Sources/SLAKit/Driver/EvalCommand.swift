@@ -99,6 +99,10 @@ enum EvalCommand {
             throw UsageError(message: "the lead, type and time fields must be three different fields, found `\(evaluation.leadField)`, `\(evaluation.typeField)` and `\(evaluation.timeField)`")
         }
         evaluation.traceLead = lead
+        // Goal rows are shown by the table, JSON and HTML reports and `--goals-csv`, and
+        // judged by `--fail-on` with a goal status; not by `explain` or the cycles CSV.
+        let judgesGoals = !failOn.isDisjoint(with: ["met", "missed", "in_progress", "no_data"])
+        evaluation.reportsGoals = judgesGoals || options.value("--goals-csv") != nil || (!explain && format != .csv)
 
         // Two options naming one file would each replace it, and one output would be lost;
         // an output naming an input (the export, the SLA) would replace what was read.

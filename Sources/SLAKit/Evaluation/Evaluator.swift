@@ -36,6 +36,10 @@ public struct EvaluationOptions: Sendable {
     public var timeField = "at"
     /// The lead whose timeline is traced (for `sla explain`).
     public var traceLead: String?
+    /// Whether the caller reports goal rows or judges them (`--fail-on missed`): when not
+    /// (`sla explain`, `--format csv` alone), goal rows past `Evaluator.maximumGoalRows` do
+    /// not fail the evaluation; the result then has none.
+    public var reportsGoals = true
     /// Bytes per block of the two-core pass (`ParallelStreaming`); small in tests, to cut
     /// small inputs into many blocks.
     var blockBytes = ParallelStreaming.blockBytes
@@ -433,7 +437,7 @@ public struct Evaluator {
         if result.rejected > options.maxBad {
             throw EvaluationError.tooManyRejected(rejected: result.rejected, maxBad: options.maxBad, rejections: result.rejections)
         }
-        if let count = result.goalRowsBeyondLimit { throw EvaluationError.tooManyGoalRows(count, result: result) }
+        if let count = result.goalRowsBeyondLimit, options.reportsGoals { throw EvaluationError.tooManyGoalRows(count, result: result) }
         return result
     }
 

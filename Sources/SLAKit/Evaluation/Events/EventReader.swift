@@ -194,6 +194,9 @@ public final class EventReader {
                 let recordLine = line
                 let cutInsideQuotes = quoting.insideQuotes
                 start = limit
+                /// Whether the last byte skipped is a line feed (one inside a quoted field
+                /// that the input ends in ends the record's last line, not a line of it).
+                var endsWithLineFeed = false
                 while true {
                     let found: Int?
                     if quoteAware {
@@ -210,6 +213,7 @@ public final class EventReader {
                         break
                     }
                     blank = blank && ByteScanning.isBlank(base, start, end)
+                    if end > start { endsWithLineFeed = base[end - 1] == ByteScanning.lineFeed }
                     if atEnd {
                         // A block is cut after a line feed: one not ending the record lies
                         // inside a quoted field, which goes on in the next block.
@@ -222,13 +226,13 @@ public final class EventReader {
                     if end == 0 { atEnd = true }
                 }
                 // `line` moved past the line feed that ended the record, if one did.
-                let lastLine = recordLine + quoting.lineFeeds
                 line += quoting.lineFeeds
                 let unclosed = quoting.insideQuotes
+                let lineCount = 1 + quoting.lineFeeds - (unclosed && endsWithLineFeed ? 1 : 0)
                 quoting = CSVQuoting()
                 scan = start
                 if !blank {
-                    try overlong(prefix: prefix, line: recordLine, lastLine: lastLine, cutInsideQuotes: cutInsideQuotes,
+                    try overlong(prefix: prefix, line: recordLine, lineCount: lineCount, cutInsideQuotes: cutInsideQuotes,
                                  unclosed: unclosed, parser: parser, reject: reject)
                 }
                 continue
@@ -270,9 +274,11 @@ public final class EventReader {
             // ended there: one byte too many.
             if ByteScanning.isBlank(base, start, end) { return }
             let prefix = Array(UnsafeBufferPointer(start: base + start, count: maximumRecordBytes))
-            var lastLine = line
-            for index in start..<end where base[index] == ByteScanning.lineFeed { lastLine += 1 }
-            try overlong(prefix: prefix, line: line, lastLine: lastLine, cutInsideQuotes: insideQuotes, unclosed: insideQuotes,
+            var lineCount = 1
+            for index in start..<end where base[index] == ByteScanning.lineFeed { lineCount += 1 }
+            // A line feed the input ends in, inside an unclosed quoted field, ends the last line.
+            if insideQuotes, base[end - 1] == ByteScanning.lineFeed { lineCount -= 1 }
+            try overlong(prefix: prefix, line: line, lineCount: lineCount, cutInsideQuotes: insideQuotes, unclosed: insideQuotes,
                          parser: parser, reject: reject)
             return
         }
@@ -294,17 +300,20 @@ public final class EventReader {
         if let record { try accept(record) }
     }
 
-    /// Rejects a record longer than `maximumRecordBytes` that starts on `line` and ends on
-    /// `lastLine` (later when quoted fields hold line feeds), keeping its first bytes.
+    /// Rejects a record longer than `maximumRecordBytes` that starts on `line` and spans
+    /// `lineCount` lines (more than one when quoted fields hold line feeds), keeping its
+    /// first bytes. The span is given as a count, not as a last line: a block of a file
+    /// read on two cores numbers its lines from the block's start, and only the record's
+    /// own line is moved to the file's numbering afterwards.
     /// `cutInsideQuotes`: the limit fell inside a quoted field; `unclosed`: a quoted field
     /// was still open at the end of the input, so the record took the rest of it.
-    private func overlong<Parser: RecordParsing>(prefix: [UInt8], line: Int, lastLine: Int, cutInsideQuotes: Bool, unclosed: Bool,
+    private func overlong<Parser: RecordParsing>(prefix: [UInt8], line: Int, lineCount: Int, cutInsideQuotes: Bool, unclosed: Bool,
                                                  parser: Parser, reject: (RejectedRecord) throws -> Void) throws {
         if parser.expectsHeader {
             throw InputError(kind: .invalid, message: "\(parser.inputName):\(line): CSV header longer than \(maximumRecordBytes) bytes")
         }
         var notes: [String] = []
-        if lastLine > line { notes.append("runs to line \(lastLine)") }
+        if lineCount > 1 { notes.append("over \(lineCount) lines") }
         if unclosed {
             notes.append("a quoted field is not closed before the end of the input")
         } else if cutInsideQuotes {
