@@ -337,6 +337,13 @@ import Darwin
 
             """)
         #expect(growth < 100 << 20, "peak resident memory grew by \(growth >> 20) MiB")
+        // What shows no goal row is not stopped: the timeline that finds the placeholder
+        // date, and the cycles CSV (unless goals are judged or written).
+        let explain = CommandRun.run(["explain", sla, "--events", events, "--as-of", "9999-12-31", "--lead", "A"])
+        #expect(explain.exitCode == 0, "\(explain.error)")
+        #expect(explain.output.contains("0001-01-01"))
+        #expect(CommandRun.run(["eval", sla, "--events", events, "--as-of", "9999-12-31", "--format", "csv"]).exitCode == 0)
+        #expect(CommandRun.run(["eval", sla, "--events", events, "--as-of", "9999-12-31", "--format", "csv", "--fail-on", "missed"]).exitCode == 2)
     }
 
     /// The process's peak resident set size in bytes (`getrusage`; Linux reports KiB).
