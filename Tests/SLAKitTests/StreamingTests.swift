@@ -67,22 +67,31 @@ import Testing
         #expect(program.attributeNames.count == 40)
         let leads = StreamingLeads(program: program)
         var row = [Value](repeating: .null, count: 40)
-        let lead = Array("L1".utf8)
-        for event in 0..<100 {
-            row[event % 40] = .string(event == 99 ? "x" : "y")
-            row.withUnsafeBufferPointer { attributes in
-                lead.withUnsafeBufferPointer { id in
-                    // Later events first: out of order, as a shuffled export.
-                    leads.buffer(leadBytes: id.baseAddress!, leadLength: id.count, hash: ByteHash.hash(id.baseAddress!, id.count),
-                                 typeId: -1, typeText: "", time: Int64(100 - event) * 60_000, attributes: attributes.baseAddress!)
+        // Lead L1's events without the list of present slots (as `Evaluator.run` buffers
+        // them), L2's with it (as the readers give it).
+        for (leadIndex, listsSlots) in [false, true].enumerated() {
+            let lead = Array("L\(leadIndex + 1)".utf8)
+            for event in 0..<100 {
+                let slot = [UInt32(event % 40)]
+                row[event % 40] = .string(event == 99 ? "x" : "y")
+                row.withUnsafeBufferPointer { attributes in
+                    lead.withUnsafeBufferPointer { id in
+                        slot.withUnsafeBufferPointer { slot in
+                            // Later events first: out of order, as a shuffled export.
+                            leads.buffer(leadBytes: id.baseAddress!, leadLength: id.count, hash: ByteHash.hash(id.baseAddress!, id.count),
+                                         typeId: -1, typeText: "", time: Int64(100 - event) * 60_000, attributes: attributes.baseAddress!,
+                                         presentSlots: listsSlots ? slot.baseAddress! : nil, presentCount: listsSlots ? 1 : 0)
+                        }
+                    }
                 }
+                row[event % 40] = .null
             }
-            row[event % 40] = .null
         }
-        #expect(leads.bufferedValueCount == 100)
+        #expect(leads.bufferedValueCount == 200)
         leads.processBuffered()
         // Event 99 (the earliest) sets a99 % 40 = a19 to "x": the stage is entered at once.
         #expect(leads.states.stageEntries(0)[0] == 60_000)
+        #expect(leads.states.stageEntries(1)[0] == 60_000)
     }
 
     @Test func everyPassGivesTheSameVerdictsAndRejects() throws {
