@@ -164,15 +164,7 @@ public final class EventReader {
             // makes the outcome independent of where reads happen to end.
             let limit = start + maximumRecordBytes + 2
             let searchEnd = min(end, limit)
-            let lineFeed: Int?
-            if quoteAware {
-                lineFeed = quoting.findRecordEnd(base, scan, searchEnd)
-            } else if scan < searchEnd, let found = memchr(base + scan, Int32(ByteScanning.lineFeed), searchEnd - scan) {
-                lineFeed = found.assumingMemoryBound(to: UInt8.self) - base
-            } else {
-                lineFeed = nil
-            }
-            if let lineFeed {
+            if let lineFeed = EventReader.recordEnd(base, scan, searchEnd, quoteAware: quoteAware, quoting: &quoting) {
                 var recordEnd = lineFeed
                 // CRLF: the carriage return belongs to the line break.
                 if recordEnd > start && base[recordEnd - 1] == ByteScanning.carriageReturn { recordEnd -= 1 }
@@ -198,15 +190,7 @@ public final class EventReader {
                 /// that the input ends in ends the record's last line, not a line of it).
                 var endsWithLineFeed = false
                 while true {
-                    let found: Int?
-                    if quoteAware {
-                        found = quoting.findRecordEnd(base, start, end)
-                    } else if start < end, let pointer = memchr(base + start, Int32(ByteScanning.lineFeed), end - start) {
-                        found = pointer.assumingMemoryBound(to: UInt8.self) - base
-                    } else {
-                        found = nil
-                    }
-                    if let lineFeed = found {
+                    if let lineFeed = EventReader.recordEnd(base, start, end, quoteAware: quoteAware, quoting: &quoting) {
                         blank = blank && ByteScanning.isBlank(base, start, lineFeed)
                         start = lineFeed + 1
                         line += 1
@@ -263,6 +247,17 @@ public final class EventReader {
             let count = try source.read(into: base + end, count: min(chunkBytes, capacity - end))
             if count == 0 { atEnd = true } else { end += count }
         }
+    }
+
+    /// The line feed in `[from, to)` that ends the record: the first one in JSONL, the first
+    /// outside quotes in CSV (`quoteAware`, with `quoting` carried across calls); nil when
+    /// it is not there yet.
+    @inline(__always)
+    private static func recordEnd(_ base: UnsafeMutablePointer<UInt8>, _ from: Int, _ to: Int, quoteAware: Bool,
+                                  quoting: inout CSVQuoting) -> Int? {
+        if quoteAware { return quoting.findRecordEnd(base, from, to) }
+        guard from < to, let found = memchr(base + from, Int32(ByteScanning.lineFeed), to - from) else { return nil }
+        return found.assumingMemoryBound(to: UInt8.self) - base
     }
 
     /// Validates and parses one complete record, then accepts or rejects it.
