@@ -34,15 +34,7 @@ enum CheckCommand {
         let all = perFile.flatMap(\.shown)
         switch format {
         case .human:
-            for list in perFile {
-                // A binary file gives thousands of errors; a terminal needs the first few.
-                let diagnostics = list.shown
-                console.report(Array(diagnostics.prefix(maximumShownPerFile)))
-                if list.count > maximumShownPerFile, let file = diagnostics.first?.file.path {
-                    let listed = list.count > Limits.maximumDiagnosticsShown ? "the first \(Limits.maximumDiagnosticsShown)" : "all"
-                    console.error("note: \(list.count - maximumShownPerFile) more in \(file) not shown (`--format json` lists \(listed))\n\n")
-                }
-            }
+            for list in perFile { reportHuman(list, console: console, fullListing: "`--format json`") }
             let files = shownPaths.count == 1 ? shownPaths[0] : "\(shownPaths.count) files"
             console.error("\(files): \(DiagnosticRenderer.summary(errors: errors, warnings: warnings))\n")
         case .json:
@@ -53,5 +45,16 @@ enum CheckCommand {
         if errors > 0 { return ExitCode.invalid }
         if warnings > 0, options.flag("--strict") { return ExitCode.failure }
         return ExitCode.success
+    }
+
+    /// Shows a file's diagnostics on a terminal: the first `maximumShownPerFile` (a binary
+    /// file gives thousands of errors; a terminal needs the first few), then a note counting
+    /// the rest and naming `fullListing`, the command that lists more.
+    static func reportHuman(_ list: DiagnosticList, console: Console, fullListing: String) {
+        let diagnostics = list.shown
+        console.report(Array(diagnostics.prefix(maximumShownPerFile)))
+        guard list.count > maximumShownPerFile, let file = diagnostics.first?.file.path else { return }
+        let listed = list.count > Limits.maximumDiagnosticsShown ? "the first \(Limits.maximumDiagnosticsShown)" : "all"
+        console.error("note: \(list.count - maximumShownPerFile) more in \(file) not shown (\(fullListing) lists \(listed))\n\n")
     }
 }

@@ -72,8 +72,8 @@ enum FormatCommand {
         let source = SourceFile(path: displayPath, bytes: bytes)
         switch Formatter.formatVerified(source) {
         case .syntaxErrors(let diagnostics):
-            // As `sla check`: the first `Limits.maximumDiagnosticsShown`, one line for the rest.
-            console.report(diagnostics.shown)
+            // As `sla check` shows them: the first hundred, and a note for the rest.
+            CheckCommand.reportHuman(diagnostics, console: console, fullListing: "`sla check --format json`")
             let summary = DiagnosticRenderer.summary(errors: diagnostics.errorCount, warnings: diagnostics.warningCount)
             console.error("\(displayPath): not formatted: \(summary)\n")
             return ExitCode.invalid
