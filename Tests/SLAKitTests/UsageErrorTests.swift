@@ -19,6 +19,28 @@ import Testing
         #expect(run.error.filter { $0 == "\n" }.count == 1, "\(arguments): \(run.error)")
     }
 
+    /// An unreadable second input after rejected records stays a one-line message (exit 3);
+    /// an invalid one (a CSV header without the lead column) lists the records rejected
+    /// before it, as a run that ends normally does (exit 2).
+    @Test func inputFailingAfterRejectionsLeavesTheRightMessage() throws {
+        let folder = try TemporaryFolder()
+        let sla = try folder.write("s.sla", "sla \"s\" {\n  team t\n  stage s on a\n}\n")
+        let first = try folder.write("a.jsonl", #"{"lead":"L1","type":"a","at":"2026-03-02T09:00:00Z"}"# + "\n{bad\n")
+        let invalid = try folder.write("b.csv", "leed,type,at\nL1,a,2026-03-02\n")
+        let missing = folder.url.appendingPathComponent("missing.jsonl").path
+        let unreadable = CommandRun.run(["eval", sla, "--events", first, "--events", missing, "--max-bad", "5"])
+        #expect(unreadable.exitCode == 3)
+        #expect(unreadable.error.filter { $0 == "\n" }.count == 1, "\(unreadable.error)")
+        let run = CommandRun.run(["eval", sla, "--events", first, "--events", invalid, "--max-bad", "5"])
+        #expect(run.exitCode == 2)
+        #expect(run.error == """
+            sla: rejected \(first):2: invalid JSON: expected a field name at column 2, found 'b'
+            sla: 1 record rejected
+            sla: \(invalid):1: CSV header has no "lead" column
+
+            """)
+    }
+
     @Test func helpGoesToStandardOutput() {
         let run = CommandRun.run(["help"])
         #expect(run.exitCode == 0)

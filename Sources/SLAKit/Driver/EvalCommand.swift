@@ -123,10 +123,18 @@ enum EvalCommand {
         // not be held in memory), which replaces `--rejects FILE` once the run is done.
         let rejects = try options.value("--rejects").map { try OutputSink(path: $0, console: console) }
         var rejectedWritten = 0
+        /// The records rejected before an input turned out unreadable, for its message
+        /// (the result, which lists them otherwise, never comes).
+        var rejectedBeforeFailure: [Rejection] = []
+        var rejectedCount = 0
         var trace: [TraceEntry] = []
         let result: EvaluationResult
         do {
-            result = try Evaluator(program: program).evaluate(evaluation, onReject: { record, _ in
+            result = try Evaluator(program: program).evaluate(evaluation, onReject: { record, file in
+                rejectedCount += 1
+                if rejectedBeforeFailure.count < rejectionsShown {
+                    rejectedBeforeFailure.append(Rejection(file: file, line: record.line, reason: record.reason))
+                }
                 if let rejects {
                     try rejects.append(record.raw)
                     try rejects.append([10])
@@ -139,7 +147,10 @@ enum EvalCommand {
             if rejectedWritten > 0 { try rejects?.finish() } else { rejects?.discard() }
             // The reader's messages start with the input's name.
             let message = error.message.hasPrefix(file) || file == "-" ? error.message : "\(file): \(error.message)"
+            // An unreadable file is a one-line message (SPEC.md 7); invalid events list the
+            // records rejected before, as a run that ends normally does.
             if error.kind == .unreadable { throw UsageError(message: message) }
+            reportRejections(rejectedBeforeFailure, total: rejectedCount, console: console)
             console.error("sla: \(message)\n")
             return ExitCode.invalid
         } catch EvaluationError.tooManyRejected(let rejected, let maxBad, let rejections) {
