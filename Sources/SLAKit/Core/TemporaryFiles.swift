@@ -14,7 +14,8 @@ import Foundation
 /// removes them before it ends (`removeOnInterrupt`), instead of leaving a copy of a
 /// gigabyte export in /tmp or a hidden `.report.json.123-456.tmp` beside the report.
 public enum TemporaryFiles {
-    private static let lock = NSLock()
+    /// Recursive: `withRemovalHeld`'s body unregisters files under the same lock.
+    private static let lock = NSRecursiveLock()
     nonisolated(unsafe) private static var paths: Set<String> = []
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
     /// Set once, at start, by `removeOnInterrupt`: whether a write failing with EPIPE ends
@@ -33,6 +34,13 @@ public enum TemporaryFiles {
 
     /// The temporary files now registered.
     static var registered: Set<String> { lock.withLock { paths } }
+
+    /// Runs `body` (the renames that put a run's outputs in place) with the removal held
+    /// off: a signal arriving meanwhile waits until every output is in place, so that an
+    /// interrupted run never leaves one output new and another old.
+    static func withRemovalHeld<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try lock.withLock(body)
+    }
 
     /// Removes every registered file.
     static func removeAll() {

@@ -81,6 +81,9 @@ final class OutputSink {
             for sink in sinks { sink.discard() }
             return
         }
-        for sink in sinks { try sink.finish() }
+        // All renamed, or (interrupted before) none.
+        try TemporaryFiles.withRemovalHeld {
+            for sink in sinks { try sink.finish() }
+        }
     }
 }
