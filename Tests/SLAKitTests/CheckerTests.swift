@@ -157,6 +157,45 @@ import Testing
                 #expect(measure.distance(from: candidate, limit: limit) == (expected <= limit ? expected : nil), "\(candidate) → \(target) within \(limit)")
             }
         }
+        // Longer names, one measure reused for many candidates (as `closestName` does), so
+        // that the band of the diagonal a limited measure computes meets rows left over
+        // from the candidates before.
+        var random = SeededGenerator(seed: 11)
+        func longWord() -> String {
+            String((0..<Int.random(in: 0...30, using: &random)).map { _ in Array("abc")[Int.random(in: 0..<3, using: &random)] })
+        }
+        for _ in 0..<100 {
+            let target = longWord()
+            var measure = EditDistance(to: target)
+            for _ in 0..<20 {
+                // Near the target half of the time: a few edits of it.
+                var candidate = Array(target)
+                if Bool.random(using: &random) {
+                    candidate = Array(longWord())
+                } else {
+                    for _ in 0..<Int.random(in: 0...4, using: &random) where !candidate.isEmpty {
+                        candidate[Int.random(in: 0..<candidate.count, using: &random)] = Array("abc")[Int.random(in: 0..<3, using: &random)]
+                    }
+                }
+                let expected = reference(candidate, Array(target))
+                for limit in [0, 1, 2, 3, 5, Int.max] {
+                    let actual = measure.distance(from: String(candidate), limit: limit)
+                    #expect(actual == (expected <= limit ? expected : nil), "\(String(candidate)) → \(target) within \(limit)")
+                }
+            }
+        }
+    }
+
+    /// Suggestions among long similar names cost length × limit per pair, not length²:
+    /// 100 misspelt names among 2,000 names of 240 letters took 23 s.
+    @Test func suggestionsAmongLongSimilarNamesAreQuick() {
+        let prefix = String(repeating: "a", count: 240)
+        let names = (0..<2_000).map { prefix + "n\($0)" }
+        let started = Date()
+        for index in 0..<100 {
+            #expect(closestName(to: prefix + "n\(index)x", among: names) == prefix + "n\(index)")
+        }
+        #expect(Date().timeIntervalSince(started) < 10, "took \(Date().timeIntervalSince(started)) s")
     }
 
     @Test func unusedWarningsNeedACleanResolution() {

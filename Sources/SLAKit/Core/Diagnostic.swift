@@ -240,20 +240,43 @@ struct EditDistance {
         guard abs(length - target.count) <= limit else { return nil }
         candidate.removeAll(keepingCapacity: true)
         candidate.append(contentsOf: text.unicodeScalars)
-        if candidate.isEmpty || target.isEmpty { return max(candidate.count, target.count) }
-        for j in 0...target.count { previous[j] = j }
+        // Equal characters at both ends are matched as they stand (an optimal alignment
+        // can always keep them): only the middles are measured. Names sharing a long
+        // prefix (`territory_north_east_…`) then cost little.
+        let shorter = min(candidate.count, target.count)
+        var prefix = 0
+        while prefix < shorter, candidate[prefix] == target[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < shorter - prefix, candidate[candidate.count - 1 - suffix] == target[target.count - 1 - suffix] { suffix += 1 }
+        let rows = candidate.count - prefix - suffix, columns = target.count - prefix - suffix
+        if rows == 0 || columns == 0 {
+            let distance = max(rows, columns)
+            return distance <= limit ? distance : nil
+        }
+        // Only cells within `band` of the diagonal can hold a distance within the limit
+        // (a cell is at least |i - j|): each row computes those, so a pair of long names
+        // costs length × band, not length² (1,000 names of 240 letters, 100 misspelt:
+        // 23 s with full rows). Cells just outside the band read as `outside`.
+        let band = min(limit, max(rows, columns))
+        let outside = band + 1
+        for j in 0...columns { previous[j] = j }
         var previousMinimum = 0
-        for i in 1...candidate.count {
-            current[0] = i
-            var rowMinimum = i
-            for j in 1...target.count {
-                let cost = candidate[i - 1] == target[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, candidate[i - 1] == target[j - 2], candidate[i - 2] == target[j - 1] {
-                    value = min(value, beforePrevious[j - 2] + 1)
+        for i in 1...rows {
+            let low = max(1, i - band), high = min(columns, i + band)
+            current[low - 1] = low == 1 ? i : outside
+            if high < columns { current[high + 1] = outside }
+            var rowMinimum = low == 1 ? i : outside
+            let here = candidate[prefix + i - 1]
+            if low <= high {
+                for j in low...high {
+                    let cost = here == target[prefix + j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, here == target[prefix + j - 2], candidate[prefix + i - 2] == target[prefix + j - 1] {
+                        value = min(value, beforePrevious[j - 2] + 1)
+                    }
+                    current[j] = value
+                    rowMinimum = min(rowMinimum, value)
                 }
-                current[j] = value
-                rowMinimum = min(rowMinimum, value)
             }
             // A later row is never below the smaller minimum of the last two rows (a
             // transposition reaches back two rows): past the limit, give up.
@@ -262,7 +285,7 @@ struct EditDistance {
             swap(&beforePrevious, &previous)
             swap(&previous, &current)
         }
-        let distance = previous[target.count]
+        let distance = previous[columns]
         return distance <= limit ? distance : nil
     }
 }
