@@ -256,5 +256,14 @@ import Testing
         let late = CommandRun.run(["eval", try folder.write("late.sla", junk + "sla \"x\" {\n  stage s on\n}\n"), "--events", events])
         #expect(late.exitCode == 2)
         #expect(late.error.hasPrefix("error: expected an event type (a name or a string), found `}`\n"))
+        // What follows a closed test block is not the test's: a second `sla` block or a
+        // stray line stop `eval` as they stop `check`.
+        let valid = "sla \"x\" {\n  team t\n  stage s on a\n}\n\ntest \"t\" {\n  expect L1 stage s\n}\n"
+        for (name, after) in [("second", "\nsla \"y\" {\n  team u\n}\n"), ("stray", "\n= oops\n"), ("between", "\n= oops\n\ntest \"u\" {\n}\n")] {
+            let path = try folder.write("\(name).sla", valid + after)
+            #expect(CommandRun.run(["check", path]).exitCode == 2, "\(name)")
+            #expect(CommandRun.run(["eval", path, "--events", events]).exitCode == 2, "\(name)")
+            #expect(CommandRun.run(["explain", path, "--events", events, "--lead", "L1"]).exitCode == 2, "\(name)")
+        }
     }
 }

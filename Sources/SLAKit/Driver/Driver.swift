@@ -134,9 +134,14 @@ struct LoadedFile {
     static func loadIgnoringTests(_ path: String) throws -> LoadedFile {
         let source = SourceFile(path: path, bytes: try Files.read(path))
         var parse = Parser.parse(source)
-        let starts = ([parse.file.sla?.range.start].compactMap { $0 } + parse.file.tests.map(\.range.start)).sorted()
+        // A test block's own extent, from `test` to its `}`; one left open runs to the end
+        // of the file, where its "expected `}`" stands. What follows a closed test block (a
+        // second `sla` block, a stray line) is the file's, and an error of it stops `eval`
+        // as `check` is stopped.
         let testRegions = parse.file.tests.map { test in
-            test.range.start ..< (starts.first { $0 > test.range.start } ?? source.bytes.count + 1)
+            let end = test.range.end
+            let closed = end > test.range.start && end <= source.bytes.count && source.bytes[end - 1] == UInt8(ascii: "}")
+            return test.range.start ..< (closed ? end : source.bytes.count + 1)
         }
         // At the `test` keyword itself stands the `sla` block's missing `}` ("expected `}`,
         // found `test`"), an error of the SLA; only where the test block stands is not.
