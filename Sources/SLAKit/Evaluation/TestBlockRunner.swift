@@ -222,6 +222,10 @@ public struct TestBlockRunner {
         }
     }
 
+    /// How many rejected records of an `events from` file are failures of their own; one
+    /// more failure counts the rest.
+    static let rejectionsShown = 10
+
     /// Runs one (checked) test block. With `traces` (`sla test -v`), a failed test also gets
     /// each lead's timeline: one more evaluation per lead, so only when asked for.
     public func run(_ test: TestBlock, traces tracing: Bool = false) -> TestOutcome {
@@ -245,10 +249,22 @@ public struct TestBlockRunner {
                     store.add(lead: row.lead.value, time: instant(row.time) ?? 0, type: row.type.value, attributes: attributes)
                 }
             case .eventsFile(let path, let range):
+                // The first rejected records are failures of their own; the rest are
+                // counted in one (a fixture of millions of bad lines must not make millions).
+                var rejected = 0
+                defer {
+                    if rejected > TestBlockRunner.rejectionsShown {
+                        failures.append(ExpectationFailure(range: range, subject: "events from \(path.value)",
+                                                           expected: "every record accepted",
+                                                           actual: "\(rejected - TestBlockRunner.rejectionsShown) more records rejected"))
+                    }
+                }
                 do {
                     try readEvents(path, accept: { record in
                         store.add(lead: record.lead, time: record.time, type: record.type, attributes: record.attributes)
                     }, reject: { rejection in
+                        rejected += 1
+                        guard rejected <= TestBlockRunner.rejectionsShown else { return }
                         failures.append(ExpectationFailure(range: range, subject: "events from \(path.value)",
                                                            expected: "every record accepted",
                                                            actual: "line \(rejection.line) rejected: \(rejection.reason)"))
