@@ -236,6 +236,10 @@ sla "error" {
         let diagnostic = Diagnostic(code: "c", severity: .error, message: "100% sure\nreally",
                                     range: SourceRange.at(0), file: file)
         #expect(DiagnosticRenderer.github(diagnostic) == "::error file=a%2Cb%3Ac.sla,line=1,col=1,title=c::100%25 sure%0Areally")
+        // An escape sequence (from a string of the source) does not reach the CI log raw.
+        let escape = Diagnostic(code: "c", severity: .error, message: "unknown time zone `\u{1B}[31m`",
+                                range: SourceRange.at(0), file: SourceFile(path: "t\u{1B}.sla", text: "x"))
+        #expect(DiagnosticRenderer.github(escape) == "::error file=t\u{241B}.sla,line=1,col=1,title=c::unknown time zone `\u{241B}[31m`")
     }
 
     // MARK: - Several files
