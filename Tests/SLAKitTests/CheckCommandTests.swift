@@ -231,6 +231,21 @@ sla "error" {
         ])
     }
 
+    /// A test file whose `use`d SLA is broken shows that SLA's errors; checked together
+    /// with that SLA, they are shown once, not once per file.
+    @Test func aUsedSLACheckedTooIsReportedOnce() throws {
+        let folder = try TemporaryFolder()
+        let broken = try folder.write("broken.sla", "sla \"x\" {\n  stage s on\n}\n")
+        let tests = try folder.write("broken.test.sla", "use \"broken.sla\"\n\ntest \"t\" {\n  expect L1 stage s never\n}\n")
+        let alone = CommandRun.run(["check", tests])
+        #expect(alone.exitCode == 2)
+        #expect(alone.error.hasSuffix("\(tests): 1 error\n"))
+        let together = CommandRun.run(["check", tests, broken])
+        #expect(together.exitCode == 2)
+        #expect(together.error.hasSuffix("2 files: 1 error\n"), "\(together.error)")
+        #expect(together.error.components(separatedBy: "error: ").count == 2)
+    }
+
     @Test func githubFormatEscapesPropertiesAndData() {
         let file = SourceFile(path: "a,b:c.sla", text: "x")
         let diagnostic = Diagnostic(code: "c", severity: .error, message: "100% sure\nreally",

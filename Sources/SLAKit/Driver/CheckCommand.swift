@@ -1,3 +1,5 @@
+import Foundation
+
 /// `sla check FILE... [--format human|json|github] [--strict]`.
 enum CheckCommand {
     /// Most diagnostics of one file printed by `--format human` (the summary counts all;
@@ -19,13 +21,22 @@ enum CheckCommand {
         var perFile: [DiagnosticList] = []
         /// The files' paths as diagnostics show them (`<stdin>` for `-`).
         var shownPaths: [String] = []
+        /// The files checked in this run, to show a `use`d SLA's diagnostics once.
+        let checkedFiles = Set(options.positionals.filter { $0 != "-" }.map(CheckCommand.identity))
         for path in options.positionals {
             // `-` is standard input, as for `sla fmt` (an editor checking unsaved text).
             let loaded = path == "-" ? LoadedFile.analyse(SourceFile(path: "<stdin>", bytes: try Files.readSource(from: console))) : try LoadedFile.load(path)
             // Test blocks are checked against the SLA they test, so CI catches a misspelt
-            // expectation before `sla test` runs.
+            // expectation before `sla test` runs. When that SLA is broken, its errors stand
+            // for the tests'; they are shown once when it is checked in this run too.
             var diagnostics = loaded.diagnosticList
-            diagnostics.append(contentsOf: loaded.testDiagnostics())
+            let testDiagnostics = loaded.testDiagnostics()
+            let ownIdentity = CheckCommand.identity(path)
+            let shownElsewhere = !testDiagnostics.isEmpty && testDiagnostics.items.allSatisfy { diagnostic in
+                let identity = CheckCommand.identity(diagnostic.file.path)
+                return identity != ownIdentity && checkedFiles.contains(identity)
+            }
+            if !shownElsewhere { diagnostics.append(contentsOf: testDiagnostics) }
             perFile.append(diagnostics)
             shownPaths.append(loaded.source.path)
         }
@@ -45,6 +56,11 @@ enum CheckCommand {
         if errors > 0 { return ExitCode.invalid }
         if warnings > 0, options.flag("--strict") { return ExitCode.failure }
         return ExitCode.success
+    }
+
+    /// A path as an absolute, standardized one: two spellings of one file compare equal.
+    private static func identity(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// Shows a file's diagnostics on a terminal: the first `maximumShownPerFile` (a binary
