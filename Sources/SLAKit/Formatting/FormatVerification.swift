@@ -28,13 +28,14 @@ extension Formatter {
         if formatted.utf8.count > Limits.maximumSourceBytes {
             return .beyondLimits("its canonical form would be \(formatted.utf8.count) bytes, over the \(Limits.maximumSourceBytes >> 20) MiB a source may hold")
         }
-        let tooLong = Parser.parse(SourceFile(path: source.path, text: formatted)).diagnostics.sorted
-            .first { $0.code == "token-too-long" }
-        if let tooLong {
+        // Parsed once, for the limits and for `verify`.
+        let output = SourceFile(path: source.path, text: formatted)
+        let reparsed = Parser.parse(output)
+        if let tooLong = reparsed.diagnostics.sorted.first(where: { $0.code == "token-too-long" }) {
             let location = tooLong.location
             return .beyondLimits("its canonical form would break a limit at line \(location.line), column \(location.column) (\(tooLong.message))")
         }
-        if let problem = verify(parse.file, source: source, formatted: formatted) {
+        if let problem = verify(parse.file, source: source, formatted: formatted, output: output, reparsed: reparsed) {
             return .unsafe(problem)
         }
         return .formatted(formatted)
@@ -45,7 +46,11 @@ extension Formatter {
     /// the same order, and formats to itself. Returns what is wrong, or nil.
     public static func verify(_ file: SLAFile, source: SourceFile, formatted: String) -> String? {
         let output = SourceFile(path: source.path, text: formatted)
-        let reparsed = Parser.parse(output)
+        return verify(file, source: source, formatted: formatted, output: output, reparsed: Parser.parse(output))
+    }
+
+    /// `verify` with the formatted text as a source (`output`) already parsed (`reparsed`).
+    static func verify(_ file: SLAFile, source: SourceFile, formatted: String, output: SourceFile, reparsed: ParseResult) -> String? {
         if let error = reparsed.diagnostics.sorted.first(where: { $0.severity == .error }) {
             let location = error.location
             return "the formatted text does not parse (line \(location.line), column \(location.column): \(error.message))"
