@@ -330,10 +330,14 @@ public struct TestBlockRunner {
         func lead(_ id: StringLiteral) -> LeadVerdict? {
             result.leads.first { $0.lead.utf8.elementsEqual(id.value.utf8) }
         }
+        /// The actual side of an expectation about a lead without verdicts.
+        func noEvents(_ id: StringLiteral) -> String {
+            "no events for lead `\(id.value)` at or before the as-of time"
+        }
         switch expectation.subject {
         case .stage(let id, let stage, let at):
             let subject = "\(id.value) stage \(stage.name)"
-            guard let verdict = lead(id) else { return [ExpectationFailure(range: expectation.range, subject: subject, expected: at.map { local(instant($0)) } ?? "never", actual: "no events for lead `\(id.value)` at or before the as-of time")] }
+            guard let verdict = lead(id) else { fail(subject, at.map { local(instant($0)) } ?? "never", noEvents(id)); break }
             guard case .stage(let index)? = sla.symbols[stage.name] else { return [] }
             let actual = verdict.stage(index)
             let expected = at.flatMap(instant)
@@ -343,7 +347,7 @@ public struct TestBlockRunner {
             }
         case .score(let id, let score, let value):
             let subject = "\(id.value) score \(score.name)"
-            guard let verdict = lead(id) else { fail(subject, TextFormatting.number(value.value), "no events for lead `\(id.value)` at or before the as-of time"); break }
+            guard let verdict = lead(id) else { fail(subject, TextFormatting.number(value.value), noEvents(id)); break }
             guard case .score(let index)? = sla.symbols[score.name] else { return [] }
             if verdict.score(index) != value.value {
                 fail(subject, TextFormatting.number(value.value), TextFormatting.number(verdict.score(index)))
@@ -373,7 +377,7 @@ public struct TestBlockRunner {
         case .noCycle(let id, let deadline):
             guard case .deadline(let index)? = sla.symbols[deadline.name] else { return [] }
             // As for every expectation about a lead: a misspelt id must not pass.
-            guard lead(id) != nil else { fail("\(id.value) deadline \(deadline.name)", "no cycle", "no events for lead `\(id.value)` at or before the as-of time"); break }
+            guard lead(id) != nil else { fail("\(id.value) deadline \(deadline.name)", "no cycle", noEvents(id)); break }
             let count = result.cycles.filter { $0.lead.utf8.elementsEqual(id.value.utf8) && $0.deadline == index }.count
             if count > 0 { fail("\(id.value) deadline \(deadline.name)", "no cycle", "\(count) cycle\(count == 1 ? "" : "s")") }
         case .goal(let goal, let period, let group, let value, let status):
@@ -404,8 +408,10 @@ public struct TestBlockRunner {
                 switch target {
                 case .number(let number):
                     expected = number
-                    if case .rateStages = measure { tolerance = 0.000_05 }
-                    if case .rateMet = measure { tolerance = 0.000_05 }
+                    switch measure {
+                    case .rateStages, .rateMet: tolerance = 0.000_05
+                    default: break
+                    }
                 case .percent(let number): expected = number; tolerance = 0.000_05
                 case .duration(let milliseconds): expected = Double(milliseconds) / 1000
                 }
