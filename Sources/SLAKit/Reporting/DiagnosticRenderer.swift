@@ -92,17 +92,11 @@ public enum DiagnosticRenderer {
         let location = diagnostic.location
         var message = diagnostic.message
         if let help = diagnostic.help { message += " (help: \(help))" }
-        return "::\(diagnostic.severity.rawValue) file=\(escapeProperty(shown(diagnostic.file.path))),line=\(location.line),col=\(location.column),title=\(diagnostic.code)::\(escapeData(shown(message)))"
-    }
-
-    /// `text` with control characters shown as pictures (an escape sequence from a string
-    /// in the source would otherwise reach the CI log raw), except line breaks, which the
-    /// workflow command's escaping keeps.
-    private static func shown(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) else {
-            return text
-        }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? $0 : TextFormatting.visible($0) }))
+        // Control characters as pictures, as in the human form (an escape sequence from a
+        // string of the source would reach the CI log raw); line breaks are escaped below.
+        let file = TextFormatting.visible(diagnostic.file.path, keepingLineBreaks: true)
+        message = TextFormatting.visible(message, keepingLineBreaks: true)
+        return "::\(diagnostic.severity.rawValue) file=\(escapeProperty(file)),line=\(location.line),col=\(location.column),title=\(diagnostic.code)::\(escapeData(message))"
     }
 
     /// A JSON array of diagnostics, one object each.

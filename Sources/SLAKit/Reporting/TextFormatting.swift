@@ -155,8 +155,17 @@ enum TextFormatting {
     /// so that none moves the cursor, reverses the rest of a line, breaks a row or starts
     /// an escape sequence.
     static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map(visible)))
+        visible(text, keepingLineBreaks: false)
+    }
+
+    /// `visible`; with `keepingLineBreaks`, line feeds and carriage returns stay (for an
+    /// output whose own escaping encodes them, as GitHub's workflow commands do).
+    static func visible(_ text: String, keepingLineBreaks: Bool) -> String {
+        let shown = { (scalar: Unicode.Scalar) in
+            isControl(scalar) && !(keepingLineBreaks && (scalar == "\n" || scalar == "\r"))
+        }
+        guard text.unicodeScalars.contains(where: shown) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { shown($0) ? visible($0) : $0 }))
     }
 
     /// One scalar as `visible` shows it. The bidirectional embedding, override and isolate
