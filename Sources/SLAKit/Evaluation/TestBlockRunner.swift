@@ -285,7 +285,7 @@ public struct TestBlockRunner {
         let result = evaluator.run(store, asOf: asOf)
         if let count = result.goalRowsBeyondLimit {
             failures.append(ExpectationFailure(range: test.name.range, subject: "goals",
-                                               expected: "at most \(GoalRowCount.grouped(Evaluator.maximumGoalRows)) goal rows",
+                                               expected: "at most \(DigitGrouping.grouped(Evaluator.maximumGoalRows)) goal rows",
                                                actual: count.message(sla: result.sla, firstEvent: result.firstEvent ?? 0, asOf: result.asOf ?? 0).summary))
         }
         for item in test.items {

@@ -239,20 +239,12 @@ extension GoalRowCount {
         let goal = sla.goals[self.goal]
         let first = Periods.period(containing: firstEvent, kind: goal.period, zone: sla.zone).label
         let last = Periods.period(containing: asOf, kind: goal.period, zone: sla.zone).label
-        let groupsText = goal.groupBy == nil ? "" : " × \(GoalRowCount.grouped(groups)) group\(groups == 1 ? "" : "s")"
-        let totalText = rows == Int.max ? "more than \(GoalRowCount.grouped(Int.max))" : GoalRowCount.grouped(rows)
-        return ("goal `\(goal.name)` would report \(GoalRowCount.grouped(periods)) \(goal.period.reviewWord) periods\(groupsText) "
-                + "(\(first) to \(last)): \(totalText) goal rows in all, more than the \(GoalRowCount.grouped(Evaluator.maximumGoalRows)) a report holds",
+        let groupsText = goal.groupBy == nil ? "" : " × \(DigitGrouping.grouped(groups)) group\(groups == 1 ? "" : "s")"
+        let totalText = rows == Int.max ? "more than \(DigitGrouping.grouped(Int.max))" : DigitGrouping.grouped(rows)
+        return ("goal `\(goal.name)` would report \(DigitGrouping.grouped(periods)) \(goal.period.reviewWord) periods\(groupsText) "
+                + "(\(first) to \(last)): \(totalText) goal rows in all, more than the \(DigitGrouping.grouped(Evaluator.maximumGoalRows)) a report holds",
                 "periods run from the first event (\(CivilTime.formatUTC(firstEvent))) to the as-of time "
                 + "(\(CivilTime.formatUTC(asOf))): look for a placeholder date among the events, or a mistyped `--as-of`")
-    }
-
-    /// `1234567` as `1,234,567`.
-    static func grouped(_ number: Int) -> String {
-        let digits = Array(String(number))
-        return String(digits.enumerated().flatMap { index, digit in
-            index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
-        })
     }
 }
 

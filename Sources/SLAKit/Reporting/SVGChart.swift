@@ -160,11 +160,7 @@ enum SVGText {
         // Only a plain decimal: `1e+16` (as JSONWriter writes large numbers) stays as it is.
         guard let whole = parts.first, whole.count > 3, whole.allSatisfy(\.isWholeNumber),
               parts.count == 1 || parts[1].allSatisfy(\.isWholeNumber) else { return number }
-        var grouped = ""
-        for (offset, digit) in whole.enumerated() {
-            if offset > 0, (whole.count - offset) % 3 == 0 { grouped += "," }
-            grouped.append(digit)
-        }
+        var grouped = DigitGrouping.grouped(whole)
         if parts.count == 2 { grouped += "." + parts[1] }
         return negative ? "-" + grouped : grouped
     }
