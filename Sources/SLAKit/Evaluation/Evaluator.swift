@@ -141,14 +141,23 @@ final class StreamingLeads: @unchecked Sendable {
 
     // MARK: Buffered mode, for input out of order
 
-    /// Buffered events, by arrival: lead number, time, type id, and where the event's
-    /// non-null attributes start in `bufferedSlots`/`bufferedValues` (an event's run ends
-    /// where the next one's starts); the type's text only when `keepsTypeTexts`. Only the
-    /// non-null values are kept: an export with fifty columns the SLA reads, most of them
-    /// empty on most events, would otherwise cost fifty values an event.
-    private let bufferedLeads = FlatColumn<Int32>(capacity: 1 << 12)
-    private let bufferedTimes = FlatColumn<Int64>(capacity: 1 << 12)
-    private let bufferedTypes = FlatColumn<Int32>(capacity: 1 << 12)
+    /// A buffered event: 16 bytes, so that an event is one read when its lead's events
+    /// are gathered.
+    struct BufferedEvent {
+        /// Milliseconds since the epoch.
+        var time: Int64
+        /// The lead's number in `states`.
+        var lead: Int32
+        /// The program's id of the event type.
+        var type: Int32
+    }
+
+    /// Buffered events, by arrival (`bufferedEvents`), and where each event's non-null
+    /// attributes start in `bufferedSlots`/`bufferedValues` (an event's run ends where the
+    /// next one's starts); the type's text only when `keepsTypeTexts`. Only the non-null
+    /// values are kept: an export with fifty columns the SLA reads, most of them empty on
+    /// most events, would otherwise cost fifty values an event.
+    private let bufferedEvents = FlatColumn<BufferedEvent>(capacity: 1 << 12)
     /// (Empty when the SLA reads no attribute: a bench-like SLA then pays nothing per
     /// event. 32 bits: four billion values would take 96 GB first.)
     private let bufferedValueStarts = FlatColumn<UInt32>(capacity: 1 << 12)
@@ -175,9 +184,7 @@ final class StreamingLeads: @unchecked Sendable {
     func buffer(lead: Int, typeId: Int, typeText: String, time: Int64, attributes: UnsafePointer<Value>,
                 presentSlots: UnsafePointer<UInt32>? = nil, presentCount: Int = 0) {
         noteTime(time)
-        bufferedLeads.append(Int32(truncatingIfNeeded: lead))
-        bufferedTimes.append(time)
-        bufferedTypes.append(Int32(truncatingIfNeeded: typeId))
+        bufferedEvents.append(BufferedEvent(time: time, lead: Int32(truncatingIfNeeded: lead), type: Int32(truncatingIfNeeded: typeId)))
         if keepsTypeTexts { bufferedTypeTexts.append(typeText) }
         guard states.attributeCount > 0 else { return }
         bufferedValueStarts.append(UInt32(truncatingIfNeeded: bufferedValues.count))
@@ -195,66 +202,115 @@ final class StreamingLeads: @unchecked Sendable {
         }
     }
 
+    /// A buffered event gathered for processing: its time (milliseconds since the epoch),
+    /// arrival number and type id.
+    private struct GatheredEvent {
+        var time: Int64
+        var event: Int32
+        var type: Int32
+    }
+
+    /// Sorts a lead's gathered events by time, keeping arrival order among equal times
+    /// (they are gathered in arrival order): an insertion sort for the few events most leads
+    /// have, else, unless already in order, the standard sort by (time, arrival).
+    @inline(__always)
+    private static func sortByTime(_ leadEvents: UnsafeMutableBufferPointer<GatheredEvent>) {
+        var events = leadEvents
+        let count = events.count
+        guard count > 1 else { return }
+        if count <= 32 {
+            for index in 1..<count {
+                let moving = events[index]
+                var place = index
+                while place > 0, events[place - 1].time > moving.time {
+                    events[place] = events[place - 1]
+                    place -= 1
+                }
+                events[place] = moving
+            }
+            return
+        }
+        for index in 1..<count where events[index - 1].time > events[index].time {
+            events.sort { (left: GatheredEvent, right: GatheredEvent) -> Bool in
+                left.time != right.time ? left.time < right.time : left.event < right.event
+            }
+            return
+        }
+    }
+
     /// Processes the buffered events lead by lead, each lead's in (time, arrival) order
-    /// (SPEC.md 6.1): a counting sort groups them by lead in arrival order, then each
-    /// lead's few events are sorted by time unless already in order. `traceLead`'s
-    /// timeline goes to `trace`.
+    /// (SPEC.md 6.1): a counting sort lists each lead's events in arrival order (4 bytes an
+    /// event), then the events of a few leads at a time (a few hundred events) are gathered,
+    /// each lead's sorted by time, and processed. `traceLead`'s timeline goes to `trace`.
+    ///
+    /// The list holds event numbers rather than copies of the events: 4 bytes an event
+    /// rather than 16 of fresh memory, which the kernel zeroes page by page. The events are
+    /// then read out of arrival order, but in batches of independent reads, whose cache
+    /// misses overlap.
     func processBuffered(traceLead: String? = nil, trace: ((TraceEntry) -> Void)? = nil) {
-        let eventCount = bufferedLeads.count
+        let eventCount = bufferedEvents.count
         // Leads are numbered only as their events are buffered: no events, no leads.
         guard eventCount > 0 else { return }
         let leadCount = states.count
-        var starts = [Int](repeating: 0, count: leadCount + 1)
-        for event in 0..<eventCount { starts[Int(bufferedLeads[event]) + 1] += 1 }
+        let events = bufferedEvents.base
+        // Event numbers fit in 32 bits: two billion buffered events would take 32 GB first.
+        var starts = [Int32](repeating: 0, count: leadCount + 1)
+        for event in 0..<eventCount { starts[Int(events[event].lead) + 1] += 1 }
         for lead in 0..<leadCount { starts[lead + 1] += starts[lead] }
-        // Each event's time, arrival number and type, gathered in lead order (reads in
-        // arrival order, writes scattered): processing then reads them in sequence.
-        struct Arrival {
-            var time: Int64
-            var event: Int32
-            var type: Int32
-        }
-        var ordered = filledArray(count: eventCount) { (base: UnsafeMutablePointer<Arrival>?) in
+        // Each lead's event numbers, in arrival order (reads in sequence, writes scattered
+        // over 4 bytes an event, which mostly stay in cache).
+        let order = filledArray(count: eventCount) { (base: UnsafeMutablePointer<Int32>?) in
             guard let base else { return }
-            // Each place written once, in scattered order: in 2 MiB pages, one fault each
-            // rather than one per 4 KiB.
-            HugePages.advise(base, byteCount: eventCount * MemoryLayout<Arrival>.stride)
             var next = starts
             for event in 0..<eventCount {
-                let lead = Int(bufferedLeads[event])
-                (base + next[lead]).initialize(to: Arrival(time: bufferedTimes[event], event: Int32(truncatingIfNeeded: event),
-                                                           type: bufferedTypes[event]))
+                let lead = Int(events[event].lead)
+                base[Int(next[lead])] = Int32(truncatingIfNeeded: event)
                 next[lead] += 1
             }
         }
+        /// Events gathered per batch: enough reads in flight to overlap their misses, few
+        /// enough to stay in the first-level cache.
+        let batchEvents = 256
+        var gathered = [GatheredEvent]()
+        gathered.reserveCapacity(batchEvents)
         // Looked up, never added: a traced lead without events stays out of the verdicts.
         let traced = traceLead.flatMap { states.table.find($0) }
         // Each event's attributes are placed in one row of nulls for its processing.
         let row = EventRow(count: states.attributeCount)
         let hasAttributes = states.attributeCount > 0
-        ordered.withUnsafeMutableBufferPointer { ordered in
-            for lead in 0..<leadCount {
-                var events = UnsafeMutableBufferPointer(rebasing: ordered[starts[lead] ..< starts[lead + 1]])
-                var sorted = true
-                for index in events.indices.dropFirst() where events[index - 1].time > events[index].time {
-                    sorted = false
-                    break
+        order.withUnsafeBufferPointer { order in
+            var batchStart = 0
+            while batchStart < leadCount {
+                // The batch's leads: whole leads, at least one, up to about `batchEvents` events.
+                let first = Int(starts[batchStart])
+                var batchEnd = batchStart + 1
+                while batchEnd < leadCount, Int(starts[batchEnd + 1]) - first <= batchEvents { batchEnd += 1 }
+                let last = Int(starts[batchEnd])
+                // Gathered in a loop of reads only, so that their misses overlap.
+                gathered.removeAll(keepingCapacity: true)
+                for index in first..<last {
+                    let event = order[index]
+                    let buffered = events[Int(event)]
+                    gathered.append(GatheredEvent(time: buffered.time, event: event, type: buffered.type))
                 }
-                if !sorted {
-                    // Arrival order breaks ties.
-                    events.sort { $0.time != $1.time ? $0.time < $1.time : $0.event < $1.event }
+                gathered.withUnsafeMutableBufferPointer { gathered in
+                    for lead in batchStart..<batchEnd {
+                        let leadEvents = UnsafeMutableBufferPointer(rebasing: gathered[Int(starts[lead]) - first ..< Int(starts[lead + 1]) - first])
+                        Self.sortByTime(leadEvents)
+                        processor.trace = lead == traced ? trace : nil
+                        for arrival in leadEvents {
+                            let event = Int(arrival.event)
+                            let start = hasAttributes ? Int(bufferedValueStarts[event]) : 0
+                            let end = !hasAttributes ? 0 : event + 1 < eventCount ? Int(bufferedValueStarts[event + 1]) : bufferedValues.count
+                            let attributes = row.fill(values: bufferedValues.base, slots: bufferedSlots.base, from: start, to: end)
+                            processor.process(lead: lead, typeId: Int(arrival.type), typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "",
+                                              time: arrival.time, attributes: attributes,
+                                              presentSlots: bufferedSlots.base + start, presentCount: end - start)
+                            row.clear(slots: bufferedSlots.base, from: start, to: end)
+                        }
+                    }
                 }
-                processor.trace = lead == traced ? trace : nil
-                for arrival in events {
-                    let event = Int(arrival.event)
-                    let start = hasAttributes ? Int(bufferedValueStarts[event]) : 0
-                    let end = !hasAttributes ? 0 : event + 1 < eventCount ? Int(bufferedValueStarts[event + 1]) : bufferedValues.count
-                    let attributes = row.fill(values: bufferedValues.base, slots: bufferedSlots.base, from: start, to: end)
-                    processor.process(lead: lead, typeId: Int(arrival.type), typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "",
-                                      time: arrival.time, attributes: attributes,
-                                      presentSlots: bufferedSlots.base + start, presentCount: end - start)
-                    row.clear(slots: bufferedSlots.base, from: start, to: end)
-                }
+                batchStart = batchEnd
             }
         }
         processor.trace = nil
