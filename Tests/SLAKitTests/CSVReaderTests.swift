@@ -167,6 +167,46 @@ import Testing
         }
     }
 
+    /// The limit cuts a record after `maximumRecordBytes + 2` bytes (room for a CRLF).
+    /// Cut between the two quotes of a `""` escape, the record was still inside its quoted
+    /// field, as with the cut one byte before or after them; a single quote there closed the
+    /// field, and the record is not cut inside one. Read in chunks of every size (the byte
+    /// after the cut may come only with the next read), and as a block of the two-core pass.
+    @Test func cutBetweenTheQuotesOfAnEscapedQuoteIsInsideTheField() throws {
+        let limit = 40, schema = EventSchema(attributes: ["note"])
+        let header = "lead,type,at,note\n", opening = "L1,t,2026-03-02,\""
+        /// A record whose quoted cell holds `""` starting `offset` bytes into the record.
+        func escaped(at offset: Int) -> String { opening + String(repeating: "a", count: offset - opening.utf8.count) + "\"\"b\nc\nd\"" }
+        let cut = limit + 2
+        var cases: [(record: String, reason: String)] = (cut - 2 ... cut).map { offset in
+            (escaped(at: offset), "record longer than 40 bytes (over 3 lines, cut inside a quoted field)")
+        }
+        // The cell's closing quote the last byte before the cut: the field is closed there.
+        let closedAtCut = opening + String(repeating: "a", count: cut - 1 - opening.utf8.count) + "\""
+        cases.append((closedAtCut, "record longer than 40 bytes"))
+        cases.append((closedAtCut + ",\"y\nz\"", "record longer than 40 bytes (over 2 lines)"))
+        for (record, reason) in cases {
+            let text = header + record + "\nL2,t,2026-03-02,x\n"
+            let expected = [RejectedRecord(line: 2, reason: reason, raw: Array(record.utf8.prefix(limit)), truncated: true)]
+            let lastLine = 2 + record.utf8.count { $0 == 0x0A } + 1
+            for chunk in [1, 2, 3, 5, 17, 41, 42, 43, 44, 60, 61, 62, 63, 1000] {
+                let result = try readEvents(text, format: .csv, schema: schema, chunkBytes: chunk, maximumRecordBytes: limit)
+                #expect(result.rejected == expected, "chunk \(chunk): \(record.debugDescription)")
+                #expect(result.accepted.map(\.line) == [lastLine], "chunk \(chunk): \(record.debugDescription)")
+            }
+            // The two-core pass parses each block of the file with the same loop.
+            let reader = EventReader(schema: schema, zone: .utc, chunkBytes: 4096, maximumRecordBytes: limit)
+            let bytes = Array(text.utf8)
+            reader.blockBuffer.update(from: bytes, count: bytes.count)
+            var csvHeader: CSVHeader?
+            var rejected: [RejectedRecord] = []
+            try reader.readRaw(.bytes(name: "test", []), format: .csv, firstLine: 1, skipsByteOrderMark: true,
+                               block: LineBlocks.Cut(length: bytes.count, isStart: true, isLast: false), csvHeader: &csvHeader,
+                               accept: { _ in }, reject: { rejected.append($0) })
+            #expect(rejected == expected, "block: \(record.debugDescription)")
+        }
+    }
+
     @Test func headerWithoutARequiredColumnIsInvalidInput() throws {
         for header in ["lead,type,time", "lead,at", "Lead,type,at", " lead,type,at"] {
             let text = header + "\nL1,t,2026-03-02\n"

@@ -372,6 +372,41 @@ private func read(_ url: URL) throws -> String {
         #expect(stdin.output == "")
     }
 
+    /// A file with runs of bad bytes is refused as any file with syntax errors is, and its
+    /// diagnostics shown as `sla check` shows them: one per run, the caret under the run.
+    @Test func runsOfBadBytesAreRefusedWithOneDiagnosticEach() throws {
+        let folder = try TemporaryFolder()
+        let bytes = Array(try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("syntax/byte-runs.sla")))
+        let path = try folder.write("runs.sla", bytes: bytes)
+        for mode in [[], ["-w"], ["--check"], ["--diff"]] {
+            let run = CommandRun.run(["fmt"] + mode + [path])
+            #expect(run.exitCode == 2)
+            #expect(run.output == "")
+            #expect(run.error.hasPrefix("""
+                error: source contains 3 NUL bytes in a row
+                 --> \(path):2:9
+                  |
+                2 |   team a\u{2400}\u{2400}\u{2400}
+                  |         ^^^
+
+                error: unexpected character `\\u{1}`, 4 in a row
+                 --> \(path):3:9
+                  |
+                3 |   team b\u{2401}\u{2401}\u{2401}\u{2401}
+                  |         ^^^^
+
+                """), "\(run.error)")
+            #expect(run.error.hasSuffix("\(path): not formatted: 12 errors\n"))
+        }
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
+        // A megabyte of NUL bytes on standard input: one diagnostic for them.
+        let stdin = CommandRun.run(["fmt", "-"], input: Array("sla \"x\" {\n  team a ".utf8) + [UInt8](repeating: 0, count: 1 << 20) + Array("\n}\n".utf8))
+        #expect(stdin.exitCode == 2)
+        #expect(stdin.output == "")
+        #expect(stdin.error.hasPrefix("error: source contains 1048576 NUL bytes in a row\n --> <stdin>:2:10\n"), "\(stdin.error.prefix(300))")
+        #expect(stdin.error.hasSuffix("<stdin>: not formatted: 1 error\n"))
+    }
+
     @Test func usageErrorsExitThree() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

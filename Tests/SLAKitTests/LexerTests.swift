@@ -154,6 +154,46 @@ private func codes(_ lexer: Lexer) -> [String] { lexer.diagnostics.items.map(\.c
         #expect(codes(nul) == ["nul-byte", "nul-byte"])
     }
 
+    /// A run of bad bytes is one `.invalid` token and one diagnostic covering it: NUL bytes,
+    /// bytes that are not UTF-8, one unexpected character repeated. A run ends where the
+    /// byte or character changes; a lone `=` or `!` is never a run (`==`, `!=` are tokens).
+    /// 16 MiB of NUL bytes once made 16 million tokens and diagnostics.
+    @Test func runsOfBadBytesAreOneTokenAndOneDiagnostic() {
+        // (Counts first: a failure must not print a million tokens.)
+        let nul = lex(bytes: [UInt8](repeating: 0, count: 1_000_000))
+        #expect(nul.tokens.count == 2)
+        #expect(nul.tokens.first?.kind == .invalid)
+        #expect(nul.tokens.first?.range == SourceRange(start: 0, end: 1_000_000))
+        #expect(nul.diagnostics.count == 1)
+        #expect(nul.diagnostics.items.first?.message == "source contains 1000000 NUL bytes in a row")
+        #expect(nul.diagnostics.items.first?.range == SourceRange(start: 0, end: 1_000_000))
+
+        let mixed = lex(bytes: [1, 1, 2, 0, 0, 0xFF, 0xFE, 0x40, 0x40, 0x20, 0x40] + Array("é→→é".utf8))
+        #expect(codes(mixed) == ["unexpected-character", "unexpected-character", "nul-byte", "invalid-utf8",
+                                 "unexpected-character", "unexpected-character", "unexpected-character",
+                                 "unexpected-character", "unexpected-character"])
+        #expect(mixed.diagnostics.items.map(\.message) == [
+            "unexpected character `\\u{1}`, 2 in a row", "unexpected character `\\u{2}`", "source contains 2 NUL bytes in a row",
+            "source is not valid UTF-8: 2 bytes in a row", "unexpected character `@`, 2 in a row", "unexpected character `@`",
+            "unexpected character `é`", "unexpected character `→`, 2 in a row", "unexpected character `é`",
+        ])
+        let ranges = [0..<2, 2..<3, 3..<5, 5..<7, 7..<9, 10..<11, 11..<13, 13..<19, 19..<21].map { SourceRange(start: $0.lowerBound, end: $0.upperBound) }
+        #expect(mixed.diagnostics.items.map(\.range) == ranges)
+        #expect(mixed.tokens.dropLast().map(\.range) == ranges)
+        #expect(mixed.tokens.dropLast().allSatisfy { $0.kind == .invalid })
+
+        // Inside comments and strings too (the string stays one token).
+        let inText = lex(bytes: Array("# ".utf8) + [0, 0, 0xC3, 0xC3] + Array("\n\"".utf8) + [0, 0, 0, 0x80, 0x80] + Array("\"".utf8))
+        #expect(inText.diagnostics.items.map(\.range) == [SourceRange(start: 2, end: 4), SourceRange(start: 4, end: 6),
+                                                          SourceRange(start: 8, end: 11), SourceRange(start: 11, end: 13)])
+        #expect(codes(inText) == ["nul-byte", "invalid-utf8", "nul-byte", "invalid-utf8"])
+        #expect(inText.tokens.map(\.kind) == [.string, .end])
+
+        let equals = lex("a = = b !! c")
+        #expect(equals.diagnostics.items.map(\.range.start) == [2, 4, 8, 9])
+        #expect(equals.diagnostics.items.map(\.help) == ["did you mean `==`?", "did you mean `==`?", "did you mean `not`?", "did you mean `not`?"])
+    }
+
     @Test func unexpectedCharacters() {
         let lexer = lex("a = b ! c @ é")
         #expect(codes(lexer) == ["unexpected-character", "unexpected-character", "unexpected-character", "unexpected-character"])

@@ -400,19 +400,31 @@ private func declarations(_ result: ParseResult) -> [Declaration] { result.file.
 
     /// Every `.sla` file in `Tests/Fixtures/syntax` states its expected diagnostics in
     /// comments `# expect: LINE:COL SEVERITY: MESSAGE`, in order; the parser must produce
-    /// exactly those.
+    /// exactly those. A file may also give the span of each, in a `# span: LINE:COL-LINE:COL`
+    /// line after it (start and exclusive end, as `check --format json` gives them): the
+    /// spans are compared for a file that has any (its source may hold bytes that a comment
+    /// quoting the span's text could not).
     @Test(arguments: syntaxFixtureNames())
     func syntaxFixture(_ name: String) throws {
         let url = fixturesDirectory.appendingPathComponent("syntax").appendingPathComponent(name)
         let bytes = Array(try Data(contentsOf: url))
-        let expected = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .compactMap { line -> String? in
-                guard let range = line.range(of: "# expect: ") else { return nil }
-                return String(line[range.upperBound...])
+        var expected: [String] = [], withSpans = false
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            if let range = line.range(of: "# expect: ") {
+                expected.append(String(line[range.upperBound...]))
+            } else if let range = line.range(of: "# span: ") {
+                expected.append("span: " + line[range.upperBound...])
+                withSpans = true
             }
+        }
         #expect(!expected.isEmpty, "fixture \(name) states no expected diagnostics")
         let result = Parser.parse(SourceFile(path: name, bytes: bytes))
-        #expect(rendered(result) == expected, "fixture \(name)")
+        let actual = result.diagnostics.items.flatMap { diagnostic -> [String] in
+            let start = diagnostic.location, end = diagnostic.file.location(of: diagnostic.range.end)
+            let line = "\(start.line):\(start.column) \(diagnostic.severity.rawValue): \(diagnostic.message)"
+            return withSpans ? [line, "span: \(start.line):\(start.column)-\(end.line):\(end.column)"] : [line]
+        }
+        #expect(actual == expected, "fixture \(name); actual:\n\(actual.joined(separator: "\n"))")
     }
 
     // MARK: - Limits

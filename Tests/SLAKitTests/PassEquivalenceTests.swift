@@ -154,6 +154,39 @@ import Testing
         }
     }
 
+    /// A CSV record over the 1 MiB limit is cut after 1 MiB + 2 bytes (room for a CRLF).
+    /// Cut between the two quotes of a `""` in its quoted cell, or one byte before or after
+    /// them, it is cut inside the quoted field, and says so in every pass: in memory on one
+    /// core, from a file on two cores (the record lies inside the first 2 MiB block) and on
+    /// one core again (1 MiB blocks: the record's first line fills a block, too long for it).
+    @Test func overlongRecordCutAtAnEscapedQuoteIsCutInsideTheFieldInEveryPass() throws {
+        let program = try PassEquivalenceTests.program("partner_referrals.sla")
+        let original = try String(contentsOfFile: TestPaths.examples.appendingPathComponent("partner_referrals.csv").path, encoding: .utf8)
+        var lines = original.split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
+        // The first record again, its last cell quoted and long, holding `""` and a line feed.
+        let fields = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let opening = fields.prefix(columns - 1).joined(separator: ",") + ",\""
+        let cut = EventReader.defaultMaximumRecordBytes + 2
+        let after = Array([[String]](repeating: lines, count: (3 << 20) / 2 / original.utf8.count + 1).joined())
+        for offset in cut - 2 ... cut {
+            let long = opening + String(repeating: "x", count: offset - opening.utf8.count) + "\"\"quoted\"\"\nnote\""
+            let text = ([header, long] + after).joined(separator: "\n") + "\n"
+            let folder = try TemporaryFolder()
+            let path = try folder.write("long.csv", text)
+            let inMemory = try PassEquivalenceTests.evaluate(program, [EventSource(input: .bytes(name: "long.csv", Array(text.utf8)), format: .csv, displayName: "long.csv")])
+            #expect(inMemory.rejected == ["long.csv:2: record longer than 1048576 bytes (over 2 lines, cut inside a quoted field)"],
+                    "the `\"\"` \(offset - cut) bytes from the cut")
+            for blockBytes in [1 << 20, ParallelStreaming.blockBytes] {
+                let file = try PassEquivalenceTests.evaluate(program, [EventSource(input: .file(path: path), format: .csv, displayName: "long.csv")],
+                                                             blockBytes: blockBytes)
+                #expect(file.json == inMemory.json, "blocks of \(blockBytes) bytes, the `\"\"` \(offset - cut) bytes from the cut")
+                #expect(file.rejected == inMemory.rejected, "blocks of \(blockBytes) bytes, the `\"\"` \(offset - cut) bytes from the cut")
+            }
+        }
+    }
+
     /// A CSV header after a few blocks of blank lines is parsed in a later block, alone: its
     /// errors name its own line, as in the one-core pass.
     @Test func headerErrorsAfterBlankBlocksNameTheirLine() throws {

@@ -129,6 +129,59 @@ import Testing
         #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
     }
 
+    /// A test block's goal expectations are each a lookup among the goal rows, not a scan
+    /// of them: one expectation per day of a daily goal by two groups was days × 2 days.
+    @Test func manyGoalExpectationsAreLinear() throws {
+        /// An SLA and one test of two leads `days` days apart (a daily goal of two groups:
+        /// 2 × `days` rows), with one expectation per day, every one of them met.
+        func testFile(_ days: Int) -> String {
+            let first = CivilTime.days(year: 2020, month: 1, day: 1)
+            func date(_ day: Int) -> String {
+                let (year, month, dayOfMonth) = CivilTime.date(fromDays: first + Int64(day))
+                return CivilTime.pad(year, 4) + "-" + CivilTime.pad(month, 2) + "-" + CivilTime.pad(dayOfMonth, 2)
+            }
+            var text = """
+            sla "scaling" {
+              team t
+              stage s on e
+              goal daily {
+                owner t
+                count s >= 1 per day by lead.owner
+              }
+            }
+
+            test "every day" {
+              events {
+                \(date(0)) 00:00  A  e  owner: "ann"
+                \(date(days - 1)) 00:00  B  e  owner: "bob"
+              }
+
+            """
+            for day in 0..<days {
+                text += "  expect goal daily \"\(date(day))\" group \"\(day % 2 == 0 ? "ann" : "bob")\" value \(day == 0 || day == days - 1 ? 1 : 0)\n"
+            }
+            return text + "}\n"
+        }
+        func prepared(_ days: Int) throws -> (runner: TestBlockRunner, test: TestBlock) {
+            let loaded = LoadedFile.analyse(SourceFile(path: "scaling.test.sla", text: testFile(days)))
+            #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics.map(\.message))")
+            let program = try loaded.programUnderTest().get().program
+            return (TestBlockRunner(program: program, testFile: loaded.source), try #require(loaded.parse.file.tests.first))
+        }
+        let small = try prepared(1_000), large = try prepared(4_000)
+        let outcome = large.runner.run(large.test)
+        #expect(outcome.passed, "\(outcome.failures.prefix(3).map { "\($0.subject): \($0.expected) / \($0.actual)" })")
+        #expect(outcome.result?.goals.count == 8_000)
+        var times: [String] = []
+        let ratios = Self.ratios {
+            let single = Self.fastest { _ = small.runner.run(small.test) }
+            let quadruple = Self.fastest { _ = large.runner.run(large.test) }
+            times.append("1,000 expectations: \(single) s, 4,000: \(quadruple) s")
+            return quadruple / max(single, 1e-6)
+        }
+        #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
+    }
+
     @Test func largeExpressionsCostLinearTime() throws {
         // A list of n strings: checking, compiling and evaluating it over fixed events.
         var store = EventStore()

@@ -57,6 +57,40 @@ import Testing
         #expect(!runner.run(failing, traces: true).traces.isEmpty)
     }
 
+    /// The index of goal rows a test's goal expectations look up finds what a scan of the
+    /// rows found: the first row, in report order, of the goal whose period label is `==`
+    /// and whose group `Operations.equals` the one asked (`-0` is `0`, NaN is nothing, the
+    /// string "7" is not the number 7, strings compare by bytes, not canonically), the rows
+    /// of a period in order, and the periods reported, for the failure messages.
+    @Test func goalVerdictIndexFindsWhatAScanFinds() {
+        let groups: [Value] = [.null, .bool(true), .bool(false), .number(0), .number(-0.0), .number(7), .number(.nan),
+                               .string("7"), .string("\u{E9}"), .string("e\u{301}"), .string(""), .duration(7), .time(7),
+                               .list([]), .list([.number(0), .string("7")]), .list([.number(-0.0), .string("7")]), .list([.number(.nan)])]
+        let labels = ["2026-03", "2026-04", "2026-Q1", "\u{E9}", "e\u{301}"]
+        var random = SeededGenerator(seed: 5)
+        for _ in 0..<200 {
+            let rows = (0..<Int.random(in: 0...30, using: &random)).map { offset in
+                GoalVerdict(goal: Int.random(in: 0...2, using: &random),
+                            period: Period(kind: .month, index: 0, start: 0, end: 1, label: labels.randomElement(using: &random)!),
+                            group: groups.randomElement(using: &random)!, value: Double(offset), status: .met)
+            }
+            let index = GoalVerdictIndex(rows)
+            for goal in 0...3 {
+                let ofGoal = rows.filter { $0.goal == goal }
+                #expect(Set(index.periods(goal: goal)).sorted() == Set(ofGoal.map(\.period.label)).sorted())
+                for label in labels {
+                    let inPeriod = ofGoal.filter { $0.period.label == label }
+                    #expect(index.verdicts(goal: goal, period: label).map(\.value) == inPeriod.map(\.value))
+                    for group in groups {
+                        let scanned = inPeriod.first { Operations.equals($0.group, group) }
+                        #expect(index.verdict(goal: goal, period: label, group: group)?.value == scanned?.value,
+                                "goal \(goal) \(label.debugDescription) group \(group)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func invalidFilesExplainThemselves() {
         let run = CommandRun.run(["test", TestRunnerTests.folder.appendingPathComponent("unknown-names.test.sla").path])
         #expect(run.error.contains("unknown stage `mqll`"))

@@ -41,6 +41,20 @@ import Testing
             """)
     }
 
+    /// Standard input can be read only once: `check` and `fmt` refuse a second `-` before
+    /// reading anything, as `eval` refuses `--events - --events -` (a second read would
+    /// give an empty source: "no `sla` block").
+    @Test(arguments: [
+        ["check", "-", "-"], ["check", "--format", "json", "missing.sla", "-", "-"], ["check", "-", "--strict", "-"],
+        ["fmt", "-", "-"], ["fmt", "--check", "-", "-"],
+    ])
+    func sourcesNameStandardInputOnce(_ arguments: [String]) {
+        let run = CommandRun.run(arguments, input: Array("sla \"x\" {\n  team t\n}\n".utf8))
+        #expect(run.exitCode == 3)
+        #expect(run.output.isEmpty)
+        #expect(run.error == "sla: standard input (`-`) can be read only once\n")
+    }
+
     @Test func helpGoesToStandardOutput() {
         let run = CommandRun.run(["help"])
         #expect(run.exitCode == 0)

@@ -34,10 +34,17 @@ public enum Catalog {
 
     // MARK: Source and lexical
 
-    public static func invalidUTF8() -> Message { error("invalid-utf8", "source is not valid UTF-8") }
-    public static func nulByte() -> Message { error("nul-byte", "source contains a NUL byte") }
-    public static func unexpectedCharacter(_ character: String) -> Message {
-        error("unexpected-character", "unexpected character `\(character)`")
+    /// `count` bytes in a row that are not UTF-8: one diagnostic for the run.
+    public static func invalidUTF8(_ count: Int = 1) -> Message {
+        error("invalid-utf8", count == 1 ? "source is not valid UTF-8" : "source is not valid UTF-8: \(count) bytes in a row")
+    }
+    /// `count` NUL bytes in a row: one diagnostic for the run.
+    public static func nulByte(_ count: Int = 1) -> Message {
+        error("nul-byte", count == 1 ? "source contains a NUL byte" : "source contains \(count) NUL bytes in a row")
+    }
+    /// A character that starts no token, `count` times in a row: one diagnostic for the run.
+    public static func unexpectedCharacter(_ character: String, count: Int = 1) -> Message {
+        error("unexpected-character", "unexpected character `\(character)`" + (count == 1 ? "" : ", \(count) in a row"))
     }
     public static func unterminatedString() -> Message {
         error("unterminated-string", "string is not closed before the end of the line")

@@ -17,6 +17,7 @@ enum CheckCommand {
         ])
         let format = try options.choice("--format", as: DiagnosticFormat.self) ?? .human
         guard !options.positionals.isEmpty else { throw UsageError(message: "check needs at least one file") }
+        try Driver.requireStandardInputOnce(options.positionals)
         /// Each file's diagnostics: all counted, the first `Limits.maximumDiagnosticsShown` kept.
         var perFile: [DiagnosticList] = []
         /// The files' paths as diagnostics show them (`<stdin>` for `-`).

@@ -97,6 +97,12 @@ public enum Driver {
     static func wantsHelp(_ arguments: [String]) -> Bool {
         arguments.contains("--help") || arguments.contains("-h")
     }
+
+    /// Refuses source paths that name standard input (`-`) more than once (`check`, `fmt`):
+    /// it can be read only once, and a second `-` would read nothing, an empty source.
+    static func requireStandardInputOnce(_ paths: [String]) throws {
+        if paths.filter({ $0 == "-" }).count > 1 { throw UsageError(message: "standard input (`-`) can be read only once") }
+    }
 }
 
 /// A source file read, parsed and (when it holds an `sla` block) checked.

@@ -42,7 +42,7 @@ enum FormatCommand {
         let mode = modes.first ?? .print
         let paths = options.positionals
         guard !paths.isEmpty else { throw UsageError(message: "fmt needs at least one file (or `-` for standard input)") }
-        if paths.filter({ $0 == "-" }).count > 1 { throw UsageError(message: "standard input (`-`) can be read only once") }
+        try Driver.requireStandardInputOnce(paths)
         if mode == .write, paths.contains("-") { throw UsageError(message: "-w cannot rewrite standard input") }
         if mode == .print, paths.count > 1 {
             throw UsageError(message: "fmt prints one file; use -w, --check or --diff for several")

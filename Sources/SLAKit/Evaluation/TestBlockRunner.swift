@@ -288,9 +288,12 @@ public struct TestBlockRunner {
                                                expected: "at most \(DigitGrouping.grouped(Evaluator.maximumGoalRows)) goal rows",
                                                actual: count.message(sla: result.sla, firstEvent: result.firstEvent ?? 0, asOf: result.asOf ?? 0).summary))
         }
+        /// Built at the first goal expectation, once for all of the test's.
+        var goals: GoalVerdictIndex?
         for item in test.items {
             guard case .expectation(let expectation) = item else { continue }
-            failures += compare(expectation, result)
+            if case .goal = expectation.subject, goals == nil { goals = GoalVerdictIndex(result.goals) }
+            failures += compare(expectation, result, goals: goals)
         }
         var traces: [String: [TraceEntry]] = [:]
         if tracing, !failures.isEmpty {
@@ -320,8 +323,9 @@ public struct TestBlockRunner {
         return TextFormatting.localTime(instant, zone: program.sla.zone)
     }
 
-    /// Compares one expectation with the evaluation, returning its failures.
-    func compare(_ expectation: Expectation, _ result: EvaluationResult) -> [ExpectationFailure] {
+    /// Compares one expectation with the evaluation, returning its failures. `goals` indexes
+    /// `result.goals` (built here for a goal expectation when not given).
+    func compare(_ expectation: Expectation, _ result: EvaluationResult, goals: GoalVerdictIndex? = nil) -> [ExpectationFailure] {
         let sla = program.sla
         var failures: [ExpectationFailure] = []
         func fail(_ subject: String, _ expected: String, _ actual: String) {
@@ -385,11 +389,11 @@ public struct TestBlockRunner {
             let groupValue = group.map { TestBlockRunner.value($0.value) } ?? .null
             var subject = "goal \(goal.name) \(period.value)"
             if let group { subject += " group \(TextFormatting.groupLiteral(TestBlockRunner.value(group.value)))" }
-            guard let verdict = result.goals.first(where: { $0.goal == index && $0.period.label == period.value && Operations.equals($0.group, groupValue) }) else {
-                let rows = result.goals.filter { $0.goal == index }
-                let inPeriod = rows.filter { $0.period.label == period.value }
+            let goals = goals ?? GoalVerdictIndex(result.goals)
+            guard let verdict = goals.verdict(goal: index, period: period.value, group: groupValue) else {
+                let inPeriod = goals.verdicts(goal: index, period: period.value)
                 if inPeriod.isEmpty {
-                    let periods = Set(rows.map(\.period.label)).sorted()
+                    let periods = goals.periods(goal: index).sorted()
                     fail(subject, "a reported period", periods.isEmpty ? "no periods reported" : "periods reported: " + periods.joined(separator: ", "))
                 } else {
                     // The period is there: name the groups it has (in report order).
@@ -430,5 +434,83 @@ public struct TestBlockRunner {
             if let status, verdict.status.rawValue != status.name { fail(subject + " status", status.name, verdict.status.rawValue) }
         }
         return failures
+    }
+}
+
+/// The goal verdicts of one evaluation, indexed by goal, period label and group: a goal
+/// expectation is then a lookup, where a scan of every goal row made a test of thousands
+/// of goal expectations over thousands of rows quadratic. Built once per test, in one pass
+/// over the rows; it finds what the scan found: the first row, in report order, of the
+/// goal whose period label is equal (`==`) and whose group `Operations.equals` the one asked.
+struct GoalVerdictIndex {
+    /// A group value as a dictionary key: two keys are equal exactly when
+    /// `Operations.equals` holds for their values (numbers by `==`, so `-0` is `0` and NaN
+    /// equals nothing; strings by their UTF-8 bytes, not by canonical equivalence as
+    /// `String`'s `==` would; lists element by element).
+    private enum GroupKey: Hashable {
+        case null
+        case bool(Bool)
+        case number(Double)
+        case string([UInt8])
+        case duration(Int64)
+        case time(Int64)
+        case list([GroupKey])
+
+        init(_ value: Value) {
+            switch value {
+            case .null: self = .null
+            case .bool(let flag): self = .bool(flag)
+            case .number(let number): self = .number(number)
+            case .string(let text): self = .string(Array(text.utf8))
+            case .duration(let milliseconds): self = .duration(milliseconds)
+            case .time(let instant): self = .time(instant)
+            case .list(let elements): self = .list(elements.map(GroupKey.init))
+            }
+        }
+    }
+
+    private struct PeriodKey: Hashable {
+        var goal: Int
+        var period: String
+    }
+
+    private struct RowKey: Hashable {
+        var period: PeriodKey
+        var group: GroupKey
+    }
+
+    private let rows: [GoalVerdict]
+    /// The first row (an index into `rows`) of each goal, period and group.
+    private var first: [RowKey: Int] = [:]
+    /// The rows of each goal and period, in report order.
+    private var rowsByPeriod: [PeriodKey: [Int]] = [:]
+    /// The labels of each goal's periods, each once, in report order.
+    private var periodsByGoal: [Int: [String]] = [:]
+
+    init(_ rows: [GoalVerdict]) {
+        self.rows = rows
+        for (offset, row) in rows.enumerated() {
+            let period = PeriodKey(goal: row.goal, period: row.period.label)
+            if rowsByPeriod[period] == nil { periodsByGoal[row.goal, default: []].append(row.period.label) }
+            rowsByPeriod[period, default: []].append(offset)
+            let key = RowKey(period: period, group: GroupKey(row.group))
+            if first[key] == nil { first[key] = offset }
+        }
+    }
+
+    /// The goal's row for the period labelled `period` and the group `group` (`.null`
+    /// without `by`); nil when the report has none.
+    func verdict(goal: Int, period: String, group: Value) -> GoalVerdict? {
+        first[RowKey(period: PeriodKey(goal: goal, period: period), group: GroupKey(group))].map { rows[$0] }
+    }
+
+    /// The goal's rows for the period labelled `period`, in report order.
+    func verdicts(goal: Int, period: String) -> [GoalVerdict] {
+        (rowsByPeriod[PeriodKey(goal: goal, period: period)] ?? []).map { rows[$0] }
+    }
+
+    /// The labels of the goal's periods, each once, in report order.
+    func periods(goal: Int) -> [String] {
+        periodsByGoal[goal] ?? []
     }
 }

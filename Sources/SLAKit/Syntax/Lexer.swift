@@ -3,8 +3,11 @@
 ///
 /// The lexer works on raw UTF-8 bytes, never on `Character`s, so it is linear and fast, and
 /// it cannot be crashed by invalid UTF-8 or NUL bytes: those get a diagnostic at the
-/// offending byte and an `.invalid` token. All lexing happens in `init`; the results are
-/// read from `tokens` (always ending with one `.end` token), `comments` and `diagnostics`.
+/// offending bytes and an `.invalid` token. A run of them (bytes that are not UTF-8, NUL
+/// bytes, or one unexpected character repeated) is one token and one diagnostic covering
+/// the run, so that a binary file gives a few, not one per byte. All lexing happens in
+/// `init`; the results are read from `tokens` (always ending with one `.end` token),
+/// `comments` and `diagnostics`.
 public struct Lexer {
     public let source: SourceFile
     /// The tokens in source order; the last one is always `.end` (an empty range at the end).
@@ -80,17 +83,15 @@ public struct Lexer {
                     invalidCharacter(length: 1, help: Catalog.didYouMean("not"))
                 }
             case 0:
-                report(Catalog.nulByte(), SourceRange(start: position, end: position + 1))
-                append(.invalid, from: position, to: position + 1)
-                position += 1
+                nulRun()
             case 0x80...:
                 if let length = scalarLength(at: position) {
-                    invalidCharacter(length: length, help: nil)
+                    unexpectedRun(length: length)
                 } else {
                     invalidUTF8Run()
                 }
             default:
-                invalidCharacter(length: 1, help: nil)
+                unexpectedRun(length: 1)
             }
         }
         tokens.append(Token(kind: .end, range: .at(bytes.count)))
@@ -114,7 +115,8 @@ public struct Lexer {
         diagnostics.append(Diagnostic(message, at: range, help: help, in: source))
     }
 
-    /// A valid character that starts no token: one diagnostic and an `.invalid` token.
+    /// A lone `=` or `!` (a mistyped `==` or `!=`): one diagnostic with its help and an
+    /// `.invalid` token (not a run: `==` and `!=` are tokens).
     private mutating func invalidCharacter(length: Int, help: String?) {
         let range = SourceRange(start: position, end: position + length)
         report(Catalog.unexpectedCharacter(Self.printable(bytes[range.start..<range.end])), range, help: help)
@@ -122,15 +124,43 @@ public struct Lexer {
         position += length
     }
 
-    /// A run of bytes that are not UTF-8: one diagnostic at the first byte for the whole run,
-    /// so a binary file does not produce one error per byte.
+    /// A valid character of `length` bytes that starts no token, and the same character
+    /// right after it, as often as it is repeated: one diagnostic covering the run and one
+    /// `.invalid` token, so that a file of 16 MiB of one control character does not make 16
+    /// million of each.
+    private mutating func unexpectedRun(length: Int) {
+        let start = position
+        var end = start + length
+        while end + length <= bytes.count, sameCharacter(at: end, as: start, length: length) { end += length }
+        let range = SourceRange(start: start, end: end)
+        report(Catalog.unexpectedCharacter(Self.printable(bytes[start..<start + length]), count: (end - start) / length), range)
+        append(.invalid, from: start, to: end)
+        position = end
+    }
+
+    /// Whether the `length` bytes at `index` are those at `start`.
+    private func sameCharacter(at index: Int, as start: Int, length: Int) -> Bool {
+        for offset in 0..<length where bytes[index + offset] != bytes[start + offset] { return false }
+        return true
+    }
+
+    /// A run of NUL bytes: one diagnostic covering the run and one `.invalid` token.
+    private mutating func nulRun() {
+        let start = position
+        while position < bytes.count, bytes[position] == 0 { position += 1 }
+        report(Catalog.nulByte(position - start), SourceRange(start: start, end: position))
+        append(.invalid, from: start, to: position)
+    }
+
+    /// A run of bytes that are not UTF-8: one diagnostic covering the run and one `.invalid`
+    /// token, so a binary file does not produce one error per byte.
     private mutating func invalidUTF8Run() {
         let start = position
         position += 1
         while position < bytes.count, bytes[position] >= 0x80, scalarLength(at: position) == nil {
             position += 1
         }
-        report(Catalog.invalidUTF8(), SourceRange(start: start, end: start + 1))
+        report(Catalog.invalidUTF8(position - start), SourceRange(start: start, end: position))
         append(.invalid, from: start, to: position)
     }
 
@@ -172,23 +202,25 @@ public struct Lexer {
         }
     }
 
-    /// Checks bytes `start..<end` (inside a comment or string) for NUL and invalid UTF-8.
+    /// Checks bytes `start..<end` (inside a comment or string) for NUL and invalid UTF-8:
+    /// one diagnostic per run of either, covering it.
     private mutating func validateText(from start: Int, to end: Int) {
         var index = start
         while index < end {
             let byte = bytes[index]
             if byte == 0 {
-                report(Catalog.nulByte(), SourceRange(start: index, end: index + 1))
-                index += 1
+                let run = index
+                while index < end, bytes[index] == 0 { index += 1 }
+                report(Catalog.nulByte(index - run), SourceRange(start: run, end: index))
             } else if byte < 0x80 {
                 index += 1
             } else if let length = scalarLength(at: index), index + length <= end {
                 index += length
             } else {
-                report(Catalog.invalidUTF8(), SourceRange(start: index, end: index + 1))
+                let run = index
                 index += 1
-                // One diagnostic per run of bad bytes.
                 while index < end, bytes[index] >= 0x80, scalarLength(at: index) == nil { index += 1 }
+                report(Catalog.invalidUTF8(index - run), SourceRange(start: run, end: index))
             }
         }
     }
@@ -257,17 +289,19 @@ public struct Lexer {
                 continue
             }
             if byte == 0 {
-                report(Catalog.nulByte(), SourceRange(start: position, end: position + 1))
-                position += 1
+                // One diagnostic per run, as outside strings.
+                let run = position
+                while position < bytes.count, bytes[position] == 0 { position += 1 }
+                report(Catalog.nulByte(position - run), SourceRange(start: run, end: position))
             } else if byte < 0x80 {
                 position += 1
             } else if let length = scalarLength(at: position) {
                 position += length
             } else {
-                report(Catalog.invalidUTF8(), SourceRange(start: position, end: position + 1))
+                let run = position
                 position += 1
-                // One diagnostic per run of bad bytes, as outside strings.
                 while position < bytes.count, bytes[position] >= 0x80, scalarLength(at: position) == nil { position += 1 }
+                report(Catalog.invalidUTF8(position - run), SourceRange(start: run, end: position))
             }
         }
         var end = position

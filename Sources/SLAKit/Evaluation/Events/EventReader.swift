@@ -184,12 +184,21 @@ public final class EventReader {
                 let prefix = Array(UnsafeBufferPointer(start: base + start, count: maximumRecordBytes))
                 var blank = ByteScanning.isBlank(base, start, limit)
                 let recordLine = line
-                let cutInsideQuotes = quoting.insideQuotes
+                var cutInsideQuotes = quoting.insideQuotes
+                /// The cut came right after a quote inside a quoted field: the byte after the
+                /// cut decides whether it closed the field or began a `""` escape (the cut
+                /// then lies between its two quotes, inside the field). Decided at the first
+                /// byte past the cut, which may come only with the next read.
+                var quoteBeforeCut = quoting.afterQuoteInQuotedField
                 start = limit
                 /// Whether the last byte skipped is a line feed (one inside a quoted field
                 /// that the input ends in ends the record's last line, not a line of it).
                 var endsWithLineFeed = false
                 while true {
+                    if quoteBeforeCut, start < end {
+                        cutInsideQuotes = base[start] == ByteScanning.quote
+                        quoteBeforeCut = false
+                    }
                     if let lineFeed = EventReader.recordEnd(base, start, end, quoteAware: quoteAware, quoting: &quoting) {
                         blank = blank && ByteScanning.isBlank(base, start, lineFeed)
                         start = lineFeed + 1
@@ -347,6 +356,9 @@ struct CSVQuoting {
     private(set) var lineFeeds = 0
 
     var insideQuotes: Bool { state == .quoted }
+    /// Right after a quote in a quoted field: the quote closed the field unless the next
+    /// byte is a quote too (`""`, an escaped quote, and the field goes on).
+    var afterQuoteInQuotedField: Bool { state == .quoteSeen }
 
     /// The index of the line feed in `[from, to)` that ends the record, or nil when it is
     /// not there yet (the state is kept for the next call).
