@@ -182,6 +182,72 @@ import Testing
         #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
     }
 
+    /// A test block's expectations about leads find the lead and its cycles by a binary
+    /// search among the lead-ordered verdicts, not a scan of them: one expectation of each
+    /// kind per lead was leads × leads.
+    @Test func manyLeadExpectationsAreLinear() throws {
+        /// An SLA and one test of `leads` leads, each with one event that enters a stage and
+        /// opens a deadline's cycle, and an expectation of each kind about every lead, all met.
+        func testFile(_ leads: Int) -> String {
+            var text = """
+            sla "scaling" {
+              team t
+              score seen {
+                +1 on e
+              }
+              stage s when seen >= 1
+              deadline d {
+                owner t
+                starts at s
+                met on reply
+                within 1h
+              }
+              deadline never_opened {
+                owner t
+                starts on request
+                met on reply
+                within 1h
+              }
+            }
+
+            test "every lead" {
+              as of 2026-03-02 12:00
+              events {
+
+            """
+            for lead in 0..<leads { text += "    2026-03-02 09:00  L\(lead)  e\n" }
+            text += "  }\n"
+            for lead in 0..<leads {
+                text += """
+                  expect L\(lead) score seen 1
+                  expect L\(lead) stage s at 2026-03-02 09:00
+                  expect L\(lead) deadline d overdue
+                  expect L\(lead) deadline never_opened none
+
+                """
+            }
+            return text + "}\n"
+        }
+        func prepared(_ leads: Int) throws -> (runner: TestBlockRunner, test: TestBlock) {
+            let loaded = LoadedFile.analyse(SourceFile(path: "scaling.test.sla", text: testFile(leads)))
+            #expect(loaded.diagnostics.count == 0, "\(loaded.diagnostics.prefix(3).map(\.message))")
+            let program = try loaded.programUnderTest().get().program
+            return (TestBlockRunner(program: program, testFile: loaded.source), try #require(loaded.parse.file.tests.first))
+        }
+        let small = try prepared(1_000), large = try prepared(4_000)
+        let outcome = large.runner.run(large.test)
+        #expect(outcome.passed, "\(outcome.failures.prefix(3).map { "\($0.subject): \($0.expected) / \($0.actual)" })")
+        #expect(outcome.result?.leads.count == 4_000)
+        var times: [String] = []
+        let ratios = Self.ratios {
+            let single = Self.fastest { _ = small.runner.run(small.test) }
+            let quadruple = Self.fastest { _ = large.runner.run(large.test) }
+            times.append("1,000 leads: \(single) s, 4,000: \(quadruple) s")
+            return quadruple / max(single, 1e-6)
+        }
+        #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
+    }
+
     @Test func largeExpressionsCostLinearTime() throws {
         // A list of n strings: checking, compiling and evaluating it over fixed events.
         var store = EventStore()

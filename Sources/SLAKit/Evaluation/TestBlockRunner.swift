@@ -332,7 +332,15 @@ public struct TestBlockRunner {
             failures.append(ExpectationFailure(range: expectation.range, subject: subject, expected: expected, actual: actual))
         }
         func lead(_ id: StringLiteral) -> LeadVerdict? {
-            result.leads.first { $0.lead.utf8.elementsEqual(id.value.utf8) }
+            let index = TestBlockRunner.firstRow(of: id.value, in: result.leads, lead: \.lead)
+            return index < result.leads.count && result.leads[index].lead.utf8.elementsEqual(id.value.utf8) ? result.leads[index] : nil
+        }
+        /// The lead's cycles, by deadline and number (cycles are in lead order).
+        func cycles(_ id: StringLiteral) -> ArraySlice<CycleVerdict> {
+            let first = TestBlockRunner.firstRow(of: id.value, in: result.cycles, lead: \.lead)
+            var end = first
+            while end < result.cycles.count, result.cycles[end].lead.utf8.elementsEqual(id.value.utf8) { end += 1 }
+            return result.cycles[first..<end]
         }
         /// The actual side of an expectation about a lead without verdicts.
         func noEvents(_ id: StringLiteral) -> String {
@@ -360,7 +368,7 @@ public struct TestBlockRunner {
             let number = Int(cycleNumber?.value ?? 1)
             let subject = "\(id.value) deadline \(deadline.name) cycle \(number)"
             guard case .deadline(let index)? = sla.symbols[deadline.name] else { return [] }
-            guard let cycle = result.cycles.first(where: { $0.lead.utf8.elementsEqual(id.value.utf8) && $0.deadline == index && $0.number == number }) else {
+            guard let cycle = cycles(id).first(where: { $0.deadline == index && $0.number == number }) else {
                 fail(subject, status.name, "no such cycle")
                 break
             }
@@ -382,7 +390,7 @@ public struct TestBlockRunner {
             guard case .deadline(let index)? = sla.symbols[deadline.name] else { return [] }
             // As for every expectation about a lead: a misspelt id must not pass.
             guard lead(id) != nil else { fail("\(id.value) deadline \(deadline.name)", "no cycle", noEvents(id)); break }
-            let count = result.cycles.filter { $0.lead.utf8.elementsEqual(id.value.utf8) && $0.deadline == index }.count
+            let count = cycles(id).filter { $0.deadline == index }.count
             if count > 0 { fail("\(id.value) deadline \(deadline.name)", "no cycle", "\(count) cycle\(count == 1 ? "" : "s")") }
         case .goal(let goal, let period, let group, let value, let status):
             guard case .goal(let index)? = sla.symbols[goal.name] else { return [] }
@@ -434,6 +442,21 @@ public struct TestBlockRunner {
             if let status, verdict.status.rawValue != status.name { fail(subject + " status", status.name, verdict.status.rawValue) }
         }
         return failures
+    }
+}
+
+extension TestBlockRunner {
+    /// The index of the first of `rows` whose lead id is not before `id` in byte order
+    /// (`rows.count` when there is none): a binary search, as an evaluation's leads and
+    /// cycles are in byte order of their lead ids. A test of thousands of expectations
+    /// about leads scanned every row for each.
+    static func firstRow<Row>(of id: String, in rows: [Row], lead: (Row) -> String) -> Int {
+        var low = 0, high = rows.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lead(rows[middle]).utf8.lexicographicallyPrecedes(id.utf8) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
 
