@@ -116,17 +116,23 @@ import Testing
         }
     }
 
+    /// The partner-referrals example: its program, its CSV export's text, the export's
+    /// header line, its records (one line each) and its number of columns.
+    static func partnerReferrals() throws -> (program: Program, original: String, header: String, records: [String], columns: Int) {
+        let program = try PassEquivalenceTests.program("partner_referrals.sla")
+        let original = try String(contentsOfFile: TestPaths.examples.appendingPathComponent("partner_referrals.csv").path, encoding: .utf8)
+        var lines = original.split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        return (program, original, header, lines, header.split(separator: ",", omittingEmptySubsequences: false).count)
+    }
+
     /// A CSV record over the 1 MiB limit whose quoted cell holds line feeds is rejected
     /// whole, in every pass, with the same message, and the records after it are read. It
     /// starts 2.2 MiB into the file: with 1 MiB blocks, a block ends inside the cell and the
     /// two-core pass starts over on one core, which follows the quoting; with 2 MiB blocks
     /// the record lies inside the second block, whose lines are numbered from its start.
     @Test func overlongQuotedCellIsRejectedAloneInEveryPass() throws {
-        let program = try PassEquivalenceTests.program("partner_referrals.sla")
-        let original = try String(contentsOfFile: TestPaths.examples.appendingPathComponent("partner_referrals.csv").path, encoding: .utf8)
-        var lines = original.split(separator: "\n").map(String.init)
-        let header = lines.removeFirst()
-        let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
+        let (program, original, header, lines, columns) = try PassEquivalenceTests.partnerReferrals()
         // The first record again, its last cell replaced by 1.5 MiB of quoted lines.
         var fields = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         fields[columns - 1] = "\"" + String(repeating: "note, \"\"quoted\"\"\n", count: 90_000) + "\""
@@ -160,11 +166,7 @@ import Testing
     /// core, from a file on two cores (the record lies inside the first 2 MiB block) and on
     /// one core again (1 MiB blocks: the record's first line fills a block, too long for it).
     @Test func overlongRecordCutAtAnEscapedQuoteIsCutInsideTheFieldInEveryPass() throws {
-        let program = try PassEquivalenceTests.program("partner_referrals.sla")
-        let original = try String(contentsOfFile: TestPaths.examples.appendingPathComponent("partner_referrals.csv").path, encoding: .utf8)
-        var lines = original.split(separator: "\n").map(String.init)
-        let header = lines.removeFirst()
-        let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
+        let (program, original, header, lines, columns) = try PassEquivalenceTests.partnerReferrals()
         // The first record again, its last cell quoted and long, holding `""` and a line feed.
         let fields = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let opening = fields.prefix(columns - 1).joined(separator: ",") + ",\""
