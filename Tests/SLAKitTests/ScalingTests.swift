@@ -129,6 +129,30 @@ import Testing
         #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
     }
 
+    /// Runs the test of `testFile(4_000)` (an SLA and one test, all of whose expectations
+    /// are met) against that of `testFile(1_000)`: the time ratio must be below `limit`.
+    /// Returns the larger test's evaluation.
+    static func testBlockRatio(_ testFile: (Int) -> String, label: String) throws -> EvaluationResult? {
+        func prepared(_ size: Int) throws -> (runner: TestBlockRunner, test: TestBlock) {
+            let loaded = LoadedFile.analyse(SourceFile(path: "scaling.test.sla", text: testFile(size)))
+            #expect(loaded.diagnostics.count == 0, "\(loaded.diagnostics.prefix(3).map(\.message))")
+            let program = try loaded.programUnderTest().get().program
+            return (TestBlockRunner(program: program, testFile: loaded.source), try #require(loaded.parse.file.tests.first))
+        }
+        let small = try prepared(1_000), large = try prepared(4_000)
+        let outcome = large.runner.run(large.test)
+        #expect(outcome.passed, "\(outcome.failures.prefix(3).map { "\($0.subject): \($0.expected) / \($0.actual)" })")
+        var times: [String] = []
+        let ratios = Self.ratios {
+            let single = Self.fastest { _ = small.runner.run(small.test) }
+            let quadruple = Self.fastest { _ = large.runner.run(large.test) }
+            times.append("1,000 \(label): \(single) s, 4,000: \(quadruple) s")
+            return quadruple / max(single, 1e-6)
+        }
+        #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
+        return outcome.result
+    }
+
     /// A test block's goal expectations are each a lookup among the goal rows, not a scan
     /// of them: one expectation per day of a daily goal by two groups was days × 2 days.
     @Test func manyGoalExpectationsAreLinear() throws {
@@ -162,24 +186,8 @@ import Testing
             }
             return text + "}\n"
         }
-        func prepared(_ days: Int) throws -> (runner: TestBlockRunner, test: TestBlock) {
-            let loaded = LoadedFile.analyse(SourceFile(path: "scaling.test.sla", text: testFile(days)))
-            #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics.map(\.message))")
-            let program = try loaded.programUnderTest().get().program
-            return (TestBlockRunner(program: program, testFile: loaded.source), try #require(loaded.parse.file.tests.first))
-        }
-        let small = try prepared(1_000), large = try prepared(4_000)
-        let outcome = large.runner.run(large.test)
-        #expect(outcome.passed, "\(outcome.failures.prefix(3).map { "\($0.subject): \($0.expected) / \($0.actual)" })")
-        #expect(outcome.result?.goals.count == 8_000)
-        var times: [String] = []
-        let ratios = Self.ratios {
-            let single = Self.fastest { _ = small.runner.run(small.test) }
-            let quadruple = Self.fastest { _ = large.runner.run(large.test) }
-            times.append("1,000 expectations: \(single) s, 4,000: \(quadruple) s")
-            return quadruple / max(single, 1e-6)
-        }
-        #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
+        let outcome = try Self.testBlockRatio(testFile, label: "expectations")
+        #expect(outcome?.goals.count == 8_000)
     }
 
     /// A test block's expectations about leads find the lead and its cycles by a binary
@@ -228,24 +236,8 @@ import Testing
             }
             return text + "}\n"
         }
-        func prepared(_ leads: Int) throws -> (runner: TestBlockRunner, test: TestBlock) {
-            let loaded = LoadedFile.analyse(SourceFile(path: "scaling.test.sla", text: testFile(leads)))
-            #expect(loaded.diagnostics.count == 0, "\(loaded.diagnostics.prefix(3).map(\.message))")
-            let program = try loaded.programUnderTest().get().program
-            return (TestBlockRunner(program: program, testFile: loaded.source), try #require(loaded.parse.file.tests.first))
-        }
-        let small = try prepared(1_000), large = try prepared(4_000)
-        let outcome = large.runner.run(large.test)
-        #expect(outcome.passed, "\(outcome.failures.prefix(3).map { "\($0.subject): \($0.expected) / \($0.actual)" })")
-        #expect(outcome.result?.leads.count == 4_000)
-        var times: [String] = []
-        let ratios = Self.ratios {
-            let single = Self.fastest { _ = small.runner.run(small.test) }
-            let quadruple = Self.fastest { _ = large.runner.run(large.test) }
-            times.append("1,000 leads: \(single) s, 4,000: \(quadruple) s")
-            return quadruple / max(single, 1e-6)
-        }
-        #expect(ratios[ratios.count - 1] < Self.limit, "\(times)")
+        let outcome = try Self.testBlockRatio(testFile, label: "leads")
+        #expect(outcome?.leads.count == 4_000)
     }
 
     @Test func largeExpressionsCostLinearTime() throws {
