@@ -246,8 +246,9 @@ import Testing
         }
         #expect(diagnostics.last?.message == "\(count - Limits.maximumDiagnosticsShown) more diagnostics in this file not shown")
         // Against checking as many stages whose conditions read attributes (no unknown
-        // name), so that the machine's load, a debug build or a sanitizer cancel out: in a
-        // debug build that takes 1.4 s, the unknown names 3 s, and 17 s when quadratic.
+        // name), which a debug build or a sanitizer slows alike: in a debug build that takes
+        // 1.4 s, the unknown names 3 s, and 17 s when quadratic. (6x leaves room for a burst
+        // of load during one of the two measurements.)
         let known = "sla \"x\" {\n" + (0..<count).map { "  stage s\($0) when lead.u\($0)\n" }.joined() + "}\n"
         let baseline = clock.measure { #expect(LoadedFile.analyse(SourceFile(path: "known.sla", text: known)).diagnostics.isEmpty) }
         #expect(elapsed < baseline * 6, "\(elapsed) against \(baseline) without unknown names")
@@ -282,11 +283,6 @@ import Testing
         }
         // 19,999 overlaps on the long line and one on the other, which comes last.
         #expect(diagnostics.last?.message == "\(count - Limits.maximumDiagnosticsShown) more diagnostics in this file not shown")
-        // Against checking as many stages whose conditions read attributes (no unknown
-        // name), so that the machine's load, a debug build or a sanitizer cancel out: in a
-        // debug build that takes 1.4 s, the unknown names 3 s, and 17 s when quadratic.
-        let known = "sla \"x\" {\n" + (0..<count).map { "  stage s\($0) when lead.u\($0)\n" }.joined() + "}\n"
-        let baseline = clock.measure { #expect(LoadedFile.analyse(SourceFile(path: "known.sla", text: known)).diagnostics.isEmpty) }
-        #expect(elapsed < baseline * 6, "\(elapsed) against \(baseline) without unknown names")
+        #expect(elapsed < .seconds(10))
     }
 }

@@ -50,9 +50,10 @@ public struct Diagnostic: Sendable, Hashable {
 
 /// An ordered collection of diagnostics, in the spirit of starlark-go's `ErrorList`, that
 /// counts every diagnostic appended but keeps only the first `limit` in file order (and the
-/// one after them, where the `too-many-diagnostics` line of `shown` points). A binary file
-/// gives a diagnostic per byte: 16 MiB of NUL bytes would otherwise hold 16 million of them
-/// (4.4 GB); a capped list holds about `2 × limit`.
+/// one after them, where the `too-many-diagnostics` line of `shown` points). Arbitrary binary
+/// data gives a diagnostic every few bytes (1 MB of random bytes, about 336,000; runs of one
+/// bad byte are one each): kept, they would take gigabytes for a large file; a capped list
+/// holds about `2 × limit`.
 public struct DiagnosticList: Sendable {
     /// How many diagnostics `shown` lists before its `too-many-diagnostics` line (unlimited
     /// by default).

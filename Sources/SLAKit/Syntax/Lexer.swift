@@ -5,9 +5,9 @@
 /// it cannot be crashed by invalid UTF-8 or NUL bytes: those get a diagnostic at the
 /// offending bytes and an `.invalid` token. A run of them (bytes that are not UTF-8, NUL
 /// bytes, or one unexpected character repeated) is one token and one diagnostic covering
-/// the run, so that a binary file gives a few, not one per byte. All lexing happens in
-/// `init`; the results are read from `tokens` (always ending with one `.end` token),
-/// `comments` and `diagnostics`.
+/// the run, so that a file of one bad byte repeated gives one diagnostic, not one per byte.
+/// All lexing happens in `init`; the results are read from `tokens` (always ending with one
+/// `.end` token), `comments` and `diagnostics`.
 public struct Lexer {
     public let source: SourceFile
     /// The tokens in source order; the last one is always `.end` (an empty range at the end).
@@ -153,7 +153,7 @@ public struct Lexer {
     }
 
     /// A run of bytes that are not UTF-8: one diagnostic covering the run and one `.invalid`
-    /// token, so a binary file does not produce one error per byte.
+    /// token, not one per byte.
     private mutating func invalidUTF8Run() {
         let start = position
         position += 1
