@@ -396,7 +396,7 @@ private func read(_ url: URL) throws -> String {
                   |         ^^^^
 
                 """), "\(run.error)")
-            #expect(run.error.hasSuffix("\(path): not formatted: 12 errors\n"))
+            #expect(run.error.hasSuffix("\(path): not formatted: 14 errors\n"))
         }
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
         // A megabyte of NUL bytes on standard input: one diagnostic for them.

@@ -217,4 +217,46 @@ private func codes(_ lexer: Lexer) -> [String] { lexer.diagnostics.items.map(\.c
         #expect(lexer.tokens[1].range == SourceRange(start: 3, end: 7))
         #expect(lexer.tokens.last!.range == .at(7))
     }
+
+    /// Columns count each valid scalar, and each byte that is not part of one, as one, and
+    /// `lineText` shows such a byte as one `�`: so the column of every offset is where it
+    /// stands in the shown line. Lines of 30,000 bytes cross the checkpoints that bound the
+    /// cost of a column, with scalars and bad sequences across them.
+    @Test func columnsMatchTheShownLineAcrossCheckpoints() {
+        var generator = SeededGenerator(seed: 0xC01)
+        let pieces: [[UInt8]] = [[0x61], [0xC3, 0xA9], [0xE2, 0x86, 0x92], [0xF0, 0x9F, 0x98, 0x80], [0x80], [0xE2, 0x82],
+                                 [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xFF], [0x0A], [0x0D, 0x0A]]
+        for _ in 0..<3 {
+            var bytes: [UInt8] = []
+            while bytes.count < 30_000 {
+                // Mostly letters, so that lines are long.
+                bytes += Int.random(in: 0..<4, using: &generator) == 0 ? pieces.randomElement(using: &generator)! : [0x61]
+                if Int.random(in: 0..<3_000, using: &generator) == 0 { bytes.append(0x0A) }
+            }
+            let source = SourceFile(path: "columns.sla", bytes: bytes)
+            // The expected column of each scalar or bad byte's first byte: its place among
+            // the shown line's characters (scalars), counted from the line's start.
+            var offset = 0, line = 1, column = 1
+            var wrong: [String] = []
+            while offset < bytes.count, wrong.count < 5 {
+                let length = SourceFile.scalarLength(bytes, at: offset) ?? 1
+                // Every offset near a checkpoint (each 4,096 bytes), a sample elsewhere.
+                if offset % 4096 < 8 || offset % 4096 > 4088 || offset % 97 == 0 {
+                    let location = source.location(of: offset)
+                    if location != SourceLocation(line: line, column: column) { wrong.append("offset \(offset): \(location), not \(line):\(column)") }
+                }
+                if bytes[offset] == 0x0A {
+                    // The line's last column is its line break (or the CR before it).
+                    let shown = source.lineText(line).unicodeScalars.count
+                    if shown != column - 1, shown != column - 2 { wrong.append("line \(line): \(shown) shown, \(column - 1) columns") }
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+                offset += length
+            }
+            #expect(wrong.isEmpty)
+        }
+    }
 }

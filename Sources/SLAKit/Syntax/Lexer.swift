@@ -174,33 +174,9 @@ public struct Lexer {
 
     // MARK: - UTF-8
 
-    /// The length of the well-formed UTF-8 scalar starting at `index` (whose byte is >= 0x80),
-    /// or nil when the bytes there are not UTF-8 (overlong forms and surrogates included).
-    private func scalarLength(at index: Int) -> Int? {
-        let lead = bytes[index]
-        func continuation(_ offset: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
-            index + offset < bytes.count && range.contains(bytes[index + offset])
-        }
-        switch lead {
-        case 0xC2...0xDF:
-            return continuation(1) ? 2 : nil
-        case 0xE0:
-            return continuation(1, 0xA0...0xBF) && continuation(2) ? 3 : nil
-        case 0xE1...0xEC, 0xEE...0xEF:
-            return continuation(1) && continuation(2) ? 3 : nil
-        case 0xED:
-            // 0xED 0xA0... would encode a surrogate.
-            return continuation(1, 0x80...0x9F) && continuation(2) ? 3 : nil
-        case 0xF0:
-            return continuation(1, 0x90...0xBF) && continuation(2) && continuation(3) ? 4 : nil
-        case 0xF1...0xF3:
-            return continuation(1) && continuation(2) && continuation(3) ? 4 : nil
-        case 0xF4:
-            return continuation(1, 0x80...0x8F) && continuation(2) && continuation(3) ? 4 : nil
-        default:
-            return nil
-        }
-    }
+    /// The length of the valid UTF-8 scalar at `index`, nil when there is none.
+    @inline(__always)
+    private func scalarLength(at index: Int) -> Int? { SourceFile.scalarLength(bytes, at: index) }
 
     /// Checks bytes `start..<end` (inside a comment or string) for NUL and invalid UTF-8:
     /// one diagnostic per run of either, covering it.
