@@ -94,6 +94,55 @@ import Testing
         #expect(leads.states.stageEntries(1)[0] == 60_000)
     }
 
+    /// The buffered pass numbers events in 32 bits and keeps the low 32 bits of where their
+    /// values start; past 2^31 events it numbers them in 64 bits, past 2^32 values it adds
+    /// the wraps. Both are reached here with narrow widths (no events numbered in 32 bits;
+    /// values located in 2 and 3 bits): the verdicts are those of the default widths.
+    @Test func widerNumberingGivesTheSameVerdicts() throws {
+        let names = (0..<6).map { "a\($0)" }
+        let text = """
+        sla "wide" {
+          team sales
+          score hits {
+            \(names.map { "+1 when event.\($0) == \"x\"" }.joined(separator: "\n    "))
+          }
+          stage mql when hits >= 3
+          stage sql when lead.a5 == "y" and lead.a0 == "x"
+        }
+        """
+        let loaded = LoadedFile.analyse(SourceFile(path: "wide.sla", text: text))
+        let program = Compiler.compile(try #require(loaded.check?.sla, "\(loaded.diagnostics.map(\.message))"))
+        var generator = SeededGenerator(seed: 0x51DE)
+        // 40 leads of up to 60 events each, in random order, with 0 to 6 attributes each.
+        var events: [(lead: [UInt8], time: Int64, attributes: [Value])] = []
+        for lead in 0..<40 {
+            for _ in 0..<Int.random(in: 1...60, using: &generator) {
+                let attributes = names.map { _ in [Value.null, .string("x"), .string("y")].randomElement(using: &generator)! }
+                events.append((Array("L\(lead)".utf8), Int64.random(in: 0..<500, using: &generator) * 60_000, attributes))
+            }
+        }
+        events.shuffle(using: &generator)
+        func verdicts(eventNumberLimit: Int = Int(Int32.max), valueStartBits: Int = 32) -> String {
+            let leads = StreamingLeads(program: program, eventNumberLimit: eventNumberLimit, valueStartBits: valueStartBits)
+            for event in events {
+                event.attributes.withUnsafeBufferPointer { attributes in
+                    event.lead.withUnsafeBufferPointer { id in
+                        leads.buffer(leadBytes: id.baseAddress!, leadLength: id.count, hash: ByteHash.hash(id.baseAddress!, id.count),
+                                     typeId: -1, typeText: "", time: event.time, attributes: attributes.baseAddress!)
+                    }
+                }
+            }
+            leads.processBuffered()
+            let result = Evaluator(program: program).finish([leads], asOf: leads.latest, records: events.count, rejected: 0, rejections: [])
+            return JSONReport.render(result)
+        }
+        let reference = verdicts()
+        #expect(reference.contains("\"sql\": \""), "some leads enter the second stage (at a time, not null)")
+        #expect(verdicts(eventNumberLimit: 0) == reference, "events numbered in 64 bits")
+        #expect(verdicts(valueStartBits: 2) == reference, "value starts in 2 bits")
+        #expect(verdicts(eventNumberLimit: 0, valueStartBits: 3) == reference, "both")
+    }
+
     @Test func everyPassGivesTheSameVerdictsAndRejects() throws {
         let folder = try TemporaryFolder()
         let lines = StreamingTests.lines(leads: 3000) // several hundred kilobytes: more than one block pair

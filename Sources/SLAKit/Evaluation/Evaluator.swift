@@ -104,9 +104,14 @@ final class StreamingLeads: @unchecked Sendable {
     private(set) var latest: Int64?
     private(set) var earliest: Int64?
 
-    init(program: Program) {
+    /// `eventNumberLimit` and `valueStartBits` are the widths the buffered pass numbers its
+    /// events and locates their values in (see `processBuffered` and `valueStart`); tests
+    /// lower them to reach the wider paths with a few events.
+    init(program: Program, eventNumberLimit: Int = Int(Int32.max), valueStartBits: Int = 32) {
         states = LeadStates(program: program)
         processor = LeadProcessor(program: program, states: states)
+        self.eventNumberLimit = eventNumberLimit
+        self.valueStartBits = valueStartBits
     }
 
     /// Takes `time` into account for the latest and earliest event time.
@@ -159,8 +164,15 @@ final class StreamingLeads: @unchecked Sendable {
     /// most events, would otherwise cost fifty values an event.
     private let bufferedEvents = FlatColumn<BufferedEvent>(capacity: 1 << 12)
     /// (Empty when the SLA reads no attribute: a bench-like SLA then pays nothing per
-    /// event. 32 bits: four billion values would take 96 GB first.)
+    /// event.) The low `valueStartBits` bits (32) of each start: the rest is in
+    /// `valueStartWraps` (see `valueStart`).
     private let bufferedValueStarts = FlatColumn<UInt32>(capacity: 1 << 12)
+    /// The events from which the values' starts pass each multiple of 2^`valueStartBits`
+    /// (one entry per multiple, in order; empty below four billion values, 96 GB of them).
+    private var valueStartWraps: [Int] = []
+    private let valueStartBits: Int
+    /// Above this many buffered events, the buffered pass numbers them in 64 bits, not 32.
+    private let eventNumberLimit: Int
     private let bufferedSlots = FlatColumn<UInt32>(capacity: 1 << 12)
     private let bufferedValues = FlatColumn<Value>(capacity: 1 << 12)
     private var bufferedTypeTexts: [String] = []
@@ -187,7 +199,11 @@ final class StreamingLeads: @unchecked Sendable {
         bufferedEvents.append(BufferedEvent(time: time, lead: Int32(truncatingIfNeeded: lead), type: Int32(truncatingIfNeeded: typeId)))
         if keepsTypeTexts { bufferedTypeTexts.append(typeText) }
         guard states.attributeCount > 0 else { return }
-        bufferedValueStarts.append(UInt32(truncatingIfNeeded: bufferedValues.count))
+        let start = bufferedValues.count
+        // An event adds fewer values than 2^32 (one per attribute at most), but a test's
+        // narrow starts may pass several multiples at once.
+        while start >> valueStartBits > valueStartWraps.count { valueStartWraps.append(bufferedValueStarts.count) }
+        bufferedValueStarts.append(UInt32(truncatingIfNeeded: start & (1 << valueStartBits - 1)))
         if let presentSlots {
             for index in 0..<presentCount {
                 let slot = presentSlots[index]
@@ -204,17 +220,28 @@ final class StreamingLeads: @unchecked Sendable {
 
     /// A buffered event gathered for processing: its time (milliseconds since the epoch),
     /// arrival number and type id.
-    private struct GatheredEvent {
+    private struct GatheredEvent<Number: FixedWidthInteger> {
         var time: Int64
-        var event: Int32
+        var event: Number
         var type: Int32
+    }
+
+    /// Where buffered event `event`'s values start in `bufferedValues` (its run ends where
+    /// the next event's starts, the last one's at the end).
+    @inline(__always)
+    private func valueStart(_ event: Int) -> Int {
+        guard event < bufferedValueStarts.count else { return bufferedValues.count }
+        var high = 0
+        // Usually empty; else a few entries, one per 2^32 values.
+        for wrap in valueStartWraps where wrap <= event { high += 1 }
+        return high << valueStartBits | Int(bufferedValueStarts[event])
     }
 
     /// Sorts a lead's gathered events by time, keeping arrival order among equal times
     /// (they are gathered in arrival order): an insertion sort for the few events most leads
     /// have, else, unless already in order, the standard sort by (time, arrival).
     @inline(__always)
-    private static func sortByTime(_ leadEvents: UnsafeMutableBufferPointer<GatheredEvent>) {
+    private static func sortByTime<Number>(_ leadEvents: UnsafeMutableBufferPointer<GatheredEvent<Number>>) {
         var events = leadEvents
         let count = events.count
         guard count > 1 else { return }
@@ -231,7 +258,7 @@ final class StreamingLeads: @unchecked Sendable {
             return
         }
         for index in 1..<count where events[index - 1].time > events[index].time {
-            events.sort { (left: GatheredEvent, right: GatheredEvent) -> Bool in
+            events.sort { (left: GatheredEvent<Number>, right: GatheredEvent<Number>) -> Bool in
                 left.time != right.time ? left.time < right.time : left.event < right.event
             }
             return
@@ -247,31 +274,43 @@ final class StreamingLeads: @unchecked Sendable {
     /// rather than 16 of fresh memory, which the kernel zeroes page by page. The events are
     /// then read out of arrival order, but in batches of independent reads, whose cache
     /// misses overlap.
+    ///
+    /// Events are numbered in 32 bits, up to 2^31 - 1 of them (`eventNumberLimit`), else in
+    /// 64: the counting sort writes a number per event, and 32 bits halve that.
     func processBuffered(traceLead: String? = nil, trace: ((TraceEntry) -> Void)? = nil) {
+        if bufferedEvents.count <= eventNumberLimit {
+            processBuffered(numbering: Int32.self, traceLead: traceLead, trace: trace)
+        } else {
+            processBuffered(numbering: Int.self, traceLead: traceLead, trace: trace)
+        }
+    }
+
+    /// `processBuffered`, with event numbers (and counts) of type `Number`.
+    private func processBuffered<Number: FixedWidthInteger>(numbering: Number.Type, traceLead: String?,
+                                                            trace: ((TraceEntry) -> Void)?) {
         let eventCount = bufferedEvents.count
         // Leads are numbered only as their events are buffered: no events, no leads.
         guard eventCount > 0 else { return }
         let leadCount = states.count
         let events = bufferedEvents.base
-        // Event numbers fit in 32 bits: two billion buffered events would take 32 GB first.
-        var starts = [Int32](repeating: 0, count: leadCount + 1)
+        var starts = [Number](repeating: 0, count: leadCount + 1)
         for event in 0..<eventCount { starts[Int(events[event].lead) + 1] += 1 }
         for lead in 0..<leadCount { starts[lead + 1] += starts[lead] }
         // Each lead's event numbers, in arrival order (reads in sequence, writes scattered
         // over 4 bytes an event, which mostly stay in cache).
-        let order = filledArray(count: eventCount) { (base: UnsafeMutablePointer<Int32>?) in
+        let order = filledArray(count: eventCount) { (base: UnsafeMutablePointer<Number>?) in
             guard let base else { return }
             var next = starts
             for event in 0..<eventCount {
                 let lead = Int(events[event].lead)
-                base[Int(next[lead])] = Int32(truncatingIfNeeded: event)
+                base[Int(next[lead])] = Number(truncatingIfNeeded: event)
                 next[lead] += 1
             }
         }
         /// Events gathered per batch: enough reads in flight to overlap their misses, few
         /// enough to stay in the first-level cache.
         let batchEvents = 256
-        var gathered = [GatheredEvent]()
+        var gathered = [GatheredEvent<Number>]()
         gathered.reserveCapacity(batchEvents)
         // Looked up, never added: a traced lead without events stays out of the verdicts.
         let traced = traceLead.flatMap { states.table.find($0) }
@@ -300,8 +339,8 @@ final class StreamingLeads: @unchecked Sendable {
                         processor.trace = lead == traced ? trace : nil
                         for arrival in leadEvents {
                             let event = Int(arrival.event)
-                            let start = hasAttributes ? Int(bufferedValueStarts[event]) : 0
-                            let end = !hasAttributes ? 0 : event + 1 < eventCount ? Int(bufferedValueStarts[event + 1]) : bufferedValues.count
+                            let start = hasAttributes ? valueStart(event) : 0
+                            let end = hasAttributes ? valueStart(event + 1) : 0
                             let attributes = row.fill(values: bufferedValues.base, slots: bufferedSlots.base, from: start, to: end)
                             processor.process(lead: lead, typeId: Int(arrival.type), typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "",
                                               time: arrival.time, attributes: attributes,
