@@ -226,15 +226,18 @@ final class StreamingLeads: @unchecked Sendable {
         var type: Int32
     }
 
-    /// Where buffered event `event`'s values start in `bufferedValues` (its run ends where
-    /// the next event's starts, the last one's at the end).
+    /// Where buffered event `event`'s values start in `bufferedValues`, given the low bits
+    /// of the starts (`bufferedValueStarts`): its run ends where the next event's starts,
+    /// the last one's at `valueCount`.
     @inline(__always)
-    private func valueStart(_ event: Int) -> Int {
-        guard event < bufferedValueStarts.count else { return bufferedValues.count }
-        var high = 0
+    private func valueStart(_ event: Int, lowBits: UnsafePointer<UInt32>, eventCount: Int, valueCount: Int) -> Int {
+        guard event < eventCount else { return valueCount }
+        let low = Int(lowBits[event])
         // Usually empty; else a few entries, one per 2^32 values.
+        guard !valueStartWraps.isEmpty else { return low }
+        var high = 0
         for wrap in valueStartWraps where wrap <= event { high += 1 }
-        return high << valueStartBits | Int(bufferedValueStarts[event])
+        return high << valueStartBits | low
     }
 
     /// Sorts a lead's gathered events by time, keeping arrival order among equal times
@@ -317,6 +320,9 @@ final class StreamingLeads: @unchecked Sendable {
         // Each event's attributes are placed in one row of nulls for its processing.
         let row = EventRow(count: states.attributeCount)
         let hasAttributes = states.attributeCount > 0
+        // Read once, not through the columns at every event.
+        let lowBits = UnsafePointer(bufferedValueStarts.base), valueCount = bufferedValues.count
+        let values = UnsafePointer(bufferedValues.base), slots = UnsafePointer(bufferedSlots.base)
         order.withUnsafeBufferPointer { order in
             var batchStart = 0
             while batchStart < leadCount {
@@ -339,13 +345,13 @@ final class StreamingLeads: @unchecked Sendable {
                         processor.trace = lead == traced ? trace : nil
                         for arrival in leadEvents {
                             let event = Int(arrival.event)
-                            let start = hasAttributes ? valueStart(event) : 0
-                            let end = hasAttributes ? valueStart(event + 1) : 0
-                            let attributes = row.fill(values: bufferedValues.base, slots: bufferedSlots.base, from: start, to: end)
+                            let start = hasAttributes ? valueStart(event, lowBits: lowBits, eventCount: eventCount, valueCount: valueCount) : 0
+                            let end = hasAttributes ? valueStart(event + 1, lowBits: lowBits, eventCount: eventCount, valueCount: valueCount) : 0
+                            let attributes = row.fill(values: values, slots: slots, from: start, to: end)
                             processor.process(lead: lead, typeId: Int(arrival.type), typeText: keepsTypeTexts ? bufferedTypeTexts[event] : "",
                                               time: arrival.time, attributes: attributes,
-                                              presentSlots: bufferedSlots.base + start, presentCount: end - start)
-                            row.clear(slots: bufferedSlots.base, from: start, to: end)
+                                              presentSlots: slots + start, presentCount: end - start)
+                            row.clear(slots: slots, from: start, to: end)
                         }
                     }
                 }
