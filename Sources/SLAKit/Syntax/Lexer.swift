@@ -147,8 +147,7 @@ public struct Lexer {
     /// A run of NUL bytes: one diagnostic covering the run and one `.invalid` token.
     private mutating func nulRun() {
         let start = position
-        while position < bytes.count, bytes[position] == 0 { position += 1 }
-        report(Catalog.nulByte(position - start), SourceRange(start: start, end: position))
+        position = reportNulRun(from: start, to: bytes.count)
         append(.invalid, from: start, to: position)
     }
 
@@ -156,12 +155,28 @@ public struct Lexer {
     /// token, not one per byte.
     private mutating func invalidUTF8Run() {
         let start = position
-        position += 1
-        while position < bytes.count, bytes[position] >= 0x80, scalarLength(at: position) == nil {
-            position += 1
-        }
-        report(Catalog.invalidUTF8(position - start), SourceRange(start: start, end: position))
+        position = reportInvalidUTF8Run(from: start, to: bytes.count)
         append(.invalid, from: start, to: position)
+    }
+
+    /// Reports the run of NUL bytes that starts at `start` and ends at `end` at the latest,
+    /// with one diagnostic covering it (in code, comments and strings alike); returns where
+    /// the run ends.
+    private mutating func reportNulRun(from start: Int, to end: Int) -> Int {
+        var index = start
+        while index < end, bytes[index] == 0 { index += 1 }
+        report(Catalog.nulByte(index - start), SourceRange(start: start, end: index))
+        return index
+    }
+
+    /// Reports the run of bytes that are not UTF-8 that starts at `start` (whose byte is one)
+    /// and ends at `end` at the latest, with one diagnostic covering it; returns where the run
+    /// ends.
+    private mutating func reportInvalidUTF8Run(from start: Int, to end: Int) -> Int {
+        var index = start + 1
+        while index < end, bytes[index] >= 0x80, scalarLength(at: index) == nil { index += 1 }
+        report(Catalog.invalidUTF8(index - start), SourceRange(start: start, end: index))
+        return index
     }
 
     /// Shows a character in a message: control characters as `\u{7}`.
@@ -185,18 +200,13 @@ public struct Lexer {
         while index < end {
             let byte = bytes[index]
             if byte == 0 {
-                let run = index
-                while index < end, bytes[index] == 0 { index += 1 }
-                report(Catalog.nulByte(index - run), SourceRange(start: run, end: index))
+                index = reportNulRun(from: index, to: end)
             } else if byte < 0x80 {
                 index += 1
             } else if let length = scalarLength(at: index), index + length <= end {
                 index += length
             } else {
-                let run = index
-                index += 1
-                while index < end, bytes[index] >= 0x80, scalarLength(at: index) == nil { index += 1 }
-                report(Catalog.invalidUTF8(index - run), SourceRange(start: run, end: index))
+                index = reportInvalidUTF8Run(from: index, to: end)
             }
         }
     }
@@ -265,19 +275,13 @@ public struct Lexer {
                 continue
             }
             if byte == 0 {
-                // One diagnostic per run, as outside strings.
-                let run = position
-                while position < bytes.count, bytes[position] == 0 { position += 1 }
-                report(Catalog.nulByte(position - run), SourceRange(start: run, end: position))
+                position = reportNulRun(from: position, to: bytes.count)
             } else if byte < 0x80 {
                 position += 1
             } else if let length = scalarLength(at: position) {
                 position += length
             } else {
-                let run = position
-                position += 1
-                while position < bytes.count, bytes[position] >= 0x80, scalarLength(at: position) == nil { position += 1 }
-                report(Catalog.invalidUTF8(position - run), SourceRange(start: run, end: position))
+                position = reportInvalidUTF8Run(from: position, to: bytes.count)
             }
         }
         var end = position
