@@ -15,6 +15,15 @@ struct GroupKey: Hashable, Comparable {
         }
     }
 
+    /// The key of `value` when it is a kind a group can hold (null, string, number, bool);
+    /// nil for a duration, a time or a list, which `init` would take as null.
+    init?(exactly value: Value) {
+        switch value {
+        case .null, .string, .number, .bool: self.init(value)
+        case .duration, .time, .list: return nil
+        }
+    }
+
     var value: Value {
         switch kind {
         case .null: .null

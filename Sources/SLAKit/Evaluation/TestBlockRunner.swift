@@ -466,32 +466,6 @@ extension TestBlockRunner {
 /// over the rows; it finds what the scan found: the first row, in report order, of the
 /// goal whose period label is equal (`==`) and whose group `Operations.equals` the one asked.
 struct GoalVerdictIndex {
-    /// A group value as a dictionary key: two keys are equal exactly when
-    /// `Operations.equals` holds for their values (numbers by `==`, so `-0` is `0` and NaN
-    /// equals nothing; strings by their UTF-8 bytes, not by canonical equivalence as
-    /// `String`'s `==` would; lists element by element).
-    private enum GroupKey: Hashable {
-        case null
-        case bool(Bool)
-        case number(Double)
-        case string([UInt8])
-        case duration(Int64)
-        case time(Int64)
-        case list([GroupKey])
-
-        init(_ value: Value) {
-            switch value {
-            case .null: self = .null
-            case .bool(let flag): self = .bool(flag)
-            case .number(let number): self = .number(number)
-            case .string(let text): self = .string(Array(text.utf8))
-            case .duration(let milliseconds): self = .duration(milliseconds)
-            case .time(let instant): self = .time(instant)
-            case .list(let elements): self = .list(elements.map(GroupKey.init))
-            }
-        }
-    }
-
     private struct PeriodKey: Hashable {
         var goal: Int
         var period: String
@@ -516,7 +490,11 @@ struct GoalVerdictIndex {
             let period = PeriodKey(goal: row.goal, period: row.period.label)
             if rowsByPeriod[period] == nil { periodsByGoal[row.goal, default: []].append(row.period.label) }
             rowsByPeriod[period, default: []].append(offset)
-            let key = RowKey(period: period, group: GroupKey(row.group))
+            // Groups compare as the aggregator groups them (`Operations.equals`: `-0` is `0`,
+            // NaN is nothing, strings by their bytes). The evaluator's rows hold no other
+            // kind of group; `verdict` scans for one that does.
+            guard let group = GroupKey(exactly: row.group) else { continue }
+            let key = RowKey(period: period, group: group)
             if first[key] == nil { first[key] = offset }
         }
     }
@@ -524,7 +502,10 @@ struct GoalVerdictIndex {
     /// The goal's row for the period labelled `period` and the group `group` (`.null`
     /// without `by`); nil when the report has none.
     func verdict(goal: Int, period: String, group: Value) -> GoalVerdict? {
-        first[RowKey(period: PeriodKey(goal: goal, period: period), group: GroupKey(group))].map { rows[$0] }
+        guard let key = GroupKey(exactly: group) else {
+            return verdicts(goal: goal, period: period).first { Operations.equals($0.group, group) }
+        }
+        return first[RowKey(period: PeriodKey(goal: goal, period: period), group: key)].map { rows[$0] }
     }
 
     /// The goal's rows for the period labelled `period`, in report order.
