@@ -12,8 +12,8 @@
 2. examples/smarketing.sla on N smarketing-profile events (JSONL, sorted): events/s, peak RSS.
 3. --scaling: bench.sla alone on 0.1 M, 1 M and 10 M events (JSONL, sorted): seconds per
    event and the 10M/1M time ratio. The 10 M file is about 1 GB (plus ~0.5 GB of output).
-Each input is read once before its timed runs (`warm`), so that every run finds it in the
-page cache.
+Each input is read once before its timed runs (`count_records`), so that every run finds
+it in the page cache.
 
 Generated files are cached under Benchmarks/data/ (git-ignored), named by profile, size,
 seed, format, order and a hash of generate_events.py, so changing the generator
@@ -65,16 +65,11 @@ def dataset(profile, events, fmt, order):
     return path
 
 
-def warm(path):
-    """Reads the file once, so that every timed run finds it in the page cache (as the
+def count_records(path):
+    """The file's records (lines, less a CSV header). Called before an input's timed runs,
+    it also reads the file once, so that every run finds it in the page cache (as the
     repeated runs of a small input do): a first run that reads from disk measures the
     disk, not the engine."""
-    with open(path, "rb") as f:
-        while f.read(1 << 24):
-            pass
-
-
-def count_records(path):
     with open(path, "rb") as f:
         n = sum(buf.count(b"\n") for buf in iter(lambda: f.read(1 << 20), b""))
     return n - 1 if path.endswith(".csv") else n
@@ -134,7 +129,7 @@ def bench_vs_duckdb(args, results):
             sla_walls, sla_rss, duck_walls, duck_rss, duck_query = [], [], [], [], []
             sla_cpu, duck_cpu = [], []
             failed = False
-            warm(path)
+            records = count_records(path)
             for run in range(args.runs):
                 order_of_engines = ("sla", "duckdb") if run % 2 == 0 else ("duckdb", "sla")
                 for engine in order_of_engines:
@@ -162,7 +157,7 @@ def bench_vs_duckdb(args, results):
                 if check.returncode != 0:
                     log(check.stdout)
             s, d = statistics.median(sla_walls), statistics.median(duck_walls)
-            rows.append((count_records(path), fmt, order, s, d, s / d, max(sla_rss), max(duck_rss),
+            rows.append((records, fmt, order, s, d, s / d, max(sla_rss), max(duck_rss),
                          statistics.median(duck_query) if duck_query else float("nan"),
                          statistics.median(sla_cpu), statistics.median(duck_cpu), agree))
 
@@ -199,7 +194,7 @@ def smarketing(args, results):
     path = dataset("smarketing", args.events, "jsonl", "sorted")
     out = os.path.join(OUT, "sla-" + os.path.basename(path) + ".json")
     walls, rsss, cpus = [], [], []
-    warm(path)
+    n = count_records(path)
     for run in range(args.runs):
         wall, rss, rc, cpu = measure(sla_cmd(args.sla, spec, path), out)
         log("  smarketing run %d: %.2f s wall, %.2f s CPU, %.0f MB (exit %d)" % (run + 1, wall, cpu, rss, rc))
@@ -208,7 +203,6 @@ def smarketing(args, results):
         rsss.append(rss)
         if rc != 0:
             break
-    n = count_records(path)
     summary = ""
     try:
         with open(out) as f:
@@ -253,14 +247,13 @@ def scaling(args, results):
         out = os.path.join(OUT, "sla-" + os.path.basename(path) + ".json")
         runs = args.runs
         walls, rsss, cpus = [], [], []
-        warm(path)
+        n = count_records(path)
         for run in range(runs):
             wall, rss, rc, cpu = measure(sla_cmd(args.sla, spec, path), out)
             log("  scaling %d run %d: %.2f s wall, %.2f s CPU, %.0f MB (exit %d)" % (events, run + 1, wall, cpu, rss, rc))
             cpus.append(cpu)
             walls.append(wall)
             rsss.append(rss)
-        n = count_records(path)
         rows.append((n, statistics.median(walls), max(rsss), os.path.getsize(path), os.path.getsize(out), runs,
                      statistics.median(cpus)))
     lines = ["",
